@@ -1,0 +1,54 @@
+namespace CkptFS.Common;
+
+/// <summary>
+/// Every error CkptFS reports, in ranges per area. The numbers travel on the wire (the
+/// <c>ckptfs-error-code</c> trailer) so they never change meaning; add, never renumber.
+/// The gRPC status each one maps to lives in one table (CkptFS.Protocol ErrorCodeStatus).
+/// </summary>
+public enum ErrorCode
+{
+    None = 0,
+
+    // 1xxx: namespace
+    InvalidPath = 1001,
+    FileNotFound = 1002,
+    FileAlreadyExists = 1003,
+    ParentNotDirectory = 1004,
+    NotADirectory = 1005,
+    IsADirectory = 1006,
+    DirectoryNotEmpty = 1007,
+    InvalidRename = 1008,
+    InvalidArgument = 1009,
+    FileNotUnderConstruction = 1010,
+
+    // 2xxx: leases
+    LeaseHeldByOther = 2001,
+    LeaseNotHeld = 2002,
+    LeaseExpired = 2003,
+
+    // 3xxx: blocks and replicas
+    BlockNotFound = 3001,
+    NotEnoughDataNodes = 3002,
+    StaleGenerationStamp = 3003,
+    ChecksumMismatch = 3004,
+    NotEnoughReplicas = 3005,
+    BlockMissing = 3006,
+
+    // 4xxx: DataNodes and storage
+    DiskFull = 4001,
+    DataNodeNotRegistered = 4002,
+    InvalidAccessToken = 4003,
+    StorageCorrupt = 4004,
+    StorageFailure = 4005,
+
+    // 5xxx: checkpoints
+    CheckpointNotFound = 5001,
+    CheckpointIncomplete = 5002,
+
+    // 9xxx: server state and internal
+    SafeMode = 9001,
+    Unavailable = 9002,
+    DeadlineExceeded = 9003,
+    Cancelled = 9004,
+    Internal = 9999,
+}
