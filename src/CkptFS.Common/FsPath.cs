@@ -38,7 +38,15 @@ public sealed class FsPath : IEquatable<FsPath>
     /// <summary>The last component; empty for the root.</summary>
     public string Name => IsRoot ? string.Empty : _components[^1];
 
-    public FsPath Parent => IsRoot ? this : FromComponents(_components.AsSpan(0, _components.Length - 1));
+    public FsPath Parent => IsRoot ? this : Ancestor(_components.Length - 1);
+
+    /// <summary>The ancestor made of the first <paramref name="depth"/> components (0 is the root).</summary>
+    public FsPath Ancestor(int depth)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(depth);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(depth, _components.Length);
+        return depth == _components.Length ? this : FromComponents(_components.AsSpan(0, depth));
+    }
 
     /// <summary>Parses and validates; throws <see cref="CkptFsException"/> with <see cref="ErrorCode.InvalidPath"/>.</summary>
     public static FsPath Parse(string? path)

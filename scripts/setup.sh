@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine lacks to build, run and test CkptFS, then restores NuGet
+# packages. Idempotent and quiet when everything is already there (it checks before it installs).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# librocksdb7.8: the NameNode's metadata store (P/Invoke). python3-grpcio/-grpc-tools/-protobuf:
+# the real gRPC peer of the interop tests.
+packages=(librocksdb7.8 python3-grpcio python3-grpc-tools python3-protobuf)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo_cmd=""
+  [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "setup: the .NET 10 SDK is not installed (dotnet not on PATH); install it, then run this again." >&2
+  exit 1
+fi
+
+# Restore only when a project or the package pins changed since the last restore.
+stamp="$root/artifacts/.restore-stamp"
+if [[ ! -f "$stamp" ]] || [[ -n "$(find "$root" -path "$root/artifacts" -prune -o \( -name '*.csproj' -o -name 'Directory.*.props' -o -name '*.sln' \) -newer "$stamp" -print -quit)" ]]; then
+  mkdir -p "$root/artifacts"
+  touch "$stamp.new"
+  dotnet restore "$root/CkptFS.sln" -v q --nologo >&2
+  mv "$stamp.new" "$stamp"
+fi

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using CkptFS.Cli.Commands;
+using CkptFS.Common;
+
+namespace CkptFS.Cli;
+
+/// <summary>The `ckptfs` command tree: server roles, then the file system commands.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("CkptFS: a replicated filesystem for model checkpoints.")
+        {
+            NameNodeCommand.Create(),
+            MkdirCommand.Create(),
+            TouchCommand.Create(),
+            LsCommand.Create(),
+            StatCommand.Create(),
+            MvCommand.Create(),
+            RmCommand.Create(),
+            DuCommand.Create(),
+            BenchCommand.Create(),
+        };
+        root.Add(CliOptions.NameNode);
+        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await root.Parse(args).InvokeAsync(configuration);
+        }
+        catch (CkptFsException e)
+        {
+            return CliErrors.Report(e);
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("ckptfs: cancelled.");
+            return 130;
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"ckptfs: {e.Message}");
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using CkptFS.Client;
+
+namespace CkptFS.Cli;
+
+/// <summary>Options several commands share, and the client they configure.</summary>
+public static class CliOptions
+{
+    /// <summary>Given once on the root, valid on every command.</summary>
+    public static readonly Option<string?> NameNode = new("--namenode")
+    {
+        Description = $"NameNode address HOST:PORT (default: ${CkptFsClientOptions.NameNodeEnvironmentVariable} or {CkptFsClientOptions.DefaultNameNodeAddress}).",
+        Recursive = true,
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
+
+    public static Argument<string> RemotePath(string name = "path", string description = "Absolute CkptFS path, e.g. /jobs/run1.") =>
+        new(name) { Description = description };
+
+    public static CkptFsClient CreateClient(ParseResult result)
+    {
+        var options = new CkptFsClientOptions();
+        if (result.GetValue(NameNode) is { Length: > 0 } address)
+        {
+            options.NameNodeAddress = address;
+        }
+        return new CkptFsClient(options);
+    }
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Globalization;
+using CkptFS.Cli.Output;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.Cli.Commands;
+
+internal static class DuCommand
+{
+    public static Command Create()
+    {
+        var summary = new Option<bool>("-s", "--summary") { Description = "One total for each path instead of one line per entry." };
+        var human = new Option<bool>("-h", "--human-readable") { Description = "Sizes as KiB, MiB, GiB." };
+        var json = CliOptions.Json();
+        var paths = new Argument<string[]>("path") { Description = "Paths to measure.", DefaultValueFactory = _ => ["/"] };
+        var command = new Command("du", "Show bytes, raw space (bytes × replication) and counts below paths.") { summary, human, json, paths };
+        ClientAction.Set(command, async (result, client, cancellationToken) =>
+        {
+            var rows = new List<(string Path, GetContentSummaryResponse Summary)>();
+            foreach (var path in result.GetRequiredValue(paths))
+            {
+                if (result.GetValue(summary))
+                {
+                    rows.Add((path, await client.GetContentSummaryAsync(path, cancellationToken)));
+                    continue;
+                }
+                await foreach (var entry in client.ListAsync(path, cancellationToken))
+                {
+                    rows.Add((entry.Path, await client.GetContentSummaryAsync(entry.Path, cancellationToken)));
+                }
+            }
+            if (result.GetValue(json))
+            {
+                await using var stdout = Console.OpenStandardOutput();
+                await using (var writer = FileStatusJson.CreateWriter(stdout))
+                {
+                    writer.WriteStartArray();
+                    foreach (var (path, s) in rows)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("path", path);
+                        writer.WriteNumber("length", s.Length);
+                        writer.WriteNumber("spaceConsumed", s.SpaceConsumed);
+                        writer.WriteNumber("fileCount", s.FileCount);
+                        writer.WriteNumber("directoryCount", s.DirectoryCount);
+                        writer.WriteEndObject();
+                    }
+                    writer.WriteEndArray();
+                }
+                await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken);
+                return 0;
+            }
+            var format = result.GetValue(human) ? (Func<ulong, string>)ByteSize.Format : (n => n.ToString(CultureInfo.InvariantCulture));
+            foreach (var (path, s) in rows)
+            {
+                Console.WriteLine($"{format(s.Length),12}  {format(s.SpaceConsumed),12}  {path}");
+            }
+            return 0;
+        });
+        return command;
+    }
+}

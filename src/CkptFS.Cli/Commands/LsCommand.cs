@@ -1,0 +1,57 @@
+using System.CommandLine;
+using CkptFS.Cli.Output;
+using CkptFS.Client;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.Cli.Commands;
+
+internal static class LsCommand
+{
+    public static Command Create()
+    {
+        var recursive = new Option<bool>("-R", "--recursive") { Description = "List subdirectories too." };
+        var json = CliOptions.Json();
+        var path = new Argument<string>("path") { Description = "Directory or file to list.", DefaultValueFactory = _ => "/" };
+        var command = new Command("ls", "List a directory: mode, replication, owner, group, size, mtime, path.") { recursive, json, path };
+        ClientAction.Set(command, async (result, client, cancellationToken) =>
+        {
+            var entries = Walk(client, result.GetRequiredValue(path), result.GetValue(recursive), cancellationToken);
+            if (result.GetValue(json))
+            {
+                await using var stdout = Console.OpenStandardOutput();
+                await using var writer = FileStatusJson.CreateWriter(stdout);
+                writer.WriteStartArray();
+                await foreach (var entry in entries)
+                {
+                    FileStatusJson.Write(writer, entry);
+                }
+                writer.WriteEndArray();
+                await writer.FlushAsync(cancellationToken);
+                await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken);
+                return 0;
+            }
+            await foreach (var entry in entries)
+            {
+                Console.WriteLine(FileStatusText.Line(entry));
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Entries in name order; with recursion, each directory's contents right after it (depth first).</summary>
+    private static async IAsyncEnumerable<FileStatus> Walk(CkptFsClient client, string path, bool recursive, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var entry in client.ListAsync(path, cancellationToken))
+        {
+            yield return entry;
+            if (recursive && entry.Type == FileType.Directory && entry.Path != path)
+            {
+                await foreach (var below in Walk(client, entry.Path, recursive, cancellationToken))
+                {
+                    yield return below;
+                }
+            }
+        }
+    }
+}

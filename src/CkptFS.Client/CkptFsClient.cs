@@ -1,0 +1,97 @@
+using System.Runtime.CompilerServices;
+using CkptFS.Common;
+using CkptFS.Protocol;
+using CkptFS.Protocol.Grpc;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.Client;
+
+/// <summary>
+/// The CkptFS client SDK: one object per process (it holds a pooled HTTP/2 connection to the
+/// NameNode and is safe to share between threads). Paths are absolute CkptFS paths; failures are
+/// <see cref="CkptFsException"/>s with the NameNode's error code and message.
+/// </summary>
+public sealed partial class CkptFsClient : IDisposable
+{
+    private readonly GrpcChannel _channel;
+    private readonly Metadata _headers;
+    private long _callId;
+
+    public CkptFsClient(CkptFsClientOptions? options = null)
+    {
+        Options = options ?? new CkptFsClientOptions();
+        _channel = GrpcChannel.ForAddress(Options.NameNodeAddress);
+        _headers = new Metadata { { "ckptfs-user", Options.User } };
+    }
+
+    public CkptFsClientOptions Options { get; }
+
+    /// <summary>This client's unique name (lease holder and request-id client id).</summary>
+    public string ClientName => Options.ClientName;
+
+    public async Task<FileStatus> MkdirsAsync(string path, bool createParents = false, uint permission = 0, CancellationToken cancellationToken = default)
+    {
+        var request = new MkdirsRequest { RequestId = NextRequestId(), Path = path, CreateParent = createParents, Permission = permission };
+        return (await CallAsync(ClientProtocolMethods.Mkdirs, request, cancellationToken)).Status;
+    }
+
+    /// <summary>Creates an empty, closed file (touch); with <paramref name="overwrite"/> replaces an existing file.</summary>
+    public async Task<FileStatus> CreateEmptyFileAsync(string path, bool overwrite = false, bool createParents = false, CancellationToken cancellationToken = default)
+    {
+        var create = new CreateRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, Overwrite = overwrite, CreateParent = createParents };
+        await CallAsync(ClientProtocolMethods.Create, create, cancellationToken);
+        var complete = new CompleteRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName };
+        return (await CallAsync(ClientProtocolMethods.Complete, complete, cancellationToken)).Status;
+    }
+
+    public async Task<FileStatus> GetFileInfoAsync(string path, CancellationToken cancellationToken = default) =>
+        (await CallAsync(ClientProtocolMethods.GetFileInfo, new GetFileInfoRequest { Path = path }, cancellationToken)).Status;
+
+    /// <summary>The status, or null when nothing exists at <paramref name="path"/>.</summary>
+    public async Task<FileStatus?> TryGetFileInfoAsync(string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await GetFileInfoAsync(path, cancellationToken);
+        }
+        catch (CkptFsException e) when (e.Code == ErrorCode.FileNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A directory's entries in name order, fetched page by page; a file lists itself.</summary>
+    public async IAsyncEnumerable<FileStatus> ListAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var startAfter = string.Empty;
+        while (true)
+        {
+            var page = await CallAsync(ClientProtocolMethods.GetListing, new GetListingRequest { Path = path, StartAfter = startAfter }, cancellationToken);
+            foreach (var entry in page.Entries)
+            {
+                yield return entry;
+            }
+            if (page.Remaining == 0 || page.Entries.Count == 0)
+            {
+                yield break;
+            }
+            startAfter = page.Entries[^1].Path[(page.Entries[^1].Path.LastIndexOf('/') + 1)..];
+        }
+    }
+
+    public async Task<FileStatus> RenameAsync(string source, string destination, bool overwrite = false, CancellationToken cancellationToken = default)
+    {
+        var request = new RenameRequest { RequestId = NextRequestId(), Source = source, Destination = destination, Overwrite = overwrite };
+        return (await CallAsync(ClientProtocolMethods.Rename, request, cancellationToken)).Status;
+    }
+
+    public Task<DeleteResponse> DeleteAsync(string path, bool recursive = false, CancellationToken cancellationToken = default) =>
+        CallAsync(ClientProtocolMethods.Delete, new DeleteRequest { RequestId = NextRequestId(), Path = path, Recursive = recursive }, cancellationToken);
+
+    public Task<GetContentSummaryResponse> GetContentSummaryAsync(string path, CancellationToken cancellationToken = default) =>
+        CallAsync(ClientProtocolMethods.GetContentSummary, new GetContentSummaryRequest { Path = path }, cancellationToken);
+
+    public void Dispose() => _channel.Dispose();
+
+    private RequestId NextRequestId() => new() { ClientId = ClientName, CallId = (ulong)Interlocked.Increment(ref _callId) };
+}

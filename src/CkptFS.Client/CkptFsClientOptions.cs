@@ -1,0 +1,36 @@
+namespace CkptFS.Client;
+
+/// <summary>Settings of a <see cref="CkptFsClient"/>, with the defaults a CLI call or a training job wants.</summary>
+public sealed class CkptFsClientOptions
+{
+    /// <summary>The environment variable that names the NameNode when no address is given.</summary>
+    public const string NameNodeEnvironmentVariable = "CKPTFS_NAMENODE";
+
+    public const string DefaultNameNodeAddress = "127.0.0.1:8020";
+
+    /// <summary>NameNode RPC address, HOST:PORT.</summary>
+    public string NameNodeAddress { get; set; } = Environment.GetEnvironmentVariable(NameNodeEnvironmentVariable) is { Length: > 0 } fromEnvironment
+        ? fromEnvironment
+        : DefaultNameNodeAddress;
+
+    /// <summary>
+    /// The client's unique name: the lease holder of files it writes and the client id of its
+    /// request ids. Unique per client instance, as HDFS's DFSClient_&lt;random&gt;.
+    /// </summary>
+    public string ClientName { get; set; } = $"ckptfs-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..12]}";
+
+    /// <summary>The user recorded as owner of what this client creates.</summary>
+    public string User { get; set; } = Environment.UserName;
+
+    /// <summary>Deadline of one NameNode call (each retry gets its own).</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Retries of a call that failed because the NameNode was unreachable or busy (safe: mutations
+    /// carry request ids, so a retried one is answered from the NameNode's retry cache).
+    /// </summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>First back-off between retries; doubles each time.</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+}

@@ -1,0 +1,50 @@
+using CkptFS.NameNode.Namespace;
+
+namespace CkptFS.NameNode;
+
+/// <summary>
+/// NameNode settings, bound from the config file's "NameNode" section, then CKPTFS_NAMENODE__*
+/// environment variables, then command-line flags. Validated at start.
+/// </summary>
+public sealed class NameNodeOptions
+{
+    /// <summary>Folder of the durable metadata (RocksDB). Required.</summary>
+    public string DataDirectory { get; set; } = string.Empty;
+
+    /// <summary>Address the RPC and HTTP endpoints bind to; 0.0.0.0 for every interface.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>gRPC port (HDFS's 8020); 0 picks a free port.</summary>
+    public int RpcPort { get; set; } = 8020;
+
+    /// <summary>HTTP port for /healthz, /metrics and the status page (HDFS's 9870); 0 picks a free port; -1 disables.</summary>
+    public int HttpPort { get; set; } = 9870;
+
+    /// <summary>How long a retried mutation is answered from the retry cache (HDFS: 10 min).</summary>
+    public TimeSpan RetryCacheExpiry { get; set; } = TimeSpan.FromMinutes(10);
+
+    public NamespaceOptions Namespace { get; set; } = new();
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new ArgumentException("Invalid setting DataDirectory: it is empty; give the NameNode a folder for its metadata (--data DIR).");
+        }
+        RequirePort(nameof(RpcPort), RpcPort, allowDisabled: false);
+        RequirePort(nameof(HttpPort), HttpPort, allowDisabled: true);
+        if (RetryCacheExpiry <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Invalid setting RetryCacheExpiry = {RetryCacheExpiry}: expected a positive duration.");
+        }
+        Namespace.Validate();
+    }
+
+    private static void RequirePort(string key, int port, bool allowDisabled)
+    {
+        if (port < (allowDisabled ? -1 : 0) || port > 65535)
+        {
+            throw new ArgumentException($"Invalid setting {key} = {port}: expected 0..65535{(allowDisabled ? " or -1 (off)" : string.Empty)}.");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using CkptFS.NameNode.Http;
+using CkptFS.NameNode.Namespace;
+using CkptFS.NameNode.Persistence;
+using CkptFS.NameNode.Rpc;
+using CkptFS.Protocol.Grpc;
+using Microsoft.Extensions.Logging;
+
+namespace CkptFS.NameNode;
+
+/// <summary>
+/// A running NameNode: metadata store → namespace image → group committer → core → RPC and HTTP
+/// endpoints. Start order makes the namespace durable state before the port opens; stop order
+/// closes the port before the store.
+/// </summary>
+public sealed partial class NameNodeServer : IAsyncDisposable
+{
+    private readonly RocksMetadataStore _store;
+    private readonly GroupCommitter _committer;
+    private readonly GrpcServerHost _host;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private NameNodeServer(RocksMetadataStore store, GroupCommitter committer, FsNamespace fs, GrpcServerHost host, ILogger logger)
+    {
+        _store = store;
+        _committer = committer;
+        Namespace = fs;
+        _host = host;
+        _logger = logger;
+        _committer.Faulted += exception => _fatal.TrySetException(exception);
+    }
+
+    public FsNamespace Namespace { get; }
+
+    public int RpcPort => _host.GrpcPort;
+
+    public int? HttpPort => _host.HttpPort;
+
+    /// <summary>Completes (faulted) when the NameNode can no longer serve safely, e.g. its metadata store failed.</summary>
+    public Task Fatal => _fatal.Task;
+
+    public static async Task<NameNodeServer> StartAsync(NameNodeOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var logger = loggerFactory.CreateLogger<NameNodeServer>();
+        var store = new RocksMetadataStore(Path.Combine(options.DataDirectory, "metadata"));
+        try
+        {
+            var image = store.Load();
+            LogLoaded(logger, options.DataDirectory, image.Tree.InodeCount, image.NextInodeId);
+            var committer = new GroupCommitter(store, image, time, loggerFactory.CreateLogger<GroupCommitter>());
+            var fs = new FsNamespace(committer, options.Namespace);
+            var registry = new GrpcServiceRegistry();
+            new ClientProtocolService(fs, new RetryCache(time, options.RetryCacheExpiry)).Register(registry);
+            var startedAt = time.GetUtcNow();
+            var grpcOptions = new GrpcServerOptions
+            {
+                BindAddress = options.BindAddress,
+                Port = options.RpcPort,
+                HttpPort = options.HttpPort < 0 ? null : options.HttpPort,
+            };
+            var rpcAddress = $"{options.BindAddress}:{options.RpcPort}";
+            var host = await GrpcServerHost.StartAsync(grpcOptions, registry, loggerFactory,
+                routes => NameNodeHttpRoutes.Map(routes, fs, committer, rpcAddress, startedAt), cancellationToken);
+            var server = new NameNodeServer(store, committer, fs, host, logger);
+            LogStarted(logger, options.BindAddress, host.GrpcPort, host.HttpPort, options.Namespace.DefaultReplication, options.Namespace.DefaultBlockSizeBytes);
+            return server;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _committer.Dispose();
+        _store.Dispose();
+        LogStopped(_logger);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded namespace from {DataDirectory}: {InodeCount} inodes, next inode id {NextInodeId}")]
+    private static partial void LogLoaded(ILogger logger, string dataDirectory, long inodeCount, ulong nextInodeId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "NameNode serving RPC on {BindAddress}:{RpcPort}, HTTP on {HttpPort}; default replication {Replication}, block size {BlockSize} bytes")]
+    private static partial void LogStarted(ILogger logger, string bindAddress, int rpcPort, int? httpPort, int replication, long blockSize);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "NameNode stopped")]
+    private static partial void LogStopped(ILogger logger);
+}

@@ -1,0 +1,3 @@
+namespace CkptFS.NameNode.Namespace;
+
+public readonly record struct DeleteResult(long FilesDeleted, long DirectoriesDeleted);

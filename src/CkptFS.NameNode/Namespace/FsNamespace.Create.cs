@@ -1,0 +1,119 @@
+using CkptFS.Common;
+using CkptFS.NameNode.Persistence;
+
+namespace CkptFS.NameNode.Namespace;
+
+public sealed partial class FsNamespace
+{
+    /// <summary>
+    /// Creates a file under construction, owned by <see cref="CreateFileRequest.Holder"/> until
+    /// <see cref="CompleteAsync"/>. An existing closed file is replaced only with Overwrite; a file
+    /// being written by another holder is never replaced (single writer).
+    /// </summary>
+    public Task<NamespaceEntry> CreateAsync(CreateFileRequest request, CancellationToken cancellationToken = default)
+    {
+        var path = request.Path;
+        if (path.IsRoot)
+        {
+            throw new CkptFsException(ErrorCode.FileAlreadyExists, "Cannot create a file at /: it is the root directory.");
+        }
+        if (string.IsNullOrWhiteSpace(request.Holder))
+        {
+            throw new CkptFsException(ErrorCode.InvalidArgument, $"Cannot create {path}: no holder (client name) given.");
+        }
+        var replication = ValidateReplication(path, request.Replication);
+        var blockSize = ValidateBlockSize(path, request.BlockSizeBytes);
+        var mode = PermissionOrDefault(request.Permission, DefaultFilePermission);
+        var owner = OwnerOrDefault(request.Owner);
+        return _committer.SubmitAsync(context =>
+        {
+            var parentPath = path.Parent;
+            if (request.CreateParent)
+            {
+                EnsureDirectories(context, parentPath, DefaultDirectoryPermission, owner);
+            }
+            var parent = RequireParentDirectory(context.Tree, parentPath, path);
+            var inodeCountDelta = 1;
+            if (parent.Children.TryGetValue(path.Name, out var existing))
+            {
+                RequireReplaceable(path, existing, request);
+                context.Delete(existing.Id);
+                inodeCountDelta = 0;
+            }
+            var file = new FileInode(context.AllocateInodeId(), parent.Id, path.Name, context.NowMs, owner, _options.DefaultGroup, mode,
+                Length: 0, replication, blockSize, request.Holder);
+            context.Put(file);
+            context.Tree = context.Tree.WithChild(parentPath, file, inodeCountDelta, context.NowMs);
+            context.PutDirectory(parentPath);
+            return new NamespaceEntry(path, file);
+        }, cancellationToken);
+    }
+
+    /// <summary>Closes a file under construction; only its holder may.</summary>
+    public Task<NamespaceEntry> CompleteAsync(FsPath path, string holder, CancellationToken cancellationToken = default) =>
+        _committer.SubmitAsync(context =>
+        {
+            var file = RequireFile(context.Tree, path);
+            if (!file.IsUnderConstruction)
+            {
+                throw new CkptFsException(ErrorCode.FileNotUnderConstruction, $"Cannot complete {path}: it is not open for write.");
+            }
+            if (!string.Equals(file.LeaseHolder, holder, StringComparison.Ordinal))
+            {
+                throw new CkptFsException(ErrorCode.LeaseNotHeld,
+                    $"Cannot complete {path}: it is being written by {file.LeaseHolder}, not by {holder}.");
+            }
+            var closed = file with { LeaseHolder = string.Empty, ModificationTimeMs = context.NowMs };
+            context.Put(closed);
+            context.Tree = context.Tree.WithReplaced(path, closed);
+            return new NamespaceEntry(path, closed);
+        }, cancellationToken);
+
+    private static void RequireReplaceable(FsPath path, Inode existing, CreateFileRequest request)
+    {
+        if (existing is not FileInode file)
+        {
+            throw new CkptFsException(ErrorCode.FileAlreadyExists, $"Cannot create {path}: a directory exists there.");
+        }
+        if (file.IsUnderConstruction && !string.Equals(file.LeaseHolder, request.Holder, StringComparison.Ordinal))
+        {
+            throw new CkptFsException(ErrorCode.LeaseHeldByOther, $"Cannot create {path}: it is being written by {file.LeaseHolder}.");
+        }
+        if (!request.Overwrite)
+        {
+            throw new CkptFsException(ErrorCode.FileAlreadyExists, $"Cannot create {path}: it already exists (use overwrite, -f, to replace it).");
+        }
+    }
+
+    private static FileInode RequireFile(NamespaceTree tree, FsPath path) =>
+        tree.Get(path) as FileInode
+        ?? throw new CkptFsException(ErrorCode.IsADirectory, $"{path} is a directory, not a file.");
+
+    private int ValidateReplication(FsPath path, int replication)
+    {
+        if (replication == 0)
+        {
+            return _options.DefaultReplication;
+        }
+        if (replication < 1 || replication > _options.MaxReplication)
+        {
+            throw new CkptFsException(ErrorCode.InvalidArgument,
+                $"Cannot create {path}: replication {replication} is outside 1..{_options.MaxReplication}.");
+        }
+        return replication;
+    }
+
+    private long ValidateBlockSize(FsPath path, long blockSize)
+    {
+        if (blockSize == 0)
+        {
+            return _options.DefaultBlockSizeBytes;
+        }
+        if (blockSize < _options.MinBlockSizeBytes || blockSize > _options.MaxBlockSizeBytes || blockSize % _options.BytesPerChecksum != 0)
+        {
+            throw new CkptFsException(ErrorCode.InvalidArgument,
+                $"Cannot create {path}: block size {blockSize} must be {_options.MinBlockSizeBytes}..{_options.MaxBlockSizeBytes} bytes and a multiple of {_options.BytesPerChecksum}.");
+        }
+        return blockSize;
+    }
+}

@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CkptFS.Common;
+using CkptFS.NameNode.Namespace;
+using Microsoft.Extensions.Logging;
+
+namespace CkptFS.NameNode.Persistence;
+
+/// <summary>
+/// Serializes namespace mutations and makes them durable in groups (group commit).
+///
+/// Protocol, on one dedicated thread:
+///   1. take every queued mutation (up to <see cref="MaxGroupSize"/>);
+///   2. apply each, in order, to a working copy of the published tree (each sees the ones before it;
+///      one that throws is rolled back and fails alone);
+///   3. write all their ops as ONE RocksDB batch with a synced WAL;
+///   4. only then publish the new tree and complete the callers' tasks.
+/// So readers never see a change that is not on disk, and one fsync serves a whole group: while a
+/// group syncs, the next one queues up. If the store fails, the metadata on disk and in memory can
+/// no longer be trusted to agree: the committer stops accepting work and reports the fault
+/// (the NameNode exits; the restart rebuilds memory from what is durable).
+/// </summary>
+public sealed partial class GroupCommitter : IDisposable
+{
+    public const int MaxGroupSize = 1024;
+
+    private readonly IMetadataStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentQueue<PendingMutation> _queue = new();
+    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+    private readonly Thread _thread;
+    private readonly CancellationTokenSource _stopping = new();
+    private NamespaceTree _published;
+    private ulong _nextInodeId;
+    private volatile Exception? _fault;
+
+    public GroupCommitter(IMetadataStore store, MetadataImage image, TimeProvider time, ILogger<GroupCommitter> logger)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _published = image.Tree;
+        _nextInodeId = image.NextInodeId;
+        _thread = new Thread(Run) { IsBackground = true, Name = "ckptfs-group-commit" };
+        _thread.Start();
+    }
+
+    /// <summary>Raised once, on the committer thread, when the store failed and no more work is accepted.</summary>
+    public event Action<Exception>? Faulted;
+
+    /// <summary>The latest durable namespace version.</summary>
+    public NamespaceTree Published => Volatile.Read(ref _published);
+
+    public long GroupsCommitted => Interlocked.Read(ref _groupsCommitted);
+
+    public long MutationsCommitted => Interlocked.Read(ref _mutationsCommitted);
+
+    public long SyncMicrosecondsTotal => Interlocked.Read(ref _syncMicroseconds);
+
+    private long _groupsCommitted;
+    private long _mutationsCommitted;
+    private long _syncMicroseconds;
+
+    /// <summary>
+    /// Queues <paramref name="mutation"/>; the task completes after its group is durable and
+    /// published. A mutation must be a pure function of the context (it may run exactly once, at
+    /// any later time, on the committer thread). Cancelling the token abandons the wait, not the
+    /// mutation.
+    /// </summary>
+    public Task<T> SubmitAsync<T>(Func<MutationContext, T> mutation, CancellationToken cancellationToken = default)
+    {
+        if (_fault is { } fault)
+        {
+            return Task.FromException<T>(FaultedError(fault));
+        }
+        var pending = new PendingMutation<T>(mutation);
+        _queue.Enqueue(pending);
+        _signal.Release();
+        return cancellationToken.CanBeCanceled ? pending.Task.WaitAsync(cancellationToken) : pending.Task;
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _signal.Release();
+        _thread.Join(TimeSpan.FromSeconds(10));
+        FailQueued(new CkptFsException(ErrorCode.Unavailable, "The NameNode is shutting down."));
+        _stopping.Dispose();
+        _signal.Dispose();
+    }
+
+    private void Run()
+    {
+        var group = new List<PendingMutation>(MaxGroupSize);
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                _signal.Wait(_stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            group.Clear();
+            while (group.Count < MaxGroupSize && _queue.TryDequeue(out var pending))
+            {
+                group.Add(pending);
+            }
+            // Each Release matches one queued item; drain the permits taken by this group's extra items.
+            for (var i = 1; i < group.Count; i++)
+            {
+                _signal.Wait(0);
+            }
+            if (group.Count > 0 && !CommitGroup(group))
+            {
+                return;
+            }
+        }
+    }
+
+    private bool CommitGroup(List<PendingMutation> group)
+    {
+        var context = new MutationContext(_published, _nextInodeId, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        foreach (var pending in group)
+        {
+            context.Begin();
+            if (!pending.Apply(context))
+            {
+                context.Rollback();
+            }
+        }
+        if (context.HasChanges)
+        {
+            var ops = context.DrainOps();
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                _store.Commit(ops);
+            }
+            catch (Exception exception)
+            {
+                OnStoreFailure(group, exception);
+                return false;
+            }
+            Interlocked.Add(ref _syncMicroseconds, (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        }
+        _nextInodeId = context.NextInodeId;
+        Volatile.Write(ref _published, context.Tree);
+        Interlocked.Increment(ref _groupsCommitted);
+        Interlocked.Add(ref _mutationsCommitted, group.Count);
+        foreach (var pending in group)
+        {
+            pending.Publish();
+        }
+        return true;
+    }
+
+    private void OnStoreFailure(List<PendingMutation> group, Exception exception)
+    {
+        _fault = exception;
+        LogStoreFailed(exception);
+        var error = FaultedError(exception);
+        foreach (var pending in group)
+        {
+            pending.Fail(error);
+        }
+        FailQueued(error);
+        Faulted?.Invoke(exception);
+    }
+
+    private void FailQueued(Exception error)
+    {
+        while (_queue.TryDequeue(out var pending))
+        {
+            pending.Fail(error);
+        }
+    }
+
+    private static CkptFsException FaultedError(Exception cause) =>
+        new(ErrorCode.StorageFailure, $"The NameNode's metadata store failed ({cause.Message}); restart the NameNode.", cause);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Metadata commit failed; the NameNode stops accepting mutations")]
+    private partial void LogStoreFailed(Exception exception);
+}

@@ -1,0 +1,45 @@
+using System.Collections.Immutable;
+using CkptFS.Common;
+using CkptFS.NameNode.Namespace;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.NameNode.Persistence;
+
+/// <summary>Converts between in-memory inodes and their durable <see cref="InodeRecord"/> form.</summary>
+internal static class InodeRecords
+{
+    public static InodeRecord ToRecord(Inode inode)
+    {
+        var record = new InodeRecord
+        {
+            Id = inode.Id.Value,
+            ParentId = inode.ParentId.Value,
+            Name = inode.Name,
+            ModificationTimeMs = inode.ModificationTimeMs,
+            Owner = inode.Owner,
+            Group = inode.Group,
+            Permission = inode.Permission,
+        };
+        if (inode is FileInode file)
+        {
+            record.Type = FileType.File;
+            record.Length = (ulong)file.Length;
+            record.Replication = (uint)file.Replication;
+            record.BlockSize = (ulong)file.BlockSize;
+            record.LeaseHolder = file.LeaseHolder;
+        }
+        else
+        {
+            record.Type = FileType.Directory;
+        }
+        return record;
+    }
+
+    public static FileInode ToFile(InodeRecord record) => new(
+        new InodeId(record.Id), new InodeId(record.ParentId), record.Name, record.ModificationTimeMs, record.Owner, record.Group,
+        (ushort)record.Permission, (long)record.Length, (int)record.Replication, (long)record.BlockSize, record.LeaseHolder);
+
+    public static DirectoryInode ToDirectory(InodeRecord record, ImmutableSortedDictionary<string, Inode> children) => new(
+        new InodeId(record.Id), new InodeId(record.ParentId), record.Name, record.ModificationTimeMs, record.Owner, record.Group,
+        (ushort)record.Permission, children);
+}

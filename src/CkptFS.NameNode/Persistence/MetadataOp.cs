@@ -1,0 +1,20 @@
+using CkptFS.Common;
+using CkptFS.NameNode.Namespace;
+
+namespace CkptFS.NameNode.Persistence;
+
+/// <summary>One change to the durable metadata; a group of them is written as one synced batch.</summary>
+public abstract record MetadataOp
+{
+    private MetadataOp()
+    {
+    }
+
+    /// <summary>Writes the inode's record (its attributes, not its children).</summary>
+    public sealed record PutInode(Inode Inode) : MetadataOp;
+
+    public sealed record DeleteInode(InodeId Id) : MetadataOp;
+
+    /// <summary>The next inode id to hand out; persisted so that ids are never reused.</summary>
+    public sealed record PutNextInodeId(ulong Value) : MetadataOp;
+}

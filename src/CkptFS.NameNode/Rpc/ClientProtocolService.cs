@@ -1,0 +1,103 @@
+using CkptFS.Common;
+using CkptFS.NameNode.Namespace;
+using CkptFS.Protocol;
+using CkptFS.Protocol.Grpc;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.NameNode.Rpc;
+
+/// <summary>
+/// ckptfs.v1.ClientProtocol handlers. Each one only translates: parse and validate the request,
+/// call the core, map the result. Errors are CkptFsExceptions that the gRPC layer maps to status
+/// codes through its one table. Mutations go through the retry cache.
+/// </summary>
+public sealed class ClientProtocolService(FsNamespace fs, RetryCache retryCache)
+{
+    /// <summary>Metadata key a client uses to say which user it acts for (recorded as owner).</summary>
+    public const string UserHeader = "ckptfs-user";
+
+    public void Register(GrpcServiceRegistry registry)
+    {
+        registry.AddUnary(ClientProtocolMethods.Mkdirs, MkdirsAsync);
+        registry.AddUnary(ClientProtocolMethods.Create, CreateAsync);
+        registry.AddUnary(ClientProtocolMethods.Complete, CompleteAsync);
+        registry.AddUnary(ClientProtocolMethods.GetFileInfo, GetFileInfoAsync);
+        registry.AddUnary(ClientProtocolMethods.GetListing, GetListingAsync);
+        registry.AddUnary(ClientProtocolMethods.Rename, RenameAsync);
+        registry.AddUnary(ClientProtocolMethods.Delete, DeleteAsync);
+        registry.AddUnary(ClientProtocolMethods.GetContentSummary, GetContentSummaryAsync);
+    }
+
+    public Task<MkdirsResponse> MkdirsAsync(MkdirsRequest request, ServerCallContext context)
+    {
+        var path = FsPath.Parse(request.Path);
+        return retryCache.RunOnceAsync(request.RequestId, async () =>
+        {
+            var entry = await fs.MkdirsAsync(path, request.CreateParent, ToMode(request.Permission), UserOf(context), context.CancellationToken);
+            return new MkdirsResponse { Status = entry.ToProto() };
+        });
+    }
+
+    public Task<CreateResponse> CreateAsync(CreateRequest request, ServerCallContext context)
+    {
+        var create = new CreateFileRequest(FsPath.Parse(request.Path), request.Holder, request.Overwrite, request.CreateParent,
+            ToInt(request.Replication, "replication"), ToLong(request.BlockSize, "block_size"), ToMode(request.Permission), UserOf(context));
+        return retryCache.RunOnceAsync(request.RequestId, async () =>
+            new CreateResponse { Status = (await fs.CreateAsync(create, context.CancellationToken)).ToProto() });
+    }
+
+    public Task<CompleteResponse> CompleteAsync(CompleteRequest request, ServerCallContext context)
+    {
+        var path = FsPath.Parse(request.Path);
+        return retryCache.RunOnceAsync(request.RequestId, async () =>
+            new CompleteResponse { Status = (await fs.CompleteAsync(path, request.Holder, context.CancellationToken)).ToProto() });
+    }
+
+    public Task<GetFileInfoResponse> GetFileInfoAsync(GetFileInfoRequest request, ServerCallContext context) =>
+        Task.FromResult(new GetFileInfoResponse { Status = fs.GetFileInfo(FsPath.Parse(request.Path)).ToProto() });
+
+    public Task<GetListingResponse> GetListingAsync(GetListingRequest request, ServerCallContext context)
+    {
+        var listing = fs.GetListing(FsPath.Parse(request.Path), request.StartAfter, ToInt(request.Limit, "limit"));
+        var response = new GetListingResponse { Remaining = (uint)listing.Remaining };
+        foreach (var entry in listing.Entries)
+        {
+            response.Entries.Add(entry.ToProto());
+        }
+        return Task.FromResult(response);
+    }
+
+    public Task<RenameResponse> RenameAsync(RenameRequest request, ServerCallContext context)
+    {
+        var source = FsPath.Parse(request.Source);
+        var destination = FsPath.Parse(request.Destination);
+        return retryCache.RunOnceAsync(request.RequestId, async () =>
+            new RenameResponse { Status = (await fs.RenameAsync(source, destination, request.Overwrite, context.CancellationToken)).ToProto() });
+    }
+
+    public Task<DeleteResponse> DeleteAsync(DeleteRequest request, ServerCallContext context)
+    {
+        var path = FsPath.Parse(request.Path);
+        return retryCache.RunOnceAsync(request.RequestId, async () =>
+        {
+            var result = await fs.DeleteAsync(path, request.Recursive, context.CancellationToken);
+            return new DeleteResponse { FilesDeleted = (ulong)result.FilesDeleted, DirectoriesDeleted = (ulong)result.DirectoriesDeleted };
+        });
+    }
+
+    public Task<GetContentSummaryResponse> GetContentSummaryAsync(GetContentSummaryRequest request, ServerCallContext context) =>
+        Task.FromResult(fs.GetContentSummary(FsPath.Parse(request.Path)).ToProto());
+
+    private static string? UserOf(ServerCallContext context) => context.RequestHeaders.GetValue(UserHeader);
+
+    private static ushort ToMode(uint permission) =>
+        permission <= 0b111_111_111_111
+            ? (ushort)permission
+            : throw new CkptFsException(ErrorCode.InvalidArgument, $"Permission {Convert.ToString(permission, 8)} is not a valid mode (at most 7777 octal).");
+
+    private static int ToInt(uint value, string field) =>
+        value <= int.MaxValue ? (int)value : throw new CkptFsException(ErrorCode.InvalidArgument, $"{field} {value} is out of range.");
+
+    private static long ToLong(ulong value, string field) =>
+        value <= long.MaxValue ? (long)value : throw new CkptFsException(ErrorCode.InvalidArgument, $"{field} {value} is out of range.");
+}

@@ -1,0 +1,20 @@
+using CkptFS.Protocol.Grpc;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.Protocol;
+
+/// <summary>The methods of ckptfs.v1.ClientProtocol, shared by the NameNode (server) and the SDK (client).</summary>
+public static class ClientProtocolMethods
+{
+    public const string Service = "ckptfs.v1.ClientProtocol";
+
+    public static readonly Method<MkdirsRequest, MkdirsResponse> Mkdirs = Method.Unary<MkdirsRequest, MkdirsResponse>(Service, "Mkdirs");
+    public static readonly Method<CreateRequest, CreateResponse> Create = Method.Unary<CreateRequest, CreateResponse>(Service, "Create");
+    public static readonly Method<CompleteRequest, CompleteResponse> Complete = Method.Unary<CompleteRequest, CompleteResponse>(Service, "Complete");
+    public static readonly Method<GetFileInfoRequest, GetFileInfoResponse> GetFileInfo = Method.Unary<GetFileInfoRequest, GetFileInfoResponse>(Service, "GetFileInfo");
+    public static readonly Method<GetListingRequest, GetListingResponse> GetListing = Method.Unary<GetListingRequest, GetListingResponse>(Service, "GetListing");
+    public static readonly Method<RenameRequest, RenameResponse> Rename = Method.Unary<RenameRequest, RenameResponse>(Service, "Rename");
+    public static readonly Method<DeleteRequest, DeleteResponse> Delete = Method.Unary<DeleteRequest, DeleteResponse>(Service, "Delete");
+    public static readonly Method<GetContentSummaryRequest, GetContentSummaryResponse> GetContentSummary =
+        Method.Unary<GetContentSummaryRequest, GetContentSummaryResponse>(Service, "GetContentSummary");
+}

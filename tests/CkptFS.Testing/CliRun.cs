@@ -1,0 +1,25 @@
+namespace CkptFS.Testing;
+
+/// <summary>One finished `./ckptfs ...` invocation.</summary>
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public CliResult EnsureSuccess()
+    {
+        if (ExitCode != 0)
+        {
+            throw new InvalidOperationException($"ckptfs exited {ExitCode}.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+        }
+        return this;
+    }
+}
+
+/// <summary>Runs the CLI the way a user does: through the repository's `./ckptfs` launcher.</summary>
+public static class CliRun
+{
+    public static async Task<CliResult> RunAsync(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        using var child = ChildProcess.Start(RepoPaths.Launcher, arguments, environment);
+        var exitCode = await child.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(120));
+        return new CliResult(exitCode, child.Stdout, child.Stderr);
+    }
+}
