@@ -1,0 +1,46 @@
+using CkptFS.Common;
+using CkptFS.Protocol.Grpc;
+
+namespace CkptFS.Protocol;
+
+/// <summary>
+/// The one table from <see cref="ErrorCode"/> to the gRPC status a failed call carries. The exact
+/// code travels too (the <c>ckptfs-error-code</c> trailer), so the SDK rebuilds the same exception;
+/// the status is for generic gRPC tools and for retry policy (Unavailable is the transient one).
+/// </summary>
+public static class ErrorCodeStatus
+{
+    public static StatusCode ToStatusCode(ErrorCode code) => code switch
+    {
+        ErrorCode.InvalidPath or ErrorCode.InvalidArgument or ErrorCode.InvalidRename
+            => StatusCode.InvalidArgument,
+
+        ErrorCode.FileNotFound or ErrorCode.BlockNotFound or ErrorCode.CheckpointNotFound
+            => StatusCode.NotFound,
+
+        ErrorCode.FileAlreadyExists => StatusCode.AlreadyExists,
+
+        ErrorCode.LeaseHeldByOther or ErrorCode.ParentNotDirectory or ErrorCode.NotADirectory
+            or ErrorCode.IsADirectory or ErrorCode.DirectoryNotEmpty or ErrorCode.LeaseNotHeld
+            or ErrorCode.FileNotUnderConstruction or ErrorCode.CheckpointIncomplete
+            or ErrorCode.StaleGenerationStamp
+            => StatusCode.FailedPrecondition,
+
+        ErrorCode.SafeMode or ErrorCode.NotEnoughDataNodes or ErrorCode.Unavailable or ErrorCode.NotEnoughReplicas
+            => StatusCode.Unavailable,
+
+        ErrorCode.DiskFull => StatusCode.ResourceExhausted,
+
+        ErrorCode.ChecksumMismatch or ErrorCode.StorageCorrupt or ErrorCode.BlockMissing
+            => StatusCode.DataLoss,
+
+        ErrorCode.InvalidAccessToken => StatusCode.PermissionDenied,
+        ErrorCode.DeadlineExceeded => StatusCode.DeadlineExceeded,
+        ErrorCode.Cancelled => StatusCode.Cancelled,
+
+        // None (an exception always means failure), LeaseExpired, DataNodeNotRegistered,
+        // StorageFailure, Internal and any code added later without a row here: the safe default
+        // says "server-side fault", never "retry me".
+        _ => StatusCode.Internal,
+    };
+}

@@ -1,0 +1,29 @@
+namespace CkptFS.TestTool;
+
+/// <summary>
+/// <c>dotnet CkptFS.TestTool.dll &lt;subcommand&gt; args...</c>: small programs that tests start as
+/// child processes. Each subcommand lives in its own file; add one case per subcommand here.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            return Usage();
+        }
+
+        return args[0] switch
+        {
+            RocksDbWriterCommand.Name => RocksDbWriterCommand.Run(args[1..]),
+            _ => Usage(),
+        };
+    }
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("usage: CkptFS.TestTool <subcommand> [args]");
+        Console.Error.WriteLine($"  {RocksDbWriterCommand.Usage}");
+        return 2;
+    }
+}
