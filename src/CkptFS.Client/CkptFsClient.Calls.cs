@@ -20,7 +20,7 @@ public sealed partial class CkptFsClient
         {
             try
             {
-                var callOptions = new CallOptions(deadline: DateTime.UtcNow + Options.CallTimeout, cancellationToken: cancellationToken, headers: _headers);
+                var callOptions = new CallOptions(_headers, DateTime.UtcNow + Options.CallTimeout, cancellationToken);
                 return await _channel.UnaryAsync(method, request, callOptions);
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && attempt < Options.MaxRetries)

@@ -21,7 +21,7 @@ public sealed partial class CkptFsClient : IDisposable
     {
         Options = options ?? new CkptFsClientOptions();
         _channel = GrpcChannel.ForAddress(Options.NameNodeAddress);
-        _headers = new Metadata { { "ckptfs-user", Options.User } };
+        _headers = new Metadata().Add("ckptfs-user", Options.User);
     }
 
     public CkptFsClientOptions Options { get; }

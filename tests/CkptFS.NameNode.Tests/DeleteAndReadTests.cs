@@ -37,7 +37,7 @@ public class DeleteAndReadTests : IDisposable
         await _ns.DeleteAsync("/d");
         await _ns.DeleteAsync("/f");
         await FailsAsync(ErrorCode.FileNotFound, () => _ns.DeleteAsync("/f"));
-        Assert.Throws<CkptFsException>(() => _ns.Fs.DeleteAsync(FsPath.Root, recursive: true));
+        await Assert.ThrowsAsync<CkptFsException>(() => _ns.Fs.DeleteAsync(FsPath.Root, recursive: true));
     }
 
     [Fact]

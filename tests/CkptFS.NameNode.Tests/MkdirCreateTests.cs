@@ -87,7 +87,7 @@ public class MkdirCreateTests : IDisposable
         }
         else
         {
-            Assert.Equal(ErrorCode.InvalidArgument, Assert.Throws<CkptFsException>(() => _ns.Fs.CreateAsync(request)).Code);
+            Assert.Equal(ErrorCode.InvalidArgument, (await Assert.ThrowsAsync<CkptFsException>(() => _ns.Fs.CreateAsync(request))).Code);
         }
     }
 

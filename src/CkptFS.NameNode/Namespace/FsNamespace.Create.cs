@@ -10,7 +10,7 @@ public sealed partial class FsNamespace
     /// <see cref="CompleteAsync"/>. An existing closed file is replaced only with Overwrite; a file
     /// being written by another holder is never replaced (single writer).
     /// </summary>
-    public Task<NamespaceEntry> CreateAsync(CreateFileRequest request, CancellationToken cancellationToken = default)
+    public async Task<NamespaceEntry> CreateAsync(CreateFileRequest request, CancellationToken cancellationToken = default)
     {
         var path = request.Path;
         if (path.IsRoot)
@@ -25,7 +25,7 @@ public sealed partial class FsNamespace
         var blockSize = ValidateBlockSize(path, request.BlockSizeBytes);
         var mode = PermissionOrDefault(request.Permission, DefaultFilePermission);
         var owner = OwnerOrDefault(request.Owner);
-        return _committer.SubmitAsync(context =>
+        return await _committer.SubmitAsync(context =>
         {
             var parentPath = path.Parent;
             if (request.CreateParent)

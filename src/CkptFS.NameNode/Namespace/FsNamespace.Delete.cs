@@ -8,13 +8,13 @@ public sealed partial class FsNamespace
     /// Deletes a file, an empty directory, or (with <paramref name="recursive"/>) a whole subtree,
     /// in one durable batch. The root cannot be deleted.
     /// </summary>
-    public Task<DeleteResult> DeleteAsync(FsPath path, bool recursive, CancellationToken cancellationToken = default)
+    public async Task<DeleteResult> DeleteAsync(FsPath path, bool recursive, CancellationToken cancellationToken = default)
     {
         if (path.IsRoot)
         {
             throw new CkptFsException(ErrorCode.InvalidArgument, "Cannot delete /: the root directory stays; delete its entries instead.");
         }
-        return _committer.SubmitAsync(context =>
+        return await _committer.SubmitAsync(context =>
         {
             var inode = context.Tree.Get(path);
             if (inode is DirectoryInode { Children.Count: > 0 } && !recursive)

@@ -14,13 +14,13 @@ public sealed partial class FsNamespace
     /// - the root cannot move, and a directory never moves into itself or below itself;
     /// - a rename onto itself is success with no change.
     /// </summary>
-    public Task<NamespaceEntry> RenameAsync(FsPath source, FsPath destination, bool overwrite = false, CancellationToken cancellationToken = default)
+    public async Task<NamespaceEntry> RenameAsync(FsPath source, FsPath destination, bool overwrite = false, CancellationToken cancellationToken = default)
     {
         if (source.IsRoot)
         {
             throw new CkptFsException(ErrorCode.InvalidRename, "Cannot rename /: the root directory cannot move.");
         }
-        return _committer.SubmitAsync(context => Rename(context, source, destination, overwrite), cancellationToken);
+        return await _committer.SubmitAsync(context => Rename(context, source, destination, overwrite), cancellationToken);
     }
 
     private static NamespaceEntry Rename(MutationContext context, FsPath source, FsPath destination, bool overwrite)

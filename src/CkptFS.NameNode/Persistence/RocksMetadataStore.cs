@@ -26,7 +26,7 @@ public sealed class RocksMetadataStore : IMetadataStore
 
     public RocksMetadataStore(string directory)
     {
-        Directory.CreateDirectory(directory);
+        System.IO.Directory.CreateDirectory(directory);
         _db = RocksDatabase.Open(directory, new RocksDbOptions());
         Directory = directory;
     }
