@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using CkptFS.Storage.RocksDb;
+using CkptFS.Storage.Tests.Processes;
 using CkptFS.TestTool;
 
 namespace CkptFS.Storage.Tests.RocksDb;
@@ -44,53 +44,31 @@ public sealed class CrashDurabilityTests : IDisposable
     /// <summary>Starts the writer, reads acks until <paramref name="killAfterAcks"/>, SIGKILLs it; returns the last ack seen.</summary>
     private static async Task<int> RunWriterAndKillAsync(string path, int killAfterAcks)
     {
-        var tool = Path.Combine(AppContext.BaseDirectory, "CkptFS.TestTool.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        using var writer = TestToolProcess.Start(RocksDbWriterCommand.Name, path, "1000000");
+        var child = writer.Process;
+        var lastAck = -1;
+        while (lastAck + 1 < killAfterAcks)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { tool, RocksDbWriterCommand.Name, path, "1000000" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var child = Process.Start(start) ?? throw new InvalidOperationException("the writer did not start");
-        try
-        {
-            var stderr = child.StandardError.ReadToEndAsync();
-            var lastAck = -1;
-            while (lastAck + 1 < killAfterAcks)
+            var line = await child.StandardOutput.ReadLineAsync().WaitAsync(_timeout);
+            if (line is null)
             {
-                var line = await child.StandardOutput.ReadLineAsync().WaitAsync(_timeout);
-                if (line is null)
-                {
-                    Assert.Fail($"the writer exited after {lastAck + 1} acks: {await stderr.WaitAsync(_timeout)}");
-                }
-
-                lastAck = ParseAck(line, expected: lastAck + 1);
+                Assert.Fail($"the writer exited after {lastAck + 1} acks: {await writer.StandardError.WaitAsync(_timeout)}");
             }
 
-            child.Kill(); // SIGKILL on Linux: no flush, no destructor, no atexit
-            await child.WaitForExitAsync().WaitAsync(_timeout);
-
-            // Acks the child printed between our decision and the kill count as acknowledged too.
-            var rest = await child.StandardOutput.ReadToEndAsync().WaitAsync(_timeout);
-            foreach (var line in rest.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                lastAck = ParseAck(line, expected: lastAck + 1);
-            }
-
-            return lastAck;
+            lastAck = ParseAck(line, expected: lastAck + 1);
         }
-        finally
+
+        child.Kill(); // SIGKILL on Linux: no flush, no destructor, no atexit
+        await child.WaitForExitAsync().WaitAsync(_timeout);
+
+        // Acks the child printed between our decision and the kill count as acknowledged too.
+        var rest = await child.StandardOutput.ReadToEndAsync().WaitAsync(_timeout);
+        foreach (var line in rest.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!child.HasExited)
-            {
-                child.Kill();
-            }
+            lastAck = ParseAck(line, expected: lastAck + 1);
         }
+
+        return lastAck;
     }
 
     private static int ParseAck(string line, int expected)
