@@ -16,6 +16,7 @@ public static class Program
         return args[0] switch
         {
             RocksDbWriterCommand.Name => RocksDbWriterCommand.Run(args[1..]),
+            RocksDbFillCommand.Name => RocksDbFillCommand.Run(args[1..]),
             _ => Usage(),
         };
     }
@@ -24,6 +25,7 @@ public static class Program
     {
         Console.Error.WriteLine("usage: CkptFS.TestTool <subcommand> [args]");
         Console.Error.WriteLine($"  {RocksDbWriterCommand.Usage}");
+        Console.Error.WriteLine($"  {RocksDbFillCommand.Usage}");
         return 2;
     }
 }

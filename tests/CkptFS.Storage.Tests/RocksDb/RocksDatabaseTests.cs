@@ -180,7 +180,8 @@ public sealed class RocksDatabaseTests : IDisposable
         // may reach a closed rocksdb_t (which would be a segfault, failing the whole run).
         var database = RocksDatabase.Open(_directory.Combine("db"));
         using var started = new CountdownEvent(4);
-        var writers = Enumerable.Range(0, 4).Select(thread => Task.Run(() =>
+        // Dedicated threads (LongRunning): four busy loops would starve a 2-core thread pool for seconds.
+        var writers = Enumerable.Range(0, 4).Select(thread => Task.Factory.StartNew(() =>
         {
             started.Signal();
             for (var i = 0; ; i++)
@@ -194,7 +195,7 @@ public sealed class RocksDatabaseTests : IDisposable
                     return i;
                 }
             }
-        })).ToArray();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
 
         Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
         Thread.Sleep(20);

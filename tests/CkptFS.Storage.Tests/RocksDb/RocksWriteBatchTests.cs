@@ -71,13 +71,17 @@ public sealed class RocksWriteBatchTests : IDisposable
         using var batch = new RocksWriteBatch();
         WriteCounter(database, batch, 0);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var writer = Task.Run(() =>
-        {
-            for (var i = 1; !stop.IsCancellationRequested; i++)
+        var writer = Task.Factory.StartNew(
+            () =>
             {
-                WriteCounter(database, batch, i);
-            }
-        });
+                for (var i = 1; !stop.IsCancellationRequested; i++)
+                {
+                    WriteCounter(database, batch, i);
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
         // Read until 100 distinct writer states were seen, so the reader surely overlapped the writer.
         var seen = new HashSet<int>();
