@@ -7,9 +7,12 @@ namespace CkptFS.Protocol.Tests;
 /// <summary>The C# side of interop.proto; python/interop_server.py behaves the same.</summary>
 internal sealed class InteropTestService
 {
-    public static GrpcServiceRegistry CreateRegistry()
+    /// <summary>The deadline of the last sleeping Echo, as the server saw it (from grpc-timeout).</summary>
+    public DateTime? LastSleepDeadline { get; private set; }
+
+    public static GrpcServiceRegistry CreateRegistry(InteropTestService? service = null)
     {
-        var service = new InteropTestService();
+        service ??= new InteropTestService();
         return new GrpcServiceRegistry()
             .AddUnary(InteropMethods.Echo, service.EchoAsync)
             .AddServerStreaming(InteropMethods.Count, service.CountAsync)
@@ -21,6 +24,7 @@ internal sealed class InteropTestService
     {
         if (request.SleepMs > 0)
         {
+            LastSleepDeadline = context.Deadline;
             await Task.Delay(request.SleepMs, context.CancellationToken);
         }
 

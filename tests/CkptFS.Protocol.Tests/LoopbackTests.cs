@@ -132,13 +132,19 @@ public sealed class LoopbackTests
     [Fact]
     public async Task DeadlineExpiresOnBothSides()
     {
-        await using var server = await TestServer.StartAsync();
+        var service = new InteropTestService();
+        await using var server = await TestServer.StartAsync(registry: InteropTestService.CreateRegistry(service));
+        var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(200);
         var error = await Assert.ThrowsAsync<RpcException>(() => server.Channel.UnaryAsync(
-            InteropMethods.Echo, new EchoRequest { SleepMs = 10_000 }, CallOptions.WithTimeout(TimeSpan.FromMilliseconds(200)))).WaitAsync(s_timeout);
+            InteropMethods.Echo, new EchoRequest { SleepMs = 10_000 }, new CallOptions(Deadline: deadline))).WaitAsync(s_timeout);
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
 
-        // The server saw it as a deadline too (its token fired), not as a handler failure.
-        await WaitUntilAsync(() => server.Logs.Entries.Any(e => e.Message.Contains("exceeded its deadline", StringComparison.Ordinal)));
+        // The server got the same deadline through grpc-timeout (rounded up, never shorter), and
+        // the call's end was no handler failure: whichever of the server's timer and the client's
+        // RST_STREAM came first, the handler's token fired.
+        Assert.NotNull(service.LastSleepDeadline);
+        Assert.InRange(service.LastSleepDeadline.Value, deadline - TimeSpan.FromMilliseconds(1), deadline + TimeSpan.FromMilliseconds(100));
+        await WaitUntilAsync(() => server.Logs.Entries.Any(e => e.Message.Contains("exceeded its deadline", StringComparison.Ordinal) || e.Message.Contains("cancelled by the client", StringComparison.Ordinal)));
         Assert.DoesNotContain(server.Logs.Entries, e => e.Level >= LogLevel.Error);
     }
 

@@ -49,11 +49,13 @@ internal sealed class PythonServer : IDisposable
         }
     }
 
-    public bool HasLine(string line)
+    /// <summary>The first output line that starts with the prefix, without it; null if none yet.</summary>
+    public string? FindLine(string prefix)
     {
         lock (_lines)
         {
-            return _lines.Contains(line);
+            var line = _lines.Find(l => l.StartsWith(prefix, StringComparison.Ordinal));
+            return line?[prefix.Length..];
         }
     }
 

@@ -2,8 +2,8 @@
 """A grpcio server for interop.proto, the reference the C# client is tested against.
 
 Usage: interop_server.py STUBS_DIR
-Prints "PORT <n>" once listening on 127.0.0.1 (a free port), "DEADLINE_SEEN" whenever a sleeping
-Echo finds its call past the deadline, and serves until killed.
+Prints "PORT <n>" once listening on 127.0.0.1 (a free port), and "TIME_REMAINING <seconds>" when
+a sleeping Echo starts (the deadline grpc-timeout gave it, or "none"); serves until killed.
 """
 import sys
 import time
@@ -20,11 +20,11 @@ CODES = {code.value[0]: code for code in grpc.StatusCode}
 
 def echo(request, context):
     if request.sleep_ms:
+        remaining = context.time_remaining()
+        print("TIME_REMAINING %s" % ("none" if remaining is None else "%.3f" % remaining), flush=True)
         end = time.monotonic() + request.sleep_ms / 1000.0
         while time.monotonic() < end:
             if not context.is_active():
-                if context.time_remaining() is not None and context.time_remaining() <= 0:
-                    print("DEADLINE_SEEN", flush=True)
                 return interop_pb2.EchoResponse()
             time.sleep(0.01)
     if request.fail_with_status:
