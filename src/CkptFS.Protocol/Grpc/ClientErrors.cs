@@ -41,6 +41,8 @@ internal static class ClientErrors
             HttpProtocolException protocol => FromProtocolError(protocol, address, method),
             HttpRequestException or IOException =>
                 new RpcException(StatusCode.Unavailable, $"call {method} to {address} failed: {exception.Message}", trailers: null, exception),
+            OperationCanceledException =>
+                new RpcException(StatusCode.Cancelled, $"Call {method} on {address} was cancelled", trailers: null, exception),
             _ => exception,
         };
         return !ReferenceEquals(mapped, exception);

@@ -32,14 +32,19 @@ public sealed partial class GrpcDispatcher
                 return;
         }
 
-        if (exception is OperationCanceledException && call.Deadline is { } deadline && DateTime.UtcNow >= deadline)
+        // The call's token has three sources: the client (RequestAborted), shutdown, and the
+        // deadline timer. The timer is known by elimination: it may fire a little before
+        // DateTime.UtcNow reaches the deadline, so the clock alone cannot tell.
+        var clientGone = context.RequestAborted.IsCancellationRequested;
+        if (exception is OperationCanceledException && call.Deadline is { } deadline
+            && (DateTime.UtcNow >= deadline || (call.CancellationToken.IsCancellationRequested && !clientGone && !_shutdown.IsCancellationRequested)))
         {
             LogDeadlineExceeded(_logger, call.Method);
             WriteStatus(call, StatusCode.DeadlineExceeded, "Deadline exceeded", errorCode: null);
             return;
         }
 
-        if (context.RequestAborted.IsCancellationRequested)
+        if (clientGone)
         {
             // The client reset the stream or dropped the connection: nobody is left to answer, and
             // whatever the handler threw on the way out (OperationCanceled, IOException) is the echo.
@@ -50,12 +55,6 @@ public sealed partial class GrpcDispatcher
         if (exception is OperationCanceledException && _shutdown.IsCancellationRequested)
         {
             WriteStatus(call, StatusCode.Unavailable, "The server is shutting down", errorCode: null);
-            return;
-        }
-
-        if (exception is OperationCanceledException && call.CancellationToken.IsCancellationRequested)
-        {
-            WriteStatus(call, StatusCode.Cancelled, "Call cancelled", errorCode: null);
             return;
         }
 
