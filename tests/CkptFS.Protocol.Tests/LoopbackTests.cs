@@ -224,7 +224,7 @@ public sealed class LoopbackTests
         var response = await channel.UnaryAsync(InteropMethods.Echo, new EchoRequest { Text = "grpc" }).WaitAsync(s_timeout);
         Assert.Equal("grpc", response.Text);
 
-        // The HTTP port is never the dispatcher's: cleartext Http1AndHttp2 in Kestrel means HTTP/1.1
+        // The HTTP port is never the dispatcher's: it serves HTTP/1.1 only (cleartext HTTP/2 would need TLS negotiation)
         // (no ALPN without TLS), so a gRPC call there fails, with the address in the message.
         using var wrongPort = GrpcChannel.ForAddress($"127.0.0.1:{host.HttpPort}");
         var error = await Assert.ThrowsAsync<RpcException>(() => wrongPort.UnaryAsync(InteropMethods.Echo, new EchoRequest())).WaitAsync(s_timeout);

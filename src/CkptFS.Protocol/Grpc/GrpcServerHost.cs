@@ -157,7 +157,7 @@ public sealed partial class GrpcServerHost : IAsyncDisposable
             kestrel.Listen(address, httpPort, listen =>
             {
                 endpoints[1] = listen;
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Protocols = HttpProtocols.Http1; // cleartext: HTTP/2 would need TLS negotiation (ALPN), so say so instead of a start-up warning
             });
         }
     }
