@@ -12,6 +12,11 @@ public static class CliApp
         var root = new RootCommand("CkptFS: a replicated filesystem for model checkpoints.")
         {
             NameNodeCommand.Create(),
+            DataNodeCommand.Create(),
+            ClusterCommand.Create(),
+            PutCommand.Create(),
+            GetCommand.Create(),
+            CatCommand.Create(),
             MkdirCommand.Create(),
             TouchCommand.Create(),
             LsCommand.Create(),
@@ -19,6 +24,8 @@ public static class CliApp
             MvCommand.Create(),
             RmCommand.Create(),
             DuCommand.Create(),
+            ReportCommand.Create(),
+            FsckCommand.Create(),
             BenchCommand.Create(),
         };
         root.Add(CliOptions.NameNode);

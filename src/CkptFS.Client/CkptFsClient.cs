@@ -40,8 +40,7 @@ public sealed partial class CkptFsClient : IDisposable
     {
         var create = new CreateRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, Overwrite = overwrite, CreateParent = createParents };
         await CallAsync(ClientProtocolMethods.Create, create, cancellationToken);
-        var complete = new CompleteRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName };
-        return (await CallAsync(ClientProtocolMethods.Complete, complete, cancellationToken)).Status;
+        return await CompleteFileAsync(path, last: null, cancellationToken);
     }
 
     public async Task<FileStatus> GetFileInfoAsync(string path, CancellationToken cancellationToken = default) =>
@@ -91,7 +90,11 @@ public sealed partial class CkptFsClient : IDisposable
     public Task<GetContentSummaryResponse> GetContentSummaryAsync(string path, CancellationToken cancellationToken = default) =>
         CallAsync(ClientProtocolMethods.GetContentSummary, new GetContentSummaryRequest { Path = path }, cancellationToken);
 
-    public void Dispose() => _channel.Dispose();
+    public void Dispose()
+    {
+        _leases?.Dispose();
+        _channel.Dispose();
+    }
 
     private RequestId NextRequestId() => new() { ClientId = ClientName, CallId = (ulong)Interlocked.Increment(ref _callId) };
 }

@@ -33,4 +33,20 @@ public sealed class CkptFsClientOptions
 
     /// <summary>First back-off between retries; doubles each time.</summary>
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>This machine's name as DataNodes know it: a DataNode on the same host is chosen first for writes and reads.</summary>
+    public string ClientHost { get; set; } = CkptFsClient.DefaultClientHost();
+
+    /// <summary>Pipelines tried for one block before a write fails (HDFS dfs.client.block.write.retries, 3).</summary>
+    public int BlockWriteAttempts { get; set; } = 3;
+
+    /// <summary>How long close waits for the last block's replicas to be reported before it fails.</summary>
+    public TimeSpan CompleteTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Lease renewal period: half the NameNode's soft limit (60 s).</summary>
+    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public BlockIO.BlockWriterOptions BlockWriter { get; set; } = new();
+
+    public BlockIO.BlockReaderOptions BlockReader { get; set; } = new();
 }

@@ -15,9 +15,12 @@ internal static class StatCommand
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {
             var statuses = new List<FileStatus>();
+            var blocks = new List<IEnumerable<LocatedBlock>?>();
             foreach (var path in result.GetRequiredValue(paths))
             {
-                statuses.Add(await client.GetFileInfoAsync(path, cancellationToken));
+                var status = await client.GetFileInfoAsync(path, cancellationToken);
+                statuses.Add(status);
+                blocks.Add(status.Type == FileType.File ? (await client.GetBlockLocationsAsync(path, cancellationToken)).Blocks : null);
             }
             if (result.GetValue(json))
             {
@@ -26,12 +29,15 @@ internal static class StatCommand
                 {
                     if (statuses.Count == 1)
                     {
-                        FileStatusJson.Write(writer, statuses[0]);
+                        FileStatusJson.Write(writer, statuses[0], blocks[0]);
                     }
                     else
                     {
                         writer.WriteStartArray();
-                        statuses.ForEach(status => FileStatusJson.Write(writer, status));
+                        for (var i = 0; i < statuses.Count; i++)
+                        {
+                            FileStatusJson.Write(writer, statuses[i], blocks[i]);
+                        }
                         writer.WriteEndArray();
                     }
                 }
@@ -56,7 +62,7 @@ internal static class StatCommand
             $"  Type: {(status.Type == FileType.Directory ? "directory" : "file")}   Inode: {status.InodeId}",
         };
         lines.Add(status.Type == FileType.File
-            ? $"  Size: {status.Length} bytes   Replication: {status.Replication}   Block size: {status.BlockSize} bytes"
+            ? $"  Size: {status.Length} bytes   Replication: {status.Replication}   Block size: {status.BlockSize} bytes   Blocks: {status.BlockCount}"
             : $"  Entries: {status.ChildrenCount}");
         if (status.UnderConstruction)
         {

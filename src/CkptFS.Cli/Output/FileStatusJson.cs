@@ -10,7 +10,7 @@ namespace CkptFS.Cli.Output;
 /// </summary>
 public static class FileStatusJson
 {
-    public static void Write(Utf8JsonWriter json, FileStatus status)
+    public static void Write(Utf8JsonWriter json, FileStatus status, IEnumerable<LocatedBlock>? blocks = null)
     {
         json.WriteStartObject();
         json.WriteString("path", status.Path);
@@ -21,6 +21,7 @@ public static class FileStatusJson
         {
             json.WriteNumber("replication", status.Replication);
             json.WriteNumber("blockSize", status.BlockSize);
+            json.WriteNumber("blockCount", status.BlockCount);
             json.WriteBoolean("underConstruction", status.UnderConstruction);
             if (status.UnderConstruction)
             {
@@ -35,6 +36,10 @@ public static class FileStatusJson
         json.WriteString("owner", status.Owner);
         json.WriteString("group", status.Group);
         json.WriteString("permission", Convert.ToString(status.Permission, 8).PadLeft(4, '0'));
+        if (blocks is not null)
+        {
+            BlockLocationsJson.WriteBlocks(json, blocks);
+        }
         json.WriteEndObject();
     }
 

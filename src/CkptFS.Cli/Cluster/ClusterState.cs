@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CkptFS.Cli.Cluster;
+
+/// <summary>What `cluster start` left running, kept in DIR/cluster.json for `status` and `stop`.</summary>
+public sealed record ClusterState(ClusterProcess NameNode, IReadOnlyList<ClusterProcess> DataNodes)
+{
+    public const string FileName = "cluster.json";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static ClusterState? Load(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        return File.Exists(path) ? JsonSerializer.Deserialize<ClusterState>(File.ReadAllText(path), Json) : null;
+    }
+
+    public void Save(string directory) => File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json));
+
+    public static void Delete(string directory) => File.Delete(Path.Combine(directory, FileName));
+}
+
+/// <summary>One process of a local cluster: its PID, role name, addresses and log file.</summary>
+public sealed record ClusterProcess(
+    string Name,
+    int Pid,
+    string Address,
+    string HttpAddress,
+    string DataDirectory,
+    string LogFile,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NodeId = null);

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using CkptFS.Common;
+
+namespace CkptFS.Cli.Cluster;
+
+/// <summary>
+/// Starts `ckptfs ROLE ...` as a background process that outlives this command: its own session
+/// (setsid, so a Ctrl-C here does not reach it), stdin from /dev/null, stdout and stderr appended to
+/// a log file. The PID is the server's own (setsid and sh both exec in place), so it can be stopped by PID.
+/// </summary>
+public static partial class DetachedProcess
+{
+    public static int Start(IReadOnlyList<string> ckptfsArguments, string logFile)
+    {
+        var info = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        info.ArgumentList.Add("sh");
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("exec \"$0\" \"$@\" </dev/null >>\"$CKPTFS_LOG_FILE\" 2>&1");
+        info.ArgumentList.Add(Environment.ProcessPath ?? "dotnet");
+        info.ArgumentList.Add(typeof(DetachedProcess).Assembly.Location);
+        foreach (var argument in ckptfsArguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        info.Environment["CKPTFS_LOG_FILE"] = logFile;
+        using var process = Process.Start(info) ?? throw new CkptFsException(ErrorCode.Internal, $"Could not start ckptfs {ckptfsArguments[0]}.");
+        return process.Id;
+    }
+
+    /// <summary>Waits until the log shows a line matching <paramref name="ready"/>; fails with the log's tail if the process dies or time runs out.</summary>
+    public static async Task<Match> WaitForLineAsync(int pid, string logFile, Regex ready, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var text = File.Exists(logFile) ? await File.ReadAllTextAsync(logFile, cancellationToken) : string.Empty;
+            var match = ready.Match(text);
+            if (match.Success)
+            {
+                return match;
+            }
+            if (!IsAlive(pid))
+            {
+                throw new CkptFsException(ErrorCode.Unavailable, $"Process {pid} exited during start-up. Last lines of {logFile}:\n{Tail(text)}");
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new CkptFsException(ErrorCode.DeadlineExceeded, $"Process {pid} was not ready after {timeout.TotalSeconds:0} s. Last lines of {logFile}:\n{Tail(text)}");
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>True while a process with this PID runs and is a ckptfs process (a reused PID is not ours).</summary>
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
+            return cmdline.Contains("ckptfs", StringComparison.Ordinal) && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>SIGTERM, then SIGKILL if it has not exited within <paramref name="grace"/>.</summary>
+    public static async Task StopAsync(int pid, TimeSpan grace)
+    {
+        if (!IsAlive(pid))
+        {
+            return;
+        }
+        _ = Kill(pid, 15);
+        var deadline = DateTime.UtcNow + grace;
+        while (IsAlive(pid) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        if (IsAlive(pid))
+        {
+            _ = Kill(pid, 9);
+        }
+    }
+
+    private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(15));
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CkptFS.Client;
+using CkptFS.Common;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.Cli.Cluster;
+
+/// <summary>
+/// A NameNode and N DataNodes as background processes on this machine, logs and data under one
+/// folder: the embedded cluster behind the quickstart, the tests and the benchmarks.
+/// </summary>
+public static partial class LocalCluster
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    public static async Task<ClusterState> StartAsync(string directory, int dataNodes, int nameNodePort, IReadOnlyList<string> nameNodeArguments, CancellationToken cancellationToken)
+    {
+        directory = Path.GetFullPath(directory);
+        if (ClusterState.Load(directory) is { } existing && DetachedProcess.IsAlive(existing.NameNode.Pid))
+        {
+            throw new CkptFsException(ErrorCode.FileAlreadyExists,
+                $"A cluster already runs from {directory} (NameNode pid {existing.NameNode.Pid}); stop it first: ckptfs cluster stop --dir {directory}");
+        }
+        var logs = Directory.CreateDirectory(Path.Combine(directory, "logs")).FullName;
+        var nameNode = await StartNameNodeAsync(directory, logs, nameNodePort, nameNodeArguments, cancellationToken);
+        var state = new ClusterState(nameNode, []);
+        state.Save(directory);
+        try
+        {
+            var nodes = new List<ClusterProcess>();
+            for (var i = 0; i < dataNodes; i++)
+            {
+                nodes.Add(StartDataNode(directory, logs, nameNode.Address, i));
+            }
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                var ready = await DetachedProcess.WaitForLineAsync(nodes[i].Pid, nodes[i].LogFile, DataNodeReady(), StartTimeout, cancellationToken);
+                nodes[i] = nodes[i] with { Address = ready.Groups["transfer"].Value, HttpAddress = ready.Groups["http"].Value, NodeId = ready.Groups["id"].Value };
+            }
+            state = state with { DataNodes = nodes };
+            state.Save(directory);
+            await WaitForLiveDataNodesAsync(nameNode.Address, dataNodes, cancellationToken);
+            return state;
+        }
+        catch
+        {
+            await StopAsync(directory);
+            throw;
+        }
+    }
+
+    public static async Task<bool> StopAsync(string directory)
+    {
+        var state = ClusterState.Load(Path.GetFullPath(directory));
+        if (state is null)
+        {
+            return false;
+        }
+        await Task.WhenAll(state.DataNodes.Select(node => DetachedProcess.StopAsync(node.Pid, TimeSpan.FromSeconds(10))));
+        await DetachedProcess.StopAsync(state.NameNode.Pid, TimeSpan.FromSeconds(10));
+        ClusterState.Delete(Path.GetFullPath(directory));
+        return true;
+    }
+
+    private static async Task<ClusterProcess> StartNameNodeAsync(string directory, string logs, int port, IReadOnlyList<string> extra, CancellationToken cancellationToken)
+    {
+        var data = Path.Combine(directory, "namenode");
+        var log = Path.Combine(logs, "namenode.log");
+        var pid = DetachedProcess.Start(
+            ["namenode", "--data", data, "--port", port.ToString(CultureInfo.InvariantCulture), "--http-port", "0", .. extra], log);
+        var ready = await DetachedProcess.WaitForLineAsync(pid, log, NameNodeReady(), StartTimeout, cancellationToken);
+        return new ClusterProcess("namenode", pid, ready.Groups["rpc"].Value, ready.Groups["http"].Value, data, log);
+    }
+
+    private static ClusterProcess StartDataNode(string directory, string logs, string nameNodeAddress, int index)
+    {
+        var name = $"dn{index}";
+        var data = Path.Combine(directory, name);
+        var log = Path.Combine(logs, name + ".log");
+        var pid = DetachedProcess.Start(
+            ["datanode", "--namenode", nameNodeAddress, "--data", data, "--port", "0", "--http-port", "0", "--id", name], log);
+        return new ClusterProcess(name, pid, string.Empty, string.Empty, data, log);
+    }
+
+    private static async Task WaitForLiveDataNodesAsync(string nameNodeAddress, int expected, CancellationToken cancellationToken)
+    {
+        using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = nameNodeAddress });
+        var deadline = DateTime.UtcNow + StartTimeout;
+        var live = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            var report = await client.GetDatanodeReportAsync(cancellationToken);
+            live = report.Datanodes.Count(d => d.State == DatanodeState.Live);
+            if (live >= expected && !report.SafeMode)
+            {
+                return;
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        throw new CkptFsException(ErrorCode.NotEnoughDataNodes, $"Only {live} of {expected} DataNodes registered with the NameNode at {nameNodeAddress} within {StartTimeout.TotalSeconds:0} s; see the logs.");
+    }
+
+    [GeneratedRegex(@"NameNode listening: rpc=(?<rpc>\S+) http=(?<http>\S+)")]
+    private static partial Regex NameNodeReady();
+
+    [GeneratedRegex(@"DataNode listening: transfer=(?<transfer>\S+) http=(?<http>\S+) id=(?<id>\S+)")]
+    internal static partial Regex DataNodeReady();
+}

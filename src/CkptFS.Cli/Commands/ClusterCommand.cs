@@ -1,0 +1,79 @@
+using System.CommandLine;
+using CkptFS.Cli.Cluster;
+using CkptFS.Cli.Output;
+using CkptFS.Client;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.Cli.Commands;
+
+/// <summary>`ckptfs cluster start|status|stop --dir DIR`: a local NameNode and DataNodes as background processes.</summary>
+internal static class ClusterCommand
+{
+    public static Command Create()
+    {
+        var start = new Command("start", "Start a NameNode and N DataNodes in the background (logs and data under DIR); returns once all DataNodes are registered.");
+        var startDir = DirOption();
+        var dataNodes = new Option<int>("--datanodes") { Description = "DataNodes to start.", DefaultValueFactory = _ => 3 };
+        var port = new Option<int>("--port") { Description = "NameNode RPC port (0 picks a free one).", DefaultValueFactory = _ => 0 };
+        start.Add(startDir);
+        start.Add(dataNodes);
+        start.Add(port);
+        start.SetAction(async (result, cancellationToken) =>
+        {
+            var count = result.GetValue(dataNodes);
+            if (count < 1)
+            {
+                throw new ArgumentException("--datanodes must be at least 1.");
+            }
+            var state = await LocalCluster.StartAsync(result.GetRequiredValue(startDir), count, result.GetValue(port), [], cancellationToken);
+            Console.WriteLine($"NameNode {state.NameNode.Address} (http {state.NameNode.HttpAddress}, pid {state.NameNode.Pid}), {state.DataNodes.Count} DataNodes live; logs and data in {Path.GetFullPath(result.GetRequiredValue(startDir))}");
+            Console.WriteLine($"export {CkptFsClientOptions.NameNodeEnvironmentVariable}={state.NameNode.Address}");
+            return 0;
+        });
+
+        var status = new Command("status", "Show the local cluster's processes and DataNode states.");
+        var statusDir = DirOption();
+        status.Add(statusDir);
+        status.SetAction(async (result, cancellationToken) =>
+        {
+            var state = ClusterState.Load(Path.GetFullPath(result.GetRequiredValue(statusDir)));
+            if (state is null)
+            {
+                Console.Error.WriteLine($"ckptfs: no cluster was started from {result.GetRequiredValue(statusDir)} (ckptfs cluster start --dir DIR).");
+                return 1;
+            }
+            return await PrintStatusAsync(state, cancellationToken);
+        });
+
+        var stop = new Command("stop", "Stop the local cluster's processes (SIGTERM, then SIGKILL after 10 s); data stays.");
+        var stopDir = DirOption();
+        stop.Add(stopDir);
+        stop.SetAction(async (result, _) =>
+        {
+            var stopped = await LocalCluster.StopAsync(result.GetRequiredValue(stopDir));
+            Console.WriteLine(stopped ? "stopped." : "no cluster was running there.");
+            return 0;
+        });
+        return new Command("cluster", "Run a local cluster (NameNode + DataNodes) as background processes.") { start, status, stop };
+    }
+
+    private static Option<string> DirOption() => new("--dir") { Description = "Folder of the cluster's logs, data and state.", Required = true };
+
+    private static async Task<int> PrintStatusAsync(ClusterState state, CancellationToken cancellationToken)
+    {
+        var processes = new[] { state.NameNode }.Concat(state.DataNodes).ToList();
+        foreach (var process in processes)
+        {
+            Console.WriteLine($"{process.Name,-9} pid {process.Pid,-7} {(DetachedProcess.IsAlive(process.Pid) ? "running" : "NOT RUNNING"),-11} {process.Address,-22} log {process.LogFile}");
+        }
+        if (!DetachedProcess.IsAlive(state.NameNode.Pid))
+        {
+            return 1;
+        }
+        using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = state.NameNode.Address, MaxRetries = 0 });
+        var report = await client.GetDatanodeReportAsync(cancellationToken);
+        var live = report.Datanodes.Count(d => d.State == DatanodeState.Live);
+        Console.WriteLine($"NameNode {state.NameNode.Address}: {live}/{report.Datanodes.Count} DataNodes live, {report.TotalBlocks} blocks, safe mode {(report.SafeMode ? "on" : "off")}, used {ByteSize.Format(report.Datanodes.Sum(d => (long)d.UsedBytes))}");
+        return processes.All(p => DetachedProcess.IsAlive(p.Pid)) ? 0 : 1;
+    }
+}

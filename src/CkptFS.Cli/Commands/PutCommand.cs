@@ -1,0 +1,48 @@
+using System.CommandLine;
+using CkptFS.Cli.Output;
+using CkptFS.Cli.Transfers;
+using CkptFS.Client;
+
+namespace CkptFS.Cli.Commands;
+
+internal static class PutCommand
+{
+    public static Command Create()
+    {
+        var force = new Option<bool>("-f", "--force") { Description = "Overwrite existing files." };
+        var replication = new Option<int>("-r", "--replication") { Description = "Replicas per block (default: the NameNode's, 3)." };
+        var blockSize = new Option<string?>("--block-size") { Description = "Block size, e.g. 128M (default: the NameNode's, 128 MiB)." };
+        var quiet = new Option<bool>("-q", "--quiet") { Description = "No progress and no summary." };
+        var paths = new Argument<string[]>("paths")
+        {
+            Description = "LOCAL... REMOTE: files or folders ('-' for stdin) to a CkptFS path or into a CkptFS directory.",
+            Arity = new ArgumentArity(2, 100_000),
+        };
+        var command = new Command("put", "Copy local files and folders into CkptFS (checksummed, replicated).") { force, replication, blockSize, quiet, paths };
+        ClientAction.Set(command, async (result, client, cancellationToken) =>
+        {
+            var all = result.GetRequiredValue(paths);
+            var options = new CreateFileOptions
+            {
+                Overwrite = result.GetValue(force),
+                Replication = result.GetValue(replication),
+                BlockSizeBytes = result.GetValue(blockSize) is { } size ? SizeParser.Parse(size, "--block-size") : 0,
+            };
+            var uploader = new Uploader(client, options);
+            var items = await uploader.PlanAsync(all[..^1], all[^1], cancellationToken);
+            await TransferProgress.RunAsync("put", items.Sum(i => Math.Max(0, i.Bytes)), result.GetValue(quiet), async progress =>
+            {
+                foreach (var item in items)
+                {
+                    await uploader.UploadAsync(item, progress.Advance, cancellationToken);
+                    if (item.LocalFile is not null)
+                    {
+                        progress.FileDone();
+                    }
+                }
+            });
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,116 @@
+using CkptFS.Client;
+using CkptFS.Common;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.Cli.Transfers;
+
+/// <summary>
+/// `put`: local files and folders into CkptFS, as HDFS -put. One source onto a path that is not a
+/// directory: that path is the file. Otherwise each source goes into the destination directory under
+/// its own name. Each file is written as "NAME._COPYING_" and renamed into place once it is closed
+/// (durable), so a reader never sees a half-uploaded file under its final name.
+/// </summary>
+public sealed class Uploader(CkptFsClient client, CreateFileOptions options)
+{
+    public const string CopyingSuffix = "._COPYING_";
+
+    /// <summary>A planned copy: a local file (or null for a folder to create) and its CkptFS path.</summary>
+    public sealed record Item(string? LocalFile, string RemotePath, long Bytes);
+
+    public async Task<IReadOnlyList<Item>> PlanAsync(IReadOnlyList<string> sources, string destination, CancellationToken cancellationToken)
+    {
+        var target = await client.TryGetFileInfoAsync(destination, cancellationToken);
+        var intoDirectory = target?.Type == FileType.Directory;
+        if (sources.Count > 1 && !intoDirectory)
+        {
+            throw new CkptFsException(ErrorCode.NotADirectory, $"Cannot put {sources.Count} sources into {destination}: it is not an existing directory (create it with 'ckptfs mkdir -p').");
+        }
+        var items = new List<Item>();
+        foreach (var source in sources)
+        {
+            var remote = intoDirectory ? Join(destination, Path.GetFileName(Path.TrimEndingDirectorySeparator(source))) : destination;
+            if (source == "-")
+            {
+                items.Add(new Item("-", remote, -1));
+            }
+            else if (Directory.Exists(source))
+            {
+                AddFolder(source, remote, items);
+            }
+            else if (File.Exists(source))
+            {
+                items.Add(new Item(source, remote, new FileInfo(source).Length));
+            }
+            else
+            {
+                throw new CkptFsException(ErrorCode.FileNotFound, $"Cannot put {source}: no such local file or folder.");
+            }
+        }
+        return items;
+    }
+
+    public async Task UploadAsync(Item item, Action<long> progress, CancellationToken cancellationToken)
+    {
+        if (item.LocalFile is null)
+        {
+            await client.MkdirsAsync(item.RemotePath, createParents: true, cancellationToken: cancellationToken);
+            return;
+        }
+        if (!options.Overwrite && await client.TryGetFileInfoAsync(item.RemotePath, cancellationToken) is not null)
+        {
+            throw new CkptFsException(ErrorCode.FileAlreadyExists, $"Cannot put {item.RemotePath}: it already exists (use -f to overwrite it).");
+        }
+        var temporary = item.RemotePath + CopyingSuffix;
+        await using (var source = item.LocalFile == "-" ? Console.OpenStandardInput() : OpenLocal(item.LocalFile))
+        {
+            var output = await client.CreateAsync(temporary, options with { Overwrite = true }, cancellationToken);
+            try
+            {
+                await StreamCopy.CopyAsync(source, output, progress, cancellationToken);
+                await output.CloseAsync(cancellationToken);
+            }
+            catch
+            {
+                await output.AbortAsync();
+                await DeleteQuietlyAsync(temporary);
+                throw;
+            }
+        }
+        await client.RenameAsync(temporary, item.RemotePath, overwrite: options.Overwrite, cancellationToken);
+    }
+
+    /// <summary>Best-effort removal of a half-written upload; the original error is the one to report.</summary>
+    private async Task DeleteQuietlyAsync(string path)
+    {
+        try
+        {
+            await client.DeleteAsync(path, cancellationToken: CancellationToken.None);
+        }
+        catch (CkptFsException)
+        {
+            // Left for the NameNode's lease recovery; the caller reports the write's own error.
+        }
+    }
+
+    private static FileStream OpenLocal(string path) =>
+        new(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Options = FileOptions.SequentialScan | FileOptions.Asynchronous, BufferSize = 0 });
+
+    private static void AddFolder(string folder, string remote, List<Item> items)
+    {
+        items.Add(new Item(null, remote, 0));
+        foreach (var entry in Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(entry);
+            if (Directory.Exists(entry))
+            {
+                AddFolder(entry, Join(remote, name), items);
+            }
+            else
+            {
+                items.Add(new Item(entry, Join(remote, name), new FileInfo(entry).Length));
+            }
+        }
+    }
+
+    private static string Join(string directory, string name) => directory.EndsWith('/') ? directory + name : directory + "/" + name;
+}

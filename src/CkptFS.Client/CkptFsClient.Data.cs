@@ -1,0 +1,121 @@
+using System.Net;
+using CkptFS.Client.Streams;
+using CkptFS.Common;
+using CkptFS.Protocol;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.Client;
+
+public sealed partial class CkptFsClient
+{
+    /// <summary>
+    /// Creates <paramref name="path"/> and returns a stream to write it (single writer: the file is
+    /// leased to this client until the stream is closed). Dispose or <see cref="CkptFsOutputStream.CloseAsync"/>
+    /// returns only once the file is durable.
+    /// </summary>
+    public async Task<CkptFsOutputStream> CreateAsync(string path, CreateFileOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new CreateFileOptions();
+        var request = new CreateRequest
+        {
+            RequestId = NextRequestId(),
+            Path = path,
+            Holder = ClientName,
+            Overwrite = options.Overwrite,
+            CreateParent = options.CreateParents,
+            Replication = (uint)Math.Max(0, options.Replication),
+            BlockSize = (ulong)Math.Max(0, options.BlockSizeBytes),
+        };
+        var status = (await CallAsync(ClientProtocolMethods.Create, request, cancellationToken)).Status;
+        Leases.Hold(path);
+        return new CkptFsOutputStream(this, status.Path, status);
+    }
+
+    /// <summary>Opens <paramref name="path"/> for reading (no lease needed; a file being written reads up to its last flush).</summary>
+    public async Task<CkptFsInputStream> OpenAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var locations = await GetBlockLocationsAsync(path, cancellationToken);
+        if (locations.Status.Type == FileType.Directory)
+        {
+            throw new CkptFsException(ErrorCode.IsADirectory, $"Cannot read {path}: it is a directory.");
+        }
+        return new CkptFsInputStream(this, path, locations);
+    }
+
+    public Task<GetBlockLocationsResponse> GetBlockLocationsAsync(string path, CancellationToken cancellationToken = default) =>
+        CallAsync(ClientProtocolMethods.GetBlockLocations,
+            new GetBlockLocationsRequest { Path = path, ClientHost = Options.ClientHost, ClientName = ClientName }, cancellationToken);
+
+    public Task<GetDatanodeReportResponse> GetDatanodeReportAsync(CancellationToken cancellationToken = default) =>
+        CallAsync(ClientProtocolMethods.GetDatanodeReport, new GetDatanodeReportRequest(), cancellationToken);
+
+    public Task<FsckResponse> FsckAsync(string path, bool listAllBlocks = false, CancellationToken cancellationToken = default) =>
+        CallAsync(ClientProtocolMethods.Fsck, new FsckRequest { Path = path, ListAllBlocks = listAllBlocks }, cancellationToken);
+
+    internal async Task<LocatedBlock> AddBlockAsync(string path, ExtendedBlock? previous, IEnumerable<string> excludedNodes, CancellationToken cancellationToken)
+    {
+        var request = new AddBlockRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, Previous = previous, ClientHost = Options.ClientHost };
+        request.ExcludedNodes.AddRange(excludedNodes);
+        return (await CallAsync(ClientProtocolMethods.AddBlock, request, cancellationToken)).Block;
+    }
+
+    internal Task AbandonBlockAsync(string path, ExtendedBlock block, CancellationToken cancellationToken) =>
+        CallAsync(ClientProtocolMethods.AbandonBlock,
+            new AbandonBlockRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, Block = block }, cancellationToken);
+
+    internal Task UpdateLengthAsync(string path, ExtendedBlock last, CancellationToken cancellationToken) =>
+        CallAsync(ClientProtocolMethods.UpdateLength, new UpdateLengthRequest { Path = path, Holder = ClientName, Last = last }, cancellationToken);
+
+    internal Task ReportBadReplicaAsync(ExtendedBlock block, string datanodeUuid, string reason, CancellationToken cancellationToken)
+    {
+        var request = new ClientReportBadBlocksRequest { Reason = reason };
+        request.Replicas.Add(new ClientReportBadBlocksRequest.Types.BadReplica { Block = block, DatanodeUuid = datanodeUuid });
+        return CallAsync(ClientProtocolMethods.ReportBadBlocks, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Completes the file, retrying while the NameNode says its last block does not yet have its
+    /// minimum replicas reported (the DataNodes' reports trail the pipeline's final ack slightly).
+    /// </summary>
+    internal async Task<FileStatus> CompleteFileAsync(string path, ExtendedBlock? last, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(20);
+        var deadline = DateTime.UtcNow + Options.CompleteTimeout;
+        while (true)
+        {
+            var request = new CompleteRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, Last = last };
+            var response = await CallAsync(ClientProtocolMethods.Complete, request, cancellationToken);
+            if (response.Completed)
+            {
+                return response.Status;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new CkptFsException(ErrorCode.NotEnoughReplicas,
+                    $"Cannot close {path}: its last block has not reached its minimum replicas after {Options.CompleteTimeout.TotalSeconds:0} s; the DataNodes may be down (see 'ckptfs report').");
+            }
+            await Task.Delay(delay, cancellationToken);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 400));
+        }
+    }
+
+    /// <summary>The leases this client holds, renewed in the background.</summary>
+    internal LeaseRenewer Leases => _leases ??= new LeaseRenewer(this);
+
+    internal Task RenewLeaseAsync(CancellationToken cancellationToken) =>
+        CallAsync(ClientProtocolMethods.RenewLease, new RenewLeaseRequest { Holder = ClientName }, cancellationToken);
+
+    private LeaseRenewer? _leases;
+
+    internal static string DefaultClientHost()
+    {
+        try
+        {
+            return Dns.GetHostName();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using CkptFS.Client.BlockIO;
+using CkptFS.Common;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.Client.Streams;
+
+/// <summary>
+/// A file being written: bytes are cut into blocks, each streamed through its DataNode pipeline by a
+/// <see cref="BlockWriter"/> (packets in flight, never one round trip per packet).
+///
+/// Protocol (DESIGN.md, write path):
+///   1. Create (done by <see cref="CkptFsClient.CreateAsync"/>): the file exists, under construction, leased to us;
+///   2. per block: AddBlock(previous) → pipeline + token; stream packets; close = finalized on every replica;
+///   3. <see cref="FlushAsync(CancellationToken)"/>: wait for every replica's ack, then UpdateLength so readers see the bytes (hflush);
+///   4. dispose: close the last block, then Complete until the NameNode says every block has its minimum
+///      replicas, and release the lease. Only then does dispose return: a closed file is durable.
+/// A pipeline that cannot be set up is abandoned and AddBlock is asked again without the bad node
+/// (bounded attempts). Recovery from a DataNode failing mid-block comes with pipeline recovery.
+/// </summary>
+public sealed class CkptFsOutputStream : Stream
+{
+    private readonly CkptFsClient _client;
+    private readonly string _path;
+    private readonly long _blockSize;
+    private readonly List<string> _excludedNodes = [];
+    private BlockWriter? _writer;
+    private ExtendedBlock? _lastBlock;
+    private long _bytesInBlock;
+    private long _position;
+    private bool _closed;
+
+    internal CkptFsOutputStream(CkptFsClient client, string path, FileStatus status)
+    {
+        _client = client;
+        _path = path;
+        _blockSize = (long)status.BlockSize;
+        Status = status;
+    }
+
+    /// <summary>The file's status as created.</summary>
+    public FileStatus Status { get; }
+
+    public string Path => _path;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => !_closed;
+
+    public override long Length => _position;
+
+    public override long Position { get => _position; set => throw new NotSupportedException("A CkptFS file is written sequentially."); }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        while (!buffer.IsEmpty)
+        {
+            if (_writer is null)
+            {
+                _writer = await StartBlockAsync(cancellationToken);
+            }
+            var room = (int)Math.Min(buffer.Length, _blockSize - _bytesInBlock);
+            await _writer.WriteAsync(buffer[..room], cancellationToken);
+            _bytesInBlock += room;
+            _position += room;
+            buffer = buffer[room..];
+            if (_bytesInBlock == _blockSize)
+            {
+                await EndBlockAsync(cancellationToken);
+            }
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>hflush: returns once every replica holds what was written, and readers can see it.</summary>
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        if (_writer is null || _lastBlock is null)
+        {
+            return;
+        }
+        var acked = await _writer.FlushAsync(cancellationToken);
+        var last = _lastBlock.Clone();
+        last.NumBytes = (ulong)acked;
+        await _client.UpdateLengthAsync(_path, last, cancellationToken);
+    }
+
+    public override void Flush()
+    {
+        // Stream.Flush is called by wrappers at arbitrary moments; hflush is explicit (FlushAsync).
+    }
+
+    /// <summary>Closes the last block and completes the file; returns when the file is durable.</summary>
+    public async Task CloseAsync(CancellationToken cancellationToken = default)
+    {
+        if (_closed)
+        {
+            return;
+        }
+        _closed = true;
+        try
+        {
+            if (_writer is not null)
+            {
+                await EndBlockAsync(cancellationToken);
+            }
+            await _client.CompleteFileAsync(_path, _lastBlock, cancellationToken);
+        }
+        finally
+        {
+            _client.Leases.Release(_path);
+        }
+    }
+
+    /// <summary>
+    /// Gives up the write: drops the pipeline without finalizing and stops renewing the lease. The file
+    /// stays under construction (delete it, or the NameNode recovers it when the lease expires).
+    /// </summary>
+    public async Task AbortAsync()
+    {
+        if (_closed)
+        {
+            return;
+        }
+        _closed = true;
+        _client.Leases.Release(_path);
+        if (_writer is { } writer)
+        {
+            _writer = null;
+            await writer.DisposeAsync();
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await CloseAsync();
+        await base.DisposeAsync();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_closed)
+        {
+            CloseAsync().GetAwaiter().GetResult();
+        }
+        base.Dispose(disposing);
+    }
+
+    private async Task<BlockWriter> StartBlockAsync(CancellationToken cancellationToken)
+    {
+        var attempts = _client.Options.BlockWriteAttempts;
+        for (var attempt = 1; ; attempt++)
+        {
+            var located = await _client.AddBlockAsync(_path, _lastBlock, _excludedNodes, cancellationToken);
+            try
+            {
+                var writer = await BlockWriter.OpenAsync(located, _client.ClientName, _client.Options.BlockWriter, cancellationToken);
+                _lastBlock = located.Block.Clone();
+                _lastBlock.NumBytes = 0;
+                _bytesInBlock = 0;
+                return writer;
+            }
+            catch (BlockPipelineException e) when (attempt < attempts)
+            {
+                // HDFS DataStreamer: abandon the block, exclude the node that failed, ask again.
+                await _client.AbandonBlockAsync(_path, located.Block, cancellationToken);
+                _excludedNodes.Add(located.Locations[Math.Clamp(e.NodeIndex, 0, located.Locations.Count - 1)].DatanodeUuid);
+            }
+            catch (BlockPipelineException e)
+            {
+                await _client.AbandonBlockAsync(_path, located.Block, cancellationToken);
+                throw new CkptFsException(ErrorCode.NotEnoughDataNodes,
+                    $"Cannot write {_path}: no DataNode pipeline could be set up after {attempts} attempts ({e.Message}).", e);
+            }
+        }
+    }
+
+    private async Task EndBlockAsync(CancellationToken cancellationToken)
+    {
+        var writer = _writer!;
+        _writer = null;
+        await using (writer)
+        {
+            _lastBlock = await writer.CloseAsync(cancellationToken);
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}

@@ -1,0 +1,50 @@
+using CkptFS.DataNode.NameNodeLink;
+
+namespace CkptFS.DataNode;
+
+/// <summary>
+/// DataNode settings: the block store and data transfer (<see cref="Storage"/>), the link to the
+/// NameNode (<see cref="NameNode"/>), and the process's own identity and HTTP port. Bound from the
+/// config file's "DataNode" section, then CKPTFS_DATANODE__* environment variables, then flags.
+/// </summary>
+public sealed class DataNodeOptions
+{
+    /// <summary>Stable node id for a new data folder (default: a random UUID). Kept in the folder after.</summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>Topology label "/zone/rack" the placement policy spreads replicas over; empty means "/default".</summary>
+    public string Location { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Host name or IP that clients and other DataNodes use to reach this node. Default: the bind
+    /// address when it is a specific one, else this machine's host name.
+    /// </summary>
+    public string? AdvertisedHost { get; set; }
+
+    /// <summary>HTTP port for /healthz and /metrics (HDFS's 9864); 0 picks a free port; -1 turns it off.</summary>
+    public int HttpPort { get; set; } = 9864;
+
+    public DataNodeStorageOptions Storage { get; set; } = new();
+
+    public NameNodeLinkOptions NameNode { get; set; } = new();
+
+    public void Validate()
+    {
+        if (HttpPort < -1 || HttpPort > 65535)
+        {
+            throw new ArgumentException($"Invalid setting HttpPort = {HttpPort}: expected 0..65535 or -1 (off).");
+        }
+        if (Location.Length > 0 && !Location.StartsWith('/'))
+        {
+            throw new ArgumentException($"Invalid setting Location = '{Location}': expected a path such as /zone-a/rack-1.");
+        }
+        Storage.Validate();
+        NameNode.Validate();
+    }
+
+    /// <summary>The host this node advertises (see <see cref="AdvertisedHost"/>).</summary>
+    public string ResolveAdvertisedHost() =>
+        AdvertisedHost is { Length: > 0 } host ? host
+        : Storage.BindAddress is "0.0.0.0" or "::" or "[::]" ? System.Net.Dns.GetHostName()
+        : Storage.BindAddress;
+}

@@ -1,0 +1,102 @@
+using CkptFS.DataNode.Security;
+using CkptFS.DataNode.Transfer;
+using CkptFS.Protocol.Http;
+using CkptFS.Protocol.V1;
+using Microsoft.Extensions.Logging;
+using Link = CkptFS.DataNode.NameNodeLink.NameNodeLink;
+
+namespace CkptFS.DataNode;
+
+/// <summary>
+/// A running DataNode: block store (loaded from disk) → data transfer server → HTTP endpoints →
+/// link to the NameNode (register, report, heartbeat). The data port opens before the node
+/// registers, so every replica the NameNode learns of can be served; a DataNode that cannot reach
+/// the NameNode keeps serving reads and keeps trying.
+/// </summary>
+public sealed partial class DataNodeServer : IAsyncDisposable
+{
+    private readonly DataTransferServer _transfer;
+    private readonly StatusHttpServer? _http;
+    private readonly Link _link;
+    private readonly ILogger _logger;
+
+    private DataNodeServer(DatanodeId id, BlockStore.BlockStore store, DataTransferServer transfer, StatusHttpServer? http, Link link, ILogger logger)
+    {
+        Id = id;
+        Store = store;
+        _transfer = transfer;
+        _http = http;
+        _link = link;
+        _logger = logger;
+    }
+
+    public DatanodeId Id { get; }
+
+    public BlockStore.BlockStore Store { get; }
+
+    public int TransferPort => _transfer.Port;
+
+    public static async Task<DataNodeServer> StartAsync(DataNodeOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var logger = loggerFactory.CreateLogger<DataNodeServer>();
+        var nodeId = DataNodeIdentity.LoadOrCreate(options.Storage.DataFolders[0], options.NodeId);
+        var store = new BlockStore.BlockStore(options.Storage, loggerFactory.CreateLogger<BlockStore.BlockStore>());
+        var keys = new BlockKeyRing(time);
+        var transfer = new DataTransferServer(options.Storage, store, keys, loggerFactory, time);
+        await transfer.StartAsync(cancellationToken);
+        StatusHttpServer? http = null;
+        Link? link = null;
+        try
+        {
+            var id = new DatanodeId
+            {
+                DatanodeUuid = nodeId,
+                Host = options.ResolveAdvertisedHost(),
+                TransferPort = (uint)transfer.Port,
+                Location = options.Location,
+            };
+            link = new Link(options.NameNode, id, store, keys, time, loggerFactory.CreateLogger<Link>());
+            if (options.HttpPort >= 0)
+            {
+                var registered = link;
+                http = await StatusHttpServer.StartAsync(options.Storage.BindAddress, options.HttpPort, loggerFactory,
+                    routes => DataNodeHttpRoutes.Map(routes, nodeId, store, () => registered.IsRegistered), cancellationToken);
+                id.HttpPort = (uint)http.Port;
+            }
+            await link.StartAsync(cancellationToken);
+            LogStarted(logger, nodeId, id.Host, transfer.Port, id.HttpPort, options.NameNode.NameNodeAddress, store.ListReplicas().Count);
+            return new DataNodeServer(id, store, transfer, http, link, logger);
+        }
+        catch
+        {
+            if (link is not null)
+            {
+                await link.DisposeAsync();
+            }
+            if (http is not null)
+            {
+                await http.DisposeAsync();
+            }
+            await transfer.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _link.DisposeAsync();
+        if (_http is not null)
+        {
+            await _http.DisposeAsync();
+        }
+        await _transfer.DisposeAsync();
+        LogStopped(_logger, Id.DatanodeUuid);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DataNode {NodeId} serving blocks on {Host}:{TransferPort} (HTTP {HttpPort}), NameNode {NameNode}, {Replicas} replicas on disk")]
+    private static partial void LogStarted(ILogger logger, string nodeId, string host, int transferPort, uint httpPort, string nameNode, int replicas);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DataNode {NodeId} stopped")]
+    private static partial void LogStopped(ILogger logger, string nodeId);
+}

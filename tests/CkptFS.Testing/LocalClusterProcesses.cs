@@ -1,0 +1,110 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace CkptFS.Testing;
+
+/// <summary>
+/// A real local cluster (`./ckptfs cluster start`): a NameNode and N DataNodes as processes on
+/// 127.0.0.1, with their data under a temp folder. Dispose stops every process (by PID, via
+/// `cluster stop`, then SIGKILL of any survivor) and deletes the folder.
+/// </summary>
+public sealed partial class LocalClusterProcesses : IDisposable
+{
+    private readonly TempDirectory _directory;
+
+    private LocalClusterProcesses(TempDirectory directory, string address)
+    {
+        _directory = directory;
+        Address = address;
+        Environment = new Dictionary<string, string> { ["CKPTFS_NAMENODE"] = address };
+    }
+
+    public string Address { get; }
+
+    public string Directory => _directory.Path;
+
+    /// <summary>Environment for CLI runs against this cluster.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; }
+
+    public static async Task<LocalClusterProcesses> StartAsync(int dataNodes = 3)
+    {
+        var directory = new TempDirectory("ckptfs-cluster");
+        try
+        {
+            var result = await CliRun.RunAsync(["cluster", "start", "--dir", directory.Path, "--datanodes", dataNodes.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+                timeout: TimeSpan.FromSeconds(240));
+            if (result.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"cluster start failed ({result.ExitCode}):\n{result.Stdout}\n{result.Stderr}\n{Logs(directory.Path)}");
+            }
+            return new LocalClusterProcesses(directory, NameNodeLine().Match(result.Stdout).Groups["address"].Value);
+        }
+        catch
+        {
+            await CliRun.RunAsync(["cluster", "stop", "--dir", directory.Path]);
+            directory.Dispose();
+            throw;
+        }
+    }
+
+    public Task<CliResult> CliAsync(params string[] arguments) => CliRun.RunAsync(arguments, new Dictionary<string, string>(Environment));
+
+    /// <summary>The PIDs and folders `cluster start` recorded.</summary>
+    public JsonElement State() => JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(Directory, "cluster.json"))).RootElement;
+
+    public int NameNodePid => State().GetProperty("nameNode").GetProperty("pid").GetInt32();
+
+    public string DataNodeDirectory(string nodeId) => System.IO.Path.Combine(Directory, nodeId);
+
+    /// <summary>Every log of the cluster, for failure messages.</summary>
+    public string Logs() => Logs(Directory);
+
+    public void Dispose()
+    {
+        try
+        {
+            CliRun.RunAsync(["cluster", "stop", "--dir", Directory]).Wait(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            KillSurvivors();
+            _directory.Dispose();
+        }
+    }
+
+    private void KillSurvivors()
+    {
+        var path = System.IO.Path.Combine(Directory, "cluster.json");
+        if (!File.Exists(path))
+        {
+            return;
+        }
+        var state = JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+        var pids = new[] { state.GetProperty("nameNode") }.Concat(state.GetProperty("dataNodes").EnumerateArray()).Select(p => p.GetProperty("pid").GetInt32());
+        foreach (var pid in pids)
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+            }
+            catch (ArgumentException)
+            {
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+    }
+
+    private static string Logs(string directory)
+    {
+        var logs = System.IO.Path.Combine(directory, "logs");
+        return !System.IO.Directory.Exists(logs)
+            ? string.Empty
+            : string.Join("\n", System.IO.Directory.GetFiles(logs).Select(f => $"--- {f}\n{string.Join('\n', File.ReadLines(f).TakeLast(30))}"));
+    }
+
+    [GeneratedRegex(@"^NameNode (?<address>\S+)", RegexOptions.Multiline)]
+    private static partial Regex NameNodeLine();
+}
