@@ -17,12 +17,14 @@ internal sealed class MirrorLink : IDisposable
     private readonly NetworkStream _network;
     private readonly BufferedStream _input;
     private readonly ReadDeadline _deadline;
+    private readonly ReadDeadline _ackDeadline;
 
-    private MirrorLink(string address, Socket socket, ReadDeadline deadline)
+    private MirrorLink(string address, Socket socket, ReadDeadline deadline, TimeProvider time, CancellationToken stopping)
     {
         Address = address;
         _socket = socket;
         _deadline = deadline;
+        _ackDeadline = new ReadDeadline(deadline.Timeout, time, stopping);
         _network = new NetworkStream(socket, ownsSocket: true);
         _input = new BufferedStream(_network, 4096);
     }
@@ -50,7 +52,7 @@ internal sealed class MirrorLink : IDisposable
         try
         {
             await socket.ConnectAsync(target.Host, (int)target.TransferPort, deadline.Arm()).ConfigureAwait(false);
-            link = new MirrorLink(address, socket, deadline);
+            link = new MirrorLink(address, socket, deadline, context.Time, context.Stopping);
             await DataTransferCodec.WriteRequestAsync(link._network, DataTransferOp.WriteBlock, forwarded, deadline.Arm()).ConfigureAwait(false);
             var response = await DataTransferCodec.ReadMessageAsync(link._input, BlockOpResponse.Parser, deadline.Arm()).ConfigureAwait(false);
             if (response.Status == TransferStatus.Success)
@@ -91,6 +93,7 @@ internal sealed class MirrorLink : IDisposable
         try
         {
             await _network.WriteAsync(frame, _deadline.Arm()).ConfigureAwait(false);
+            _deadline.Disarm();
         }
         catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -108,8 +111,9 @@ internal sealed class MirrorLink : IDisposable
 
         try
         {
-            using var linked = stop.UnsafeRegister(static state => ((ReadDeadline)state!).Cancel(), _deadline);
-            var ack = await DataTransferCodec.ReadMessageAsync(_input, PipelineAck.Parser, _deadline.Arm()).ConfigureAwait(false);
+            using var linked = stop.UnsafeRegister(static state => ((ReadDeadline)state!).Cancel(), _ackDeadline);
+            var ack = await DataTransferCodec.ReadMessageAsync(_input, PipelineAck.Parser, _ackDeadline.Arm()).ConfigureAwait(false);
+            _ackDeadline.Disarm();
             if (ack.Seqno == seqno && ack.Replies.Count > 0)
             {
                 return ack;
@@ -131,6 +135,7 @@ internal sealed class MirrorLink : IDisposable
         _network.Dispose();
         _socket.Dispose();
         _deadline.Dispose();
+        _ackDeadline.Dispose();
     }
 
     private void Fail(string reason)

@@ -54,6 +54,7 @@ internal sealed class PacketResponder(TransferContext context, Stream upstream, 
                 }
 
                 await DataTransferCodec.WriteMessageAsync(upstream, ack, deadline.Arm()).ConfigureAwait(false);
+                deadline.Disarm();
                 if (!success || pending.Last)
                 {
                     Failure ??= success ? null : $"packet {pending.Seqno} acked with {string.Join(",", ack.Replies)}";

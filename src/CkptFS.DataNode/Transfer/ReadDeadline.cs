@@ -28,6 +28,9 @@ internal sealed class ReadDeadline : IDisposable
         return _source.Token;
     }
 
+    /// <summary>Stops the clock after an operation finished, so a later idle spell (an hflush, then nothing) is not taken for silence.</summary>
+    public void Disarm() => _source.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+
     /// <summary>The token without re-arming (for waits that are not on the peer).</summary>
     public CancellationToken Token => _source.Token;
 

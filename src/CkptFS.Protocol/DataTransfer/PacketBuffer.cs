@@ -182,7 +182,9 @@ public sealed class PacketBuffer : IDisposable
             return;
         }
 
+        // The prefix already read stays at the front: the frame is forwarded whole.
         var larger = ArrayPool<byte>.Shared.Rent(frameLength);
+        _buffer.AsSpan(0, DataTransferProtocol.PacketPrefixBytes).CopyTo(larger);
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = larger;
     }
