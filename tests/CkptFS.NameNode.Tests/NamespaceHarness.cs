@@ -1,4 +1,6 @@
 using CkptFS.Common;
+using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Persistence;
 using CkptFS.Testing;
@@ -9,7 +11,8 @@ namespace CkptFS.NameNode.Tests;
 
 /// <summary>
 /// The namespace core on a real RocksDB store in a temp folder, with a fake clock. <see cref="Restart"/>
-/// closes everything and loads it back from disk, as a NameNode restart does.
+/// closes everything and loads it back from disk, as a NameNode restart does: the block map and the
+/// DataNode registry start empty (soft state) and the block map is in safe mode until reports come.
 /// </summary>
 public sealed class NamespaceHarness : IDisposable
 {
@@ -17,10 +20,29 @@ public sealed class NamespaceHarness : IDisposable
     private RocksMetadataStore _store = null!;
     private GroupCommitter _committer = null!;
 
-    public NamespaceHarness(NamespaceOptions? options = null)
+    public NamespaceHarness(NamespaceOptions? options = null, BlockManagerOptions? blockOptions = null, DatanodeManagerOptions? datanodeOptions = null)
     {
         Options = options ?? new NamespaceOptions();
+        BlockOptions = blockOptions ?? new BlockManagerOptions();
+        DatanodeOptions = datanodeOptions ?? new DatanodeManagerOptions();
         Open();
+    }
+
+    public BlockManagerOptions BlockOptions { get; }
+
+    public DatanodeManagerOptions DatanodeOptions { get; }
+
+    public BlockManager Blocks { get; private set; } = null!;
+
+    public DatanodeManager Datanodes { get; private set; } = null!;
+
+    /// <summary>A namespace with an empty block map and DataNode registry, for tests that build their own committer.</summary>
+    public static FsNamespace NewNamespace(GroupCommitter committer, TimeProvider time)
+    {
+        var blocks = new BlockManager(new BlockManagerOptions(), NullLogger<BlockManager>.Instance);
+        blocks.LoadFromNamespace(committer.Published);
+        var datanodes = new DatanodeManager(time, new DatanodeManagerOptions(), blocks, new Random(1), NullLogger<DatanodeManager>.Instance);
+        return new FsNamespace(committer, new NamespaceOptions(), blocks, datanodes);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
@@ -45,7 +67,7 @@ public sealed class NamespaceHarness : IDisposable
     public async Task<NamespaceEntry> TouchAsync(string path, string holder = "client-a")
     {
         await CreateAsync(path, holder);
-        return await Fs.CompleteAsync(FsPath.Parse(path), holder);
+        return (await Fs.CompleteAsync(FsPath.Parse(path), holder)).Entry;
     }
 
     public Task<NamespaceEntry> RenameAsync(string source, string destination, bool overwrite = false) =>
@@ -63,7 +85,7 @@ public sealed class NamespaceHarness : IDisposable
         {
             lines.Add(inode switch
             {
-                FileInode f => $"{path} file id={f.Id} len={f.Length} rep={f.Replication} bs={f.BlockSize} holder={f.LeaseHolder} mtime={f.ModificationTimeMs} mode={f.Permission} owner={f.Owner}",
+                FileInode f => $"{path} file id={f.Id} len={f.Length} blocks=[{string.Join(",", f.Blocks)}] rep={f.Replication} bs={f.BlockSize} holder={f.LeaseHolder} mtime={f.ModificationTimeMs} mode={f.Permission} owner={f.Owner}",
                 DirectoryInode d => $"{path} dir id={d.Id} mtime={d.ModificationTimeMs} mode={d.Permission} owner={d.Owner}",
                 _ => throw new InvalidOperationException(),
             });
@@ -88,12 +110,18 @@ public sealed class NamespaceHarness : IDisposable
     private void Open()
     {
         _store = new RocksMetadataStore(_directory.Combine("metadata"));
-        _committer = new GroupCommitter(_store, _store.Load(), Time, NullLogger<GroupCommitter>.Instance);
-        Fs = new FsNamespace(_committer, Options);
+        var image = _store.Load();
+        _committer = new GroupCommitter(_store, image, Time, NullLogger<GroupCommitter>.Instance);
+        Blocks = new BlockManager(BlockOptions, NullLogger<BlockManager>.Instance);
+        Blocks.LoadFromNamespace(image.Tree);
+        // Seeded: placement's tie-breaks are the same on every run.
+        Datanodes = new DatanodeManager(Time, DatanodeOptions, Blocks, new Random(42), NullLogger<DatanodeManager>.Instance);
+        Fs = new FsNamespace(_committer, Options, Blocks, Datanodes);
     }
 
     private void Close()
     {
+        Datanodes.Dispose();
         _committer.Dispose();
         _store.Dispose();
     }
