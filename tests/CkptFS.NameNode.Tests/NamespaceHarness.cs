@@ -75,6 +75,25 @@ public sealed class NamespaceHarness : IDisposable
 
     public Task<DeleteResult> DeleteAsync(string path, bool recursive = false) => Fs.DeleteAsync(FsPath.Parse(path), recursive);
 
+    /// <summary>Registers a DataNode and gives it a heartbeat with room for blocks (1 TiB free unless told).</summary>
+    public DatanodeAddress AddDatanode(string uuid, string? host = null, string location = "/rack-a", long remainingBytes = 1L << 40, int transfers = 0)
+    {
+        var address = new DatanodeAddress(uuid, host ?? $"host-{uuid}", 9866, 9864, 0, location);
+        Datanodes.Register(address);
+        Heartbeat(uuid, remainingBytes, transfers);
+        return address;
+    }
+
+    public void Heartbeat(string uuid, long remainingBytes = 1L << 40, int transfers = 0) =>
+        Assert.True(Datanodes.Heartbeat(uuid, new DatanodeLoad(2L << 40, 0, remainingBytes, transfers)));
+
+    /// <summary>An incremental report: <paramref name="uuid"/> finalized <paramref name="block"/> with its length.</summary>
+    public void Received(string uuid, FileBlock block) =>
+        Blocks.ProcessIncrementalReport(uuid, [(new ReportedReplica(block.Id, block.GenerationStamp, block.NumBytes, ReplicaKind.Finalized), ReplicaChange.Received)]);
+
+    public Task<AllocatedBlock> AddBlockAsync(string path, FileBlock? previous, string holder = "client-a", string? clientHost = null, params string[] excluded) =>
+        Fs.AddBlockAsync(FsPath.Parse(path), holder, previous, excluded.ToHashSet(), clientHost);
+
     public bool Exists(string path) => Fs.Current.Find(FsPath.Parse(path)) is not null;
 
     /// <summary>Every inode as one line (path, kind, id and attributes), in path order: equal dumps mean equal namespaces.</summary>
