@@ -22,5 +22,5 @@ public class CkptFsException : Exception
     public ErrorCode Code { get; }
 
     /// <summary>True for errors that may succeed when retried unchanged (server state, not input).</summary>
-    public bool IsTransient => Code is ErrorCode.SafeMode or ErrorCode.Unavailable or ErrorCode.NotEnoughDataNodes;
+    public bool IsTransient => Code is ErrorCode.SafeMode or ErrorCode.Unavailable or ErrorCode.NotEnoughDataNodes or ErrorCode.NotEnoughReplicas;
 }

@@ -1,4 +1,7 @@
+using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Namespace;
+using CkptFS.NameNode.Security;
 
 namespace CkptFS.NameNode;
 
@@ -25,6 +28,15 @@ public sealed class NameNodeOptions
 
     public NamespaceOptions Namespace { get; set; } = new();
 
+    /// <summary>Minimum replication, safe mode threshold (0.999) and minimum DataNodes (0), deletes per heartbeat (1000).</summary>
+    public BlockManagerOptions Blocks { get; set; } = new();
+
+    /// <summary>Heartbeat (3 s), stale (30 s) and recheck (5 min) intervals; dead after 2 × recheck + 10 × heartbeat.</summary>
+    public DatanodeManagerOptions Datanodes { get; set; } = new();
+
+    /// <summary>Block key update interval (10 h) and token lifetime (10 h).</summary>
+    public BlockTokenOptions BlockTokens { get; set; } = new();
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory))
@@ -38,6 +50,9 @@ public sealed class NameNodeOptions
             throw new ArgumentException($"Invalid setting RetryCacheExpiry = {RetryCacheExpiry}: expected a positive duration.");
         }
         Namespace.Validate();
+        Blocks.Validate();
+        Datanodes.Validate();
+        BlockTokens.Validate();
     }
 
     private static void RequirePort(string key, int port, bool allowDisabled)

@@ -1,15 +1,20 @@
+using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Http;
+using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Persistence;
 using CkptFS.NameNode.Rpc;
+using CkptFS.NameNode.Security;
 using CkptFS.Protocol.Grpc;
 using Microsoft.Extensions.Logging;
 
 namespace CkptFS.NameNode;
 
 /// <summary>
-/// A running NameNode: metadata store → namespace image → group committer → core → RPC and HTTP
-/// endpoints. Start order makes the namespace durable state before the port opens; stop order
+/// A running NameNode: metadata store → namespace image → group committer → block map (the
+/// image's blocks, no locations: safe mode) → DataNode registry → core → RPC (client and DataNode
+/// protocols on one port) and HTTP endpoints. Start order makes the namespace durable state before the port opens; stop order
 /// closes the port before the store.
 /// </summary>
 public sealed partial class NameNodeServer : IAsyncDisposable
@@ -20,17 +25,27 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private NameNodeServer(RocksMetadataStore store, GroupCommitter committer, FsNamespace fs, GrpcServerHost host, ILogger logger)
+    private NameNodeServer(RocksMetadataStore store, GroupCommitter committer, FsNamespace fs, BlockManager blocks, DatanodeManager datanodes,
+        BlockTokenSecretManager tokens, GrpcServerHost host, ILogger logger)
     {
         _store = store;
         _committer = committer;
         Namespace = fs;
+        Blocks = blocks;
+        Datanodes = datanodes;
+        Tokens = tokens;
         _host = host;
         _logger = logger;
         _committer.Faulted += exception => _fatal.TrySetException(exception);
     }
 
     public FsNamespace Namespace { get; }
+
+    public BlockManager Blocks { get; }
+
+    public DatanodeManager Datanodes { get; }
+
+    public BlockTokenSecretManager Tokens { get; }
 
     public int RpcPort => _host.GrpcPort;
 
@@ -49,9 +64,14 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var image = store.Load();
             LogLoaded(logger, options.DataDirectory, image.Tree.InodeCount, image.NextInodeId);
             var committer = new GroupCommitter(store, image, time, loggerFactory.CreateLogger<GroupCommitter>());
-            var fs = new FsNamespace(committer, options.Namespace);
+            var blocks = new BlockManager(options.Blocks, loggerFactory.CreateLogger<BlockManager>());
+            blocks.LoadFromNamespace(image.Tree);
+            var datanodes = new DatanodeManager(time, options.Datanodes, blocks, new Random(), loggerFactory.CreateLogger<DatanodeManager>());
+            var tokens = new BlockTokenSecretManager(time, options.BlockTokens);
+            var fs = new FsNamespace(committer, options.Namespace, blocks, datanodes);
             var registry = new GrpcServiceRegistry();
-            new ClientProtocolService(fs, new RetryCache(time, options.RetryCacheExpiry)).Register(registry);
+            new ClientProtocolService(fs, new RetryCache(time, options.RetryCacheExpiry), blocks, datanodes, tokens, new LeaseRenewals(time)).Register(registry);
+            new DatanodeProtocolService(datanodes, blocks, tokens).Register(registry);
             var startedAt = time.GetUtcNow();
             var grpcOptions = new GrpcServerOptions
             {
@@ -62,8 +82,9 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var rpcAddress = $"{options.BindAddress}:{options.RpcPort}";
             var host = await GrpcServerHost.StartAsync(grpcOptions, registry, loggerFactory,
                 routes => NameNodeHttpRoutes.Map(routes, fs, committer, rpcAddress, startedAt), cancellationToken);
-            var server = new NameNodeServer(store, committer, fs, host, logger);
+            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, tokens, host, logger);
             LogStarted(logger, options.BindAddress, host.GrpcPort, host.HttpPort, options.Namespace.DefaultReplication, options.Namespace.DefaultBlockSizeBytes);
+            LogBlocks(logger, blocks.GetStats().TotalBlocks, blocks.InSafeMode, options.Blocks.SafeModeThreshold, options.Datanodes.StaleInterval, options.Datanodes.DeadInterval);
             return server;
         }
         catch
@@ -76,6 +97,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _host.DisposeAsync();
+        Datanodes.Dispose();
         _committer.Dispose();
         _store.Dispose();
         LogStopped(_logger);
@@ -86,6 +108,9 @@ public sealed partial class NameNodeServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "NameNode serving RPC on {BindAddress}:{RpcPort}, HTTP on {HttpPort}; default replication {Replication}, block size {BlockSize} bytes")]
     private static partial void LogStarted(ILogger logger, string bindAddress, int rpcPort, int? httpPort, int replication, long blockSize);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Block map: {Blocks} blocks, safe mode {SafeMode} (threshold {Threshold}); DataNodes stale after {Stale}, dead after {Dead}")]
+    private static partial void LogBlocks(ILogger logger, long blocks, bool safeMode, double threshold, TimeSpan stale, TimeSpan dead);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "NameNode stopped")]
     private static partial void LogStopped(ILogger logger);

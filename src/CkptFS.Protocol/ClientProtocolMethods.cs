@@ -17,4 +17,15 @@ public static class ClientProtocolMethods
     public static readonly Method<DeleteRequest, DeleteResponse> Delete = Method.Unary<DeleteRequest, DeleteResponse>(Service, "Delete");
     public static readonly Method<GetContentSummaryRequest, GetContentSummaryResponse> GetContentSummary =
         Method.Unary<GetContentSummaryRequest, GetContentSummaryResponse>(Service, "GetContentSummary");
+    public static readonly Method<AddBlockRequest, AddBlockResponse> AddBlock = Method.Unary<AddBlockRequest, AddBlockResponse>(Service, "AddBlock");
+    public static readonly Method<AbandonBlockRequest, AbandonBlockResponse> AbandonBlock = Method.Unary<AbandonBlockRequest, AbandonBlockResponse>(Service, "AbandonBlock");
+    public static readonly Method<GetBlockLocationsRequest, GetBlockLocationsResponse> GetBlockLocations =
+        Method.Unary<GetBlockLocationsRequest, GetBlockLocationsResponse>(Service, "GetBlockLocations");
+    public static readonly Method<UpdateLengthRequest, UpdateLengthResponse> UpdateLength = Method.Unary<UpdateLengthRequest, UpdateLengthResponse>(Service, "UpdateLength");
+    public static readonly Method<RenewLeaseRequest, RenewLeaseResponse> RenewLease = Method.Unary<RenewLeaseRequest, RenewLeaseResponse>(Service, "RenewLease");
+    public static readonly Method<ClientReportBadBlocksRequest, ClientReportBadBlocksResponse> ReportBadBlocks =
+        Method.Unary<ClientReportBadBlocksRequest, ClientReportBadBlocksResponse>(Service, "ReportBadBlocks");
+    public static readonly Method<GetDatanodeReportRequest, GetDatanodeReportResponse> GetDatanodeReport =
+        Method.Unary<GetDatanodeReportRequest, GetDatanodeReportResponse>(Service, "GetDatanodeReport");
+    public static readonly Method<FsckRequest, FsckResponse> Fsck = Method.Unary<FsckRequest, FsckResponse>(Service, "Fsck");
 }

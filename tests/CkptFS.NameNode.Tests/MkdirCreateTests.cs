@@ -48,7 +48,7 @@ public class MkdirCreateTests : IDisposable
         Assert.Contains("being written by rank-0", message, StringComparison.Ordinal);
         await FailsAsync(ErrorCode.LeaseNotHeld, () => _ns.Fs.CompleteAsync(FsPath.Parse("/ckpt/shard-0"), "rank-1"));
 
-        var closed = (FileInode)(await _ns.Fs.CompleteAsync(FsPath.Parse("/ckpt/shard-0"), "rank-0")).Inode;
+        var closed = (FileInode)(await _ns.Fs.CompleteAsync(FsPath.Parse("/ckpt/shard-0"), "rank-0")).Entry.Inode;
         Assert.False(closed.IsUnderConstruction);
         await FailsAsync(ErrorCode.FileNotUnderConstruction, () => _ns.Fs.CompleteAsync(FsPath.Parse("/ckpt/shard-0"), "rank-0"));
     }

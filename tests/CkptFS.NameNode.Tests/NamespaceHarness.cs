@@ -1,4 +1,6 @@
 using CkptFS.Common;
+using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Persistence;
 using CkptFS.Testing;
@@ -9,7 +11,8 @@ namespace CkptFS.NameNode.Tests;
 
 /// <summary>
 /// The namespace core on a real RocksDB store in a temp folder, with a fake clock. <see cref="Restart"/>
-/// closes everything and loads it back from disk, as a NameNode restart does.
+/// closes everything and loads it back from disk, as a NameNode restart does: the block map and the
+/// DataNode registry start empty (soft state) and the block map is in safe mode until reports come.
 /// </summary>
 public sealed class NamespaceHarness : IDisposable
 {
@@ -17,10 +20,29 @@ public sealed class NamespaceHarness : IDisposable
     private RocksMetadataStore _store = null!;
     private GroupCommitter _committer = null!;
 
-    public NamespaceHarness(NamespaceOptions? options = null)
+    public NamespaceHarness(NamespaceOptions? options = null, BlockManagerOptions? blockOptions = null, DatanodeManagerOptions? datanodeOptions = null)
     {
         Options = options ?? new NamespaceOptions();
+        BlockOptions = blockOptions ?? new BlockManagerOptions();
+        DatanodeOptions = datanodeOptions ?? new DatanodeManagerOptions();
         Open();
+    }
+
+    public BlockManagerOptions BlockOptions { get; }
+
+    public DatanodeManagerOptions DatanodeOptions { get; }
+
+    public BlockManager Blocks { get; private set; } = null!;
+
+    public DatanodeManager Datanodes { get; private set; } = null!;
+
+    /// <summary>A namespace with an empty block map and DataNode registry, for tests that build their own committer.</summary>
+    public static FsNamespace NewNamespace(GroupCommitter committer, TimeProvider time)
+    {
+        var blocks = new BlockManager(new BlockManagerOptions(), NullLogger<BlockManager>.Instance);
+        blocks.LoadFromNamespace(committer.Published);
+        var datanodes = new DatanodeManager(time, new DatanodeManagerOptions(), blocks, new Random(1), NullLogger<DatanodeManager>.Instance);
+        return new FsNamespace(committer, new NamespaceOptions(), blocks, datanodes);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
@@ -45,13 +67,32 @@ public sealed class NamespaceHarness : IDisposable
     public async Task<NamespaceEntry> TouchAsync(string path, string holder = "client-a")
     {
         await CreateAsync(path, holder);
-        return await Fs.CompleteAsync(FsPath.Parse(path), holder);
+        return (await Fs.CompleteAsync(FsPath.Parse(path), holder)).Entry;
     }
 
     public Task<NamespaceEntry> RenameAsync(string source, string destination, bool overwrite = false) =>
         Fs.RenameAsync(FsPath.Parse(source), FsPath.Parse(destination), overwrite);
 
     public Task<DeleteResult> DeleteAsync(string path, bool recursive = false) => Fs.DeleteAsync(FsPath.Parse(path), recursive);
+
+    /// <summary>Registers a DataNode and gives it a heartbeat with room for blocks (1 TiB free unless told).</summary>
+    public DatanodeAddress AddDatanode(string uuid, string? host = null, string location = "/rack-a", long remainingBytes = 1L << 40, int transfers = 0)
+    {
+        var address = new DatanodeAddress(uuid, host ?? $"host-{uuid}", 9866, 9864, 0, location);
+        Datanodes.Register(address);
+        Heartbeat(uuid, remainingBytes, transfers);
+        return address;
+    }
+
+    public void Heartbeat(string uuid, long remainingBytes = 1L << 40, int transfers = 0) =>
+        Assert.True(Datanodes.Heartbeat(uuid, new DatanodeLoad(2L << 40, 0, remainingBytes, transfers)));
+
+    /// <summary>An incremental report: <paramref name="uuid"/> finalized <paramref name="block"/> with its length.</summary>
+    public void Received(string uuid, FileBlock block) =>
+        Blocks.ProcessIncrementalReport(uuid, [(new ReportedReplica(block.Id, block.GenerationStamp, block.NumBytes, ReplicaKind.Finalized), ReplicaChange.Received)]);
+
+    public Task<AllocatedBlock> AddBlockAsync(string path, FileBlock? previous, string holder = "client-a", string? clientHost = null, params string[] excluded) =>
+        Fs.AddBlockAsync(FsPath.Parse(path), holder, previous, excluded.ToHashSet(), clientHost);
 
     public bool Exists(string path) => Fs.Current.Find(FsPath.Parse(path)) is not null;
 
@@ -63,7 +104,7 @@ public sealed class NamespaceHarness : IDisposable
         {
             lines.Add(inode switch
             {
-                FileInode f => $"{path} file id={f.Id} len={f.Length} rep={f.Replication} bs={f.BlockSize} holder={f.LeaseHolder} mtime={f.ModificationTimeMs} mode={f.Permission} owner={f.Owner}",
+                FileInode f => $"{path} file id={f.Id} len={f.Length} blocks=[{string.Join(",", f.Blocks)}] rep={f.Replication} bs={f.BlockSize} holder={f.LeaseHolder} mtime={f.ModificationTimeMs} mode={f.Permission} owner={f.Owner}",
                 DirectoryInode d => $"{path} dir id={d.Id} mtime={d.ModificationTimeMs} mode={d.Permission} owner={d.Owner}",
                 _ => throw new InvalidOperationException(),
             });
@@ -88,12 +129,18 @@ public sealed class NamespaceHarness : IDisposable
     private void Open()
     {
         _store = new RocksMetadataStore(_directory.Combine("metadata"));
-        _committer = new GroupCommitter(_store, _store.Load(), Time, NullLogger<GroupCommitter>.Instance);
-        Fs = new FsNamespace(_committer, Options);
+        var image = _store.Load();
+        _committer = new GroupCommitter(_store, image, Time, NullLogger<GroupCommitter>.Instance);
+        Blocks = new BlockManager(BlockOptions, NullLogger<BlockManager>.Instance);
+        Blocks.LoadFromNamespace(image.Tree);
+        // Seeded: placement's tie-breaks are the same on every run.
+        Datanodes = new DatanodeManager(Time, DatanodeOptions, Blocks, new Random(42), NullLogger<DatanodeManager>.Instance);
+        Fs = new FsNamespace(_committer, Options, Blocks, Datanodes);
     }
 
     private void Close()
     {
+        Datanodes.Dispose();
         _committer.Dispose();
         _store.Dispose();
     }

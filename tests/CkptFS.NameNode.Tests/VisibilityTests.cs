@@ -18,7 +18,7 @@ public class VisibilityTests
         using var directory = new TempDirectory();
         using var store = new GatedStore(new RocksMetadataStore(directory.Combine("metadata")));
         using var committer = new GroupCommitter(store, store.Load(), TimeProvider.System, NullLogger<GroupCommitter>.Instance);
-        var fs = new FsNamespace(committer, new NamespaceOptions());
+        var fs = NamespaceHarness.NewNamespace(committer, TimeProvider.System);
 
         store.Gate.Reset();
         var mkdir = fs.MkdirsAsync(FsPath.Parse("/held"), createParent: false);
@@ -39,7 +39,7 @@ public class VisibilityTests
         using var committer = new GroupCommitter(store, store.Load(), TimeProvider.System, NullLogger<GroupCommitter>.Instance);
         var faulted = new TaskCompletionSource<Exception>();
         committer.Faulted += e => faulted.TrySetResult(e);
-        var fs = new FsNamespace(committer, new NamespaceOptions());
+        var fs = NamespaceHarness.NewNamespace(committer, TimeProvider.System);
 
         store.FailNext = new IOException("No space left on device");
         var error = await Assert.ThrowsAsync<CkptFsException>(() => fs.MkdirsAsync(FsPath.Parse("/a"), false).WaitAsync(TimeSpan.FromSeconds(10)));

@@ -25,6 +25,7 @@ public sealed partial class FsNamespace
         var blockSize = ValidateBlockSize(path, request.BlockSizeBytes);
         var mode = PermissionOrDefault(request.Permission, DefaultFilePermission);
         var owner = OwnerOrDefault(request.Owner);
+        _blocks.ThrowIfSafeMode($"create {path}");
         return await _committer.SubmitAsync(context =>
         {
             var parentPath = path.Parent;
@@ -38,10 +39,11 @@ public sealed partial class FsNamespace
             {
                 RequireReplaceable(path, existing, request);
                 context.Delete(existing.Id);
+                RemoveBlocksOnCommit(context, existing);
                 inodeCountDelta = 0;
             }
             var file = new FileInode(context.AllocateInodeId(), parent.Id, path.Name, context.NowMs, owner, _options.DefaultGroup, mode,
-                Length: 0, replication, blockSize, request.Holder);
+                replication, blockSize, request.Holder, Blocks: []);
             context.Put(file);
             context.Tree = context.Tree.WithChild(parentPath, file, inodeCountDelta, context.NowMs);
             context.PutDirectory(parentPath);
@@ -49,25 +51,38 @@ public sealed partial class FsNamespace
         }, cancellationToken);
     }
 
-    /// <summary>Closes a file under construction; only its holder may.</summary>
-    public Task<NamespaceEntry> CompleteAsync(FsPath path, string holder, CancellationToken cancellationToken = default) =>
-        _committer.SubmitAsync(context =>
+    /// <summary>
+    /// Closes a file under construction; only its holder may (HDFS completeFile).
+    /// <paramref name="last"/> is the file's last block as the writer finished it (null for a file
+    /// without blocks); its length is recorded either way. The file closes only when every block
+    /// has <see cref="BlockManagerOptions.MinReplication"/> finalized replicas reported; until then
+    /// the result says <c>Completed = false</c>, the file stays open, and the writer retries with
+    /// back-off (the DataNodes' incremental reports are on their way).
+    /// </summary>
+    public async Task<CompleteResult> CompleteAsync(FsPath path, string holder, FileBlock? last = null, CancellationToken cancellationToken = default)
+    {
+        _blocks.ThrowIfSafeMode($"complete {path}");
+        return await _committer.SubmitAsync(context =>
         {
-            var file = RequireFile(context.Tree, path);
-            if (!file.IsUnderConstruction)
+            var open = RequireWriter(context.Tree, path, holder, "complete");
+            var file = WithReportedLastBlock(path, open, last, "complete");
+            var ready = file.Blocks.All(b => _blocks.CountFinalizedReplicas(b.Id) >= _blocks.Options.MinReplication);
+            if (ready)
             {
-                throw new CkptFsException(ErrorCode.FileNotUnderConstruction, $"Cannot complete {path}: it is not open for write.");
+                file = file with { LeaseHolder = string.Empty, ModificationTimeMs = context.NowMs };
             }
-            if (!string.Equals(file.LeaseHolder, holder, StringComparison.Ordinal))
+            if (!ReferenceEquals(file, open))
             {
-                throw new CkptFsException(ErrorCode.LeaseNotHeld,
-                    $"Cannot complete {path}: it is being written by {file.LeaseHolder}, not by {holder}.");
+                context.Put(file);
+                context.Tree = context.Tree.WithReplaced(path, file);
+                if (file.LastBlock is { } lastBlock)
+                {
+                    context.OnCommitted(() => _blocks.UpdateBlock(lastBlock, complete: ready));
+                }
             }
-            var closed = file with { LeaseHolder = string.Empty, ModificationTimeMs = context.NowMs };
-            context.Put(closed);
-            context.Tree = context.Tree.WithReplaced(path, closed);
-            return new NamespaceEntry(path, closed);
+            return new CompleteResult(new NamespaceEntry(path, file), ready);
         }, cancellationToken);
+    }
 
     private static void RequireReplaceable(FsPath path, Inode existing, CreateFileRequest request)
     {

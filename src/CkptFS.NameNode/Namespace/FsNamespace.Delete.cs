@@ -1,4 +1,5 @@
 using CkptFS.Common;
+using CkptFS.NameNode.Persistence;
 
 namespace CkptFS.NameNode.Namespace;
 
@@ -14,6 +15,7 @@ public sealed partial class FsNamespace
         {
             throw new CkptFsException(ErrorCode.InvalidArgument, "Cannot delete /: the root directory stays; delete its entries instead.");
         }
+        _blocks.ThrowIfSafeMode($"delete {path}");
         return await _committer.SubmitAsync(context =>
         {
             var inode = context.Tree.Get(path);
@@ -22,6 +24,7 @@ public sealed partial class FsNamespace
                 throw new CkptFsException(ErrorCode.DirectoryNotEmpty, $"Cannot delete {path}: the directory is not empty (use -r to delete it and its contents).");
             }
             long files = 0, directories = 0;
+            RemoveBlocksOnCommit(context, inode);
             foreach (var deleted in Subtree(inode))
             {
                 context.Delete(deleted.Id);
@@ -38,6 +41,16 @@ public sealed partial class FsNamespace
             context.PutDirectory(path.Parent);
             return new DeleteResult(files, directories);
         }, cancellationToken);
+    }
+
+    /// <summary>Once the batch is durable, the blocks of every file at or below <paramref name="removed"/> are deleted on their DataNodes.</summary>
+    private void RemoveBlocksOnCommit(MutationContext context, Inode removed)
+    {
+        var blocks = Subtree(removed).OfType<FileInode>().SelectMany(f => f.Blocks).ToList();
+        if (blocks.Count > 0)
+        {
+            context.OnCommitted(() => _blocks.RemoveBlocks(blocks));
+        }
     }
 
     /// <summary>The inode and everything below it, parents first, without recursion (trees can be deep).</summary>

@@ -14,6 +14,7 @@ public sealed partial class FsNamespace
     {
         var mode = PermissionOrDefault(permission, DefaultDirectoryPermission);
         var user = OwnerOrDefault(owner);
+        _blocks.ThrowIfSafeMode($"create directory {path}");
         return _committer.SubmitAsync(context =>
         {
             var existing = context.Tree.Find(path);

@@ -20,10 +20,11 @@ public sealed partial class FsNamespace
         {
             throw new CkptFsException(ErrorCode.InvalidRename, "Cannot rename /: the root directory cannot move.");
         }
+        _blocks.ThrowIfSafeMode($"rename {source}");
         return await _committer.SubmitAsync(context => Rename(context, source, destination, overwrite), cancellationToken);
     }
 
-    private static NamespaceEntry Rename(MutationContext context, FsPath source, FsPath destination, bool overwrite)
+    private NamespaceEntry Rename(MutationContext context, FsPath source, FsPath destination, bool overwrite)
     {
         var tree = context.Tree;
         var moving = tree.Get(source);
@@ -42,6 +43,7 @@ public sealed partial class FsNamespace
         {
             RequireOverwritable(source, target, moving, existing, overwrite);
             context.Delete(existing.Id);
+            RemoveBlocksOnCommit(context, existing);
             inodeCountDelta = -1;
         }
 

@@ -1,4 +1,6 @@
 using CkptFS.Common;
+using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Persistence;
 
 namespace CkptFS.NameNode.Namespace;
@@ -7,7 +9,13 @@ namespace CkptFS.NameNode.Namespace;
 /// The namespace core: files and directories, their attributes and who is writing them. No I/O
 /// and no clock of its own: mutations run inside <see cref="GroupCommitter"/> (which persists them
 /// before anyone can see them) with the group's timestamp; reads walk the published tree without
-/// locks. One file per concern: Mkdirs, Create (and Complete), Rename, Delete, Read.
+/// locks. One file per concern: Mkdirs, Create (and Complete), Rename, Delete, Read, Blocks
+/// (AddBlock, AbandonBlock, UpdateLength), Locations, Fsck.
+///
+/// Blocks: a file's blocks are part of its durable inode; where their replicas are is soft state in
+/// the <see cref="BlockManager"/>, which a mutation updates only after its batch is durable
+/// (<see cref="MutationContext.OnCommitted"/>). While the block manager is in safe mode every
+/// mutation is refused with the transient <see cref="ErrorCode.SafeMode"/>.
 /// </summary>
 public sealed partial class FsNamespace
 {
@@ -16,12 +24,16 @@ public sealed partial class FsNamespace
 
     private readonly GroupCommitter _committer;
     private readonly NamespaceOptions _options;
+    private readonly BlockManager _blocks;
+    private readonly DatanodeManager _datanodes;
 
-    public FsNamespace(GroupCommitter committer, NamespaceOptions options)
+    public FsNamespace(GroupCommitter committer, NamespaceOptions options, BlockManager blocks, DatanodeManager datanodes)
     {
         options.Validate();
         _committer = committer;
         _options = options;
+        _blocks = blocks;
+        _datanodes = datanodes;
     }
 
     /// <summary>The latest durable version of the namespace.</summary>

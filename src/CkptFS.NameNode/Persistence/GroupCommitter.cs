@@ -14,7 +14,7 @@ namespace CkptFS.NameNode.Persistence;
 ///   2. apply each, in order, to a working copy of the published tree (each sees the ones before it;
 ///      one that throws is rolled back and fails alone);
 ///   3. write all their ops as ONE RocksDB batch with a synced WAL;
-///   4. only then publish the new tree and complete the callers' tasks.
+///   4. only then publish the new tree, apply the group's block-map updates and complete the callers' tasks.
 /// So readers never see a change that is not on disk, and one fsync serves a whole group: while a
 /// group syncs, the next one queues up. If the store fails, the metadata on disk and in memory can
 /// no longer be trusted to agree: the committer stops accepting work and reports the fault
@@ -33,6 +33,7 @@ public sealed partial class GroupCommitter : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private NamespaceTree _published;
     private ulong _nextInodeId;
+    private IdCounters _counters;
     private volatile Exception? _fault;
 
     public GroupCommitter(IMetadataStore store, MetadataImage image, TimeProvider time, ILogger<GroupCommitter> logger)
@@ -42,6 +43,7 @@ public sealed partial class GroupCommitter : IDisposable
         _logger = logger;
         _published = image.Tree;
         _nextInodeId = image.NextInodeId;
+        _counters = image.Counters;
         _thread = new Thread(Run) { IsBackground = true, Name = "ckptfs-group-commit" };
         _thread.Start();
     }
@@ -122,7 +124,7 @@ public sealed partial class GroupCommitter : IDisposable
 
     private bool CommitGroup(List<PendingMutation> group)
     {
-        var context = new MutationContext(_published, _nextInodeId, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var context = new MutationContext(_published, _nextInodeId, _counters, _time.GetUtcNow().ToUnixTimeMilliseconds());
         foreach (var pending in group)
         {
             context.Begin();
@@ -147,7 +149,9 @@ public sealed partial class GroupCommitter : IDisposable
             Interlocked.Add(ref _syncMicroseconds, (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
         }
         _nextInodeId = context.NextInodeId;
+        _counters = context.Counters;
         Volatile.Write(ref _published, context.Tree);
+        RunAfterCommit(context.AfterCommit);
         Interlocked.Increment(ref _groupsCommitted);
         Interlocked.Add(ref _mutationsCommitted, group.Count);
         foreach (var pending in group)
@@ -155,6 +159,25 @@ public sealed partial class GroupCommitter : IDisposable
             pending.Publish();
         }
         return true;
+    }
+
+    /// <summary>
+    /// Soft-state updates of the durable group. One that throws is a bug in the block map; it is
+    /// logged and the rest still run: the namespace is already durable and published.
+    /// </summary>
+    private void RunAfterCommit(IReadOnlyList<Action> actions)
+    {
+        foreach (var action in actions)
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogAfterCommitFailed(exception);
+            }
+        }
     }
 
     private void OnStoreFailure(List<PendingMutation> group, Exception exception)
@@ -183,4 +206,7 @@ public sealed partial class GroupCommitter : IDisposable
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Metadata commit failed; the NameNode stops accepting mutations")]
     private partial void LogStoreFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A block map update after a durable commit failed")]
+    private partial void LogAfterCommitFailed(Exception exception);
 }

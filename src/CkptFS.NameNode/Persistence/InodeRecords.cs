@@ -5,7 +5,10 @@ using CkptFS.Protocol.V1;
 
 namespace CkptFS.NameNode.Persistence;
 
-/// <summary>Converts between in-memory inodes and their durable <see cref="InodeRecord"/> form.</summary>
+/// <summary>
+/// Converts between in-memory inodes and their durable <see cref="InodeRecord"/> form. A file's
+/// length is stored too (for tools that read records) but rebuilt from its blocks on load.
+/// </summary>
 internal static class InodeRecords
 {
     public static InodeRecord ToRecord(Inode inode)
@@ -27,6 +30,10 @@ internal static class InodeRecords
             record.Replication = (uint)file.Replication;
             record.BlockSize = (ulong)file.BlockSize;
             record.LeaseHolder = file.LeaseHolder;
+            foreach (var block in file.Blocks)
+            {
+                record.Blocks.Add(new ExtendedBlock { BlockId = block.Id.Value, GenerationStamp = block.GenerationStamp.Value, NumBytes = (ulong)block.NumBytes });
+            }
         }
         else
         {
@@ -37,7 +44,8 @@ internal static class InodeRecords
 
     public static FileInode ToFile(InodeRecord record) => new(
         new InodeId(record.Id), new InodeId(record.ParentId), record.Name, record.ModificationTimeMs, record.Owner, record.Group,
-        (ushort)record.Permission, (long)record.Length, (int)record.Replication, (long)record.BlockSize, record.LeaseHolder);
+        (ushort)record.Permission, (int)record.Replication, (long)record.BlockSize, record.LeaseHolder,
+        [.. record.Blocks.Select(b => new FileBlock(new BlockId(b.BlockId), new GenerationStamp(b.GenerationStamp), (long)b.NumBytes))]);
 
     public static DirectoryInode ToDirectory(InodeRecord record, ImmutableSortedDictionary<string, Inode> children) => new(
         new InodeId(record.Id), new InodeId(record.ParentId), record.Name, record.ModificationTimeMs, record.Owner, record.Group,

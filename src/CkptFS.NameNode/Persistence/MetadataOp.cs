@@ -17,4 +17,7 @@ public abstract record MetadataOp
 
     /// <summary>The next inode id to hand out; persisted so that ids are never reused.</summary>
     public sealed record PutNextInodeId(ulong Value) : MetadataOp;
+
+    /// <summary>The next block id and genstamp to hand out; persisted so that neither is reused.</summary>
+    public sealed record PutCounters(IdCounters Counters) : MetadataOp;
 }

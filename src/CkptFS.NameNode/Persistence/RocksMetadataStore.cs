@@ -12,6 +12,7 @@ namespace CkptFS.NameNode.Persistence;
 ///   "i" + id(8)            → InodeRecord
 ///   "m/next-inode-id"      → u64
 ///   "m/layout-version"     → u32
+///   "m/counters"           → CountersRecord (absent until the first block: then the initial values)
 /// Every <see cref="Commit"/> is one write batch with a synced WAL.
 /// </summary>
 public sealed class RocksMetadataStore : IMetadataStore
@@ -21,6 +22,7 @@ public sealed class RocksMetadataStore : IMetadataStore
     private static readonly byte[] InodePrefix = "i"u8.ToArray();
     private static readonly byte[] NextInodeIdKey = "m/next-inode-id"u8.ToArray();
     private static readonly byte[] LayoutVersionKey = "m/layout-version"u8.ToArray();
+    private static readonly byte[] CountersKey = "m/counters"u8.ToArray();
 
     private readonly RocksDatabase _db;
 
@@ -52,7 +54,9 @@ public sealed class RocksMetadataStore : IMetadataStore
             records.Add(InodeRecord.Parser.ParseFrom(value));
         }
         var nextId = _db.Get(NextInodeIdKey) ?? throw new CkptFsException(ErrorCode.StorageCorrupt, $"The metadata in {Directory} has no inode id counter.");
-        return new MetadataImage(NamespaceLoader.Build(records), BinaryPrimitives.ReadUInt64BigEndian(nextId));
+        var counters = _db.Get(CountersKey) is { } bytes ? CountersRecord.Parser.ParseFrom(bytes) : null;
+        return new MetadataImage(NamespaceLoader.Build(records), BinaryPrimitives.ReadUInt64BigEndian(nextId),
+            counters is null ? IdCounters.Initial : new IdCounters(counters.NextBlockId, counters.NextGenerationStamp));
     }
 
     public void Commit(IReadOnlyList<MetadataOp> ops)
@@ -75,6 +79,13 @@ public sealed class RocksMetadataStore : IMetadataStore
                 case MetadataOp.PutNextInodeId next:
                     BinaryPrimitives.WriteUInt64BigEndian(number, next.Value);
                     batch.Put(NextInodeIdKey, number);
+                    break;
+                case MetadataOp.PutCounters counters:
+                    batch.Put(CountersKey, new CountersRecord
+                    {
+                        NextBlockId = counters.Counters.NextBlockId,
+                        NextGenerationStamp = counters.Counters.NextGenerationStamp,
+                    }.ToByteArray());
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown metadata op {op.GetType().Name}.");
@@ -103,7 +114,7 @@ public sealed class RocksMetadataStore : IMetadataStore
             batch.Put(LayoutVersionKey, layout);
             _db.Write(batch, sync: true);
         }
-        return new MetadataImage(new NamespaceTree(root, 1), firstFreeId);
+        return new MetadataImage(new NamespaceTree(root, 1), firstFreeId, IdCounters.Initial);
     }
 
     private static void InodeKey(InodeId id, Span<byte> key)

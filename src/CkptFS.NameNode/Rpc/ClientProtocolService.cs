@@ -1,5 +1,9 @@
 using CkptFS.Common;
+using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.DataNodes;
+using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Namespace;
+using CkptFS.NameNode.Security;
 using CkptFS.Protocol;
 using CkptFS.Protocol.Grpc;
 using CkptFS.Protocol.V1;
@@ -9,9 +13,11 @@ namespace CkptFS.NameNode.Rpc;
 /// <summary>
 /// ckptfs.v1.ClientProtocol handlers. Each one only translates: parse and validate the request,
 /// call the core, map the result. Errors are CkptFsExceptions that the gRPC layer maps to status
-/// codes through its one table. Mutations go through the retry cache.
+/// codes through its one table. Mutations go through the retry cache. One file per concern: the
+/// namespace calls (here), the block calls, the cluster reports.
 /// </summary>
-public sealed class ClientProtocolService(FsNamespace fs, RetryCache retryCache)
+public sealed partial class ClientProtocolService(
+    FsNamespace fs, RetryCache retryCache, BlockManager blocks, DatanodeManager datanodes, BlockTokenSecretManager tokens, LeaseRenewals leases)
 {
     /// <summary>Metadata key a client uses to say which user it acts for (recorded as owner).</summary>
     public const string UserHeader = "ckptfs-user";
@@ -26,6 +32,14 @@ public sealed class ClientProtocolService(FsNamespace fs, RetryCache retryCache)
         registry.AddUnary(ClientProtocolMethods.Rename, RenameAsync);
         registry.AddUnary(ClientProtocolMethods.Delete, DeleteAsync);
         registry.AddUnary(ClientProtocolMethods.GetContentSummary, GetContentSummaryAsync);
+        registry.AddUnary(ClientProtocolMethods.AddBlock, AddBlockAsync);
+        registry.AddUnary(ClientProtocolMethods.AbandonBlock, AbandonBlockAsync);
+        registry.AddUnary(ClientProtocolMethods.GetBlockLocations, GetBlockLocationsAsync);
+        registry.AddUnary(ClientProtocolMethods.UpdateLength, UpdateLengthAsync);
+        registry.AddUnary(ClientProtocolMethods.RenewLease, RenewLeaseAsync);
+        registry.AddUnary(ClientProtocolMethods.ReportBadBlocks, ReportBadBlocksAsync);
+        registry.AddUnary(ClientProtocolMethods.GetDatanodeReport, GetDatanodeReportAsync);
+        registry.AddUnary(ClientProtocolMethods.Fsck, FsckAsync);
     }
 
     public Task<MkdirsResponse> MkdirsAsync(MkdirsRequest request, ServerCallContext context)
@@ -49,8 +63,17 @@ public sealed class ClientProtocolService(FsNamespace fs, RetryCache retryCache)
     public Task<CompleteResponse> CompleteAsync(CompleteRequest request, ServerCallContext context)
     {
         var path = FsPath.Parse(request.Path);
+        var last = request.Last.ToFileBlock();
         return retryCache.RunOnceAsync(request.RequestId, async () =>
-            new CompleteResponse { Status = (await fs.CompleteAsync(path, request.Holder, context.CancellationToken)).ToProto() });
+        {
+            var result = await fs.CompleteAsync(path, request.Holder, last, context.CancellationToken);
+            if (!result.Completed)
+            {
+                // "Not yet" must not be the cached answer to the client's retry of this call.
+                retryCache.Forget(request.RequestId);
+            }
+            return new CompleteResponse { Status = result.Entry.ToProto(), Completed = result.Completed };
+        });
     }
 
     public Task<GetFileInfoResponse> GetFileInfoAsync(GetFileInfoRequest request, ServerCallContext context) =>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CkptFS.Common;
 using CkptFS.Protocol.V1;
 
 namespace CkptFS.NameNode.Rpc;
@@ -6,7 +7,7 @@ namespace CkptFS.NameNode.Rpc;
 /// <summary>
 /// Answers a retried mutation with the outcome of its first execution instead of applying it twice
 /// (HDFS RetryCache): entries are keyed by (client id, call id), hold the first call's task (success
-/// or failure alike) and expire after <see cref="Expiry"/>. A call without a request id is not cached.
+/// or failure alike, except transient refusals, which changed nothing) and expire after <see cref="Expiry"/>. A call without a request id is not cached.
 /// Kept in memory only: a retry that spans a NameNode restart is applied again, which every
 /// CkptFS mutation tolerates by failing cleanly (e.g. "already exists").
 /// </summary>
@@ -37,7 +38,33 @@ public sealed class RetryCache
         var key = (requestId.ClientId, requestId.CallId);
         var fresh = new Entry(new Lazy<Task<object>>(async () => (await call().ConfigureAwait(false))!), now);
         var entry = _entries.GetOrAdd(key, fresh);
-        return Unwrap<T>(entry.Outcome.Value);
+        var outcome = entry.Outcome.Value;
+        if (ReferenceEquals(entry, fresh))
+        {
+            // A transient refusal (safe mode, not enough replicas yet) changed nothing: the client's
+            // retry of the same call must run again, not be answered with the old refusal.
+            outcome.ContinueWith(static (task, state) =>
+            {
+                var (cache, key, entry) = ((RetryCache, (string, ulong), Entry))state!;
+                if (task.Exception?.InnerException is CkptFsException { IsTransient: true })
+                {
+                    cache._entries.TryRemove(KeyValuePair.Create(key, entry));
+                }
+            }, (this, key, fresh), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        return Unwrap<T>(outcome);
+    }
+
+    /// <summary>
+    /// Drops the cached outcome of a call whose answer says "not yet" (Complete with completed =
+    /// false), so that the client's retry with the same request id asks again.
+    /// </summary>
+    public void Forget(RequestId? requestId)
+    {
+        if (requestId is not null && requestId.ClientId.Length != 0)
+        {
+            _entries.TryRemove((requestId.ClientId, requestId.CallId), out _);
+        }
     }
 
     private static async Task<T> Unwrap<T>(Task<object> outcome) => (T)await outcome.ConfigureAwait(false);

@@ -7,7 +7,7 @@ namespace CkptFS.Storage.Files;
 /// (ENOSPC, or EDQUOT for a quota) becomes <see cref="ErrorCode.DiskFull"/>, which the RPC layer reports
 /// as ResourceExhausted; anything else is a <see cref="ErrorCode.StorageFailure"/>. The message names the path.
 /// </summary>
-internal static class FileErrors
+public static class FileErrors
 {
     public static CkptFsException FromErrno(int errno, string operation, string path)
     {

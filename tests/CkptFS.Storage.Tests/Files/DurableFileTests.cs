@@ -1,5 +1,6 @@
 using CkptFS.Common;
 using CkptFS.Storage.Files;
+using CkptFS.Testing;
 
 namespace CkptFS.Storage.Tests.Files;
 

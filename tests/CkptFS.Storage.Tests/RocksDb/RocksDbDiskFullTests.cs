@@ -2,6 +2,7 @@ using CkptFS.Common;
 using CkptFS.Storage.Tests.Files;
 using CkptFS.Storage.Tests.Processes;
 using CkptFS.TestTool;
+using CkptFS.Testing;
 
 namespace CkptFS.Storage.Tests.RocksDb;
 

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace CkptFS.Storage.Tests.Files;
+namespace CkptFS.Testing;
 
 /// <summary>
 /// A tiny tmpfs mounted on a fresh folder: the cheapest real full disk (ENOSPC from the kernel, not a
 /// mock). Needs root or CAP_SYS_ADMIN; <see cref="UnavailableReason"/> says why not when it cannot work.
 /// </summary>
-internal sealed class TmpfsMount : IDisposable
+public sealed class TmpfsMount : IDisposable
 {
     private static readonly Lazy<string?> _unavailableReason = new(ProbeMount);
 

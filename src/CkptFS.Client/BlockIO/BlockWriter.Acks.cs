@@ -1,0 +1,210 @@
+using CkptFS.Common;
+using CkptFS.Protocol.DataTransfer;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.Client.BlockIO;
+
+/// <summary>
+/// The ack side of <see cref="BlockWriter"/>: packets in flight stay in <see cref="_unacked"/> (seqno
+/// order) until every replica acknowledged them, then go to a free list for reuse, so a steady write
+/// rents no new buffers. The window semaphore counts free slots; a failure wakes every waiter.
+/// </summary>
+public sealed partial class BlockWriter
+{
+    private readonly Lock _ackLock = new();
+    private readonly Queue<PacketBuffer> _unacked = new();
+    private readonly Stack<PacketBuffer> _free = new();
+    private readonly SemaphoreSlim _window;
+    private readonly Task _ackLoop;
+    private long _bytesAcknowledged;
+    private long _lastAckedSeqno = -1;
+    private TaskCompletionSource? _progress;
+    private BlockPipelineException? _failure;
+    private int _disposed;
+
+    /// <summary>Packets sent and not yet acknowledged, oldest first: what pipeline recovery resends.</summary>
+    internal IReadOnlyList<PacketBuffer> UnacknowledgedPackets
+    {
+        get
+        {
+            lock (_ackLock)
+            {
+                return [.. _unacked];
+            }
+        }
+    }
+
+    /// <summary>Cuts the connection (if still open) and returns every buffer to the pool.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _connection.Abort();
+        await _ackLoop.ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        lock (_ackLock)
+        {
+            _current?.Dispose();
+            foreach (var packet in _unacked.Concat(_free))
+            {
+                packet.Dispose();
+            }
+
+            _unacked.Clear();
+            _free.Clear();
+        }
+
+        _window.Dispose();
+    }
+
+    private PacketBuffer TakePacket(int dataCapacity)
+    {
+        lock (_ackLock)
+        {
+            if (_free.TryPop(out var packet) && packet.DataCapacity >= dataCapacity)
+            {
+                return packet;
+            }
+
+            packet?.Dispose();
+        }
+
+        return PacketBuffer.Rent(_options.PacketSizeBytes, _options.BytesPerChecksum);
+    }
+
+    private async ValueTask WaitForWindowAsync(CancellationToken cancellationToken)
+    {
+        if (!await _window.WaitAsync(_options.ReadTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            FailNoAck();
+        }
+
+        ThrowIfFailed();
+    }
+
+    private async Task WaitForAckAsync(long seqno, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task progress;
+            lock (_ackLock)
+            {
+                ThrowIfFailed();
+                if (_lastAckedSeqno >= seqno)
+                {
+                    return;
+                }
+
+                _progress ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                progress = _progress.Task;
+            }
+
+            try
+            {
+                await progress.WaitAsync(_options.ReadTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                FailNoAck();
+            }
+        }
+    }
+
+    private async Task ReadAcksAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var ack = await DataTransferCodec.ReadMessageAsync(_connection.Input, PipelineAck.Parser, CancellationToken.None).ConfigureAwait(false);
+                if (!Acknowledge(ack, out var last))
+                {
+                    return;
+                }
+
+                _window.Release();
+                if (last)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or CkptFsException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            Fail(new BlockPipelineException(ErrorCode.Unavailable, 0, _block.Locations[0], "", TransferStatus.Error,
+                $"The ack stream of {new BlockId(_block.Block.BlockId)} from DataNode {_connection.Address} broke: {exception.Message}", exception));
+        }
+    }
+
+    /// <summary>Retires the oldest packet when <paramref name="ack"/> is all SUCCESS for it; false (and failed) otherwise.</summary>
+    private bool Acknowledge(PipelineAck ack, out bool last)
+    {
+        last = false;
+        lock (_ackLock)
+        {
+            if (!_unacked.TryPeek(out var packet) || packet.Header.Seqno != ack.Seqno)
+            {
+                throw new DataTransferProtocolException($"An ack for seqno {ack.Seqno} arrived while waiting for {(packet is null ? "none" : packet.Header.Seqno)}.");
+            }
+
+            var bad = ack.Replies.Count < _block.Locations.Count ? ack.Replies.Count : -1;
+            for (var i = 0; i < ack.Replies.Count; i++)
+            {
+                if (ack.Replies[i] != TransferStatus.Success)
+                {
+                    bad = i;
+                    break;
+                }
+            }
+
+            if (bad >= 0)
+            {
+                var status = bad < ack.Replies.Count ? ack.Replies[bad] : TransferStatus.Error;
+                var node = _block.Locations[Math.Min(bad, _block.Locations.Count - 1)];
+                Fail(new BlockPipelineException(DataNodeConnection.CodeOf(status), bad, node, "", status,
+                    $"DataNode {DataNodeConnection.AddressOf(node)} (index {bad}) reported {status} for packet {ack.Seqno} of {new BlockId(_block.Block.BlockId)}."));
+                return false;
+            }
+
+            _unacked.Dequeue();
+            Interlocked.Exchange(ref _bytesAcknowledged, packet.Header.OffsetInBlock + packet.Header.DataLen);
+            _lastAckedSeqno = ack.Seqno;
+            last = packet.Header.LastPacketInBlock;
+            _free.Push(packet);
+            _progress?.TrySetResult();
+            _progress = null;
+            return true;
+        }
+    }
+
+    private void FailNoAck() => Fail(new BlockPipelineException(ErrorCode.Unavailable, 0, _block.Locations[0], "", TransferStatus.Error,
+        $"No ack for {new BlockId(_block.Block.BlockId)} from DataNode {_connection.Address} in {_options.ReadTimeout.TotalSeconds:0.###} s."));
+
+    private void Fail(BlockPipelineException failure)
+    {
+        lock (_ackLock)
+        {
+            if (_failure is not null)
+            {
+                return;
+            }
+
+            _failure = failure;
+            _progress?.TrySetResult();
+            _progress = null;
+        }
+
+        _window.Release(_options.WindowPackets);
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            throw new BlockPipelineException(failure.Code, failure.BadNodeIndex, failure.BadNode, failure.FirstBadLink, failure.Status, failure.Message, failure);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using CkptFS.Common;
+using CkptFS.Protocol.DataTransfer;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.Client.BlockIO;
+
+/// <summary>
+/// Writes one block through a pipeline of DataNodes (client side of WRITE_BLOCK). Steps:
+/// 1. Connect to Locations[0], send the header (stage CREATE, targets = Locations[1..]), read the
+///    setup response; a failure names the bad node (first_bad_link).
+/// 2. Cut the data into packets of PacketSizeBytes with one CRC32C per chunk and send each without
+///    waiting for acks, at most WindowPackets unacknowledged (then wait for the oldest ack).
+/// 3. A background task reads the acks in order: all SUCCESS → the packet is done and its buffer
+///    reused; an error or a broken connection fails every pending and later call.
+/// 4. Flush: send the partial packet and wait for every ack (hflush). A flush that ends mid-chunk
+///    makes the next packet start at that chunk's start and carry its bytes again.
+/// 5. Close: the empty last packet; its ack means every replica is finalized.
+/// Not thread-safe: one caller at a time (the ack task is internal).
+/// </summary>
+public sealed partial class BlockWriter : IAsyncDisposable
+{
+    private readonly LocatedBlock _block;
+    private readonly BlockWriterOptions _options;
+    private readonly DataNodeConnection _connection;
+    private readonly byte[] _partialChunk;
+    private PacketBuffer? _current;
+    private long _currentOffset;
+    private int _currentLength;
+    private long _bytesWritten;
+    private long _bytesSent;
+    private long _nextSeqno;
+
+    private BlockWriter(LocatedBlock block, BlockWriterOptions options, DataNodeConnection connection)
+    {
+        _block = block;
+        _options = options;
+        _connection = connection;
+        _partialChunk = new byte[options.BytesPerChecksum];
+        _window = new SemaphoreSlim(options.WindowPackets);
+        _ackLoop = Task.Run(ReadAcksAsync);
+    }
+
+    /// <summary>Bytes every replica of the pipeline has acknowledged.</summary>
+    public long BytesAcknowledged => Interlocked.Read(ref _bytesAcknowledged);
+
+    /// <summary>Bytes handed to <see cref="WriteAsync"/> so far: the block's length.</summary>
+    public long BytesWritten => _bytesWritten;
+
+    public static async Task<BlockWriter> OpenAsync(LocatedBlock block, string clientName, BlockWriterOptions options, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        if (block.Locations.Count == 0)
+        {
+            throw new CkptFsException(ErrorCode.InvalidArgument, $"{new BlockId(block.Block.BlockId)} has no DataNodes to write to.");
+        }
+
+        var first = block.Locations[0];
+        DataNodeConnection connection;
+        try
+        {
+            connection = await DataNodeConnection.ConnectAsync(first, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CkptFsException exception)
+        {
+            throw new BlockPipelineException(exception.Code, 0, first, "", TransferStatus.Error, exception.Message, exception);
+        }
+
+        try
+        {
+            var header = new OpWriteBlockHeader
+            {
+                Block = new ExtendedBlock { BlockId = block.Block.BlockId, GenerationStamp = block.Block.GenerationStamp },
+                Token = block.Token,
+                ClientName = clientName,
+                Stage = PipelineStage.SetupCreate,
+                BytesPerChecksum = (uint)options.BytesPerChecksum,
+            };
+            header.Targets.Add(block.Locations.Skip(1));
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(options.ReadTimeout);
+            await DataTransferCodec.WriteRequestAsync(connection.Output, DataTransferOp.WriteBlock, header, deadline.Token).ConfigureAwait(false);
+            var response = await DataTransferCodec.ReadMessageAsync(connection.Input, BlockOpResponse.Parser, deadline.Token).ConfigureAwait(false);
+            if (response.Status != TransferStatus.Success)
+            {
+                throw SetupFailure(block, response);
+            }
+
+            return new BlockWriter(block, options, connection);
+        }
+        catch (Exception exception) when (exception is not BlockPipelineException)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            throw new BlockPipelineException(ErrorCode.Unavailable, 0, first, "", TransferStatus.Error,
+                $"Pipeline setup of {new BlockId(block.Block.BlockId)} with DataNode {connection.Address} failed: {exception.Message}", exception);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Queues <paramref name="data"/> into packets; returns once they are sent (not acknowledged).</summary>
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        while (!data.IsEmpty)
+        {
+            ThrowIfFailed();
+            _current ??= TakePacket(_options.PacketSizeBytes);
+            var count = Math.Min(data.Length, _current.DataCapacity - _currentLength);
+            data.Span[..count].CopyTo(_current.DataSpace[_currentLength..]);
+            _currentLength += count;
+            _bytesWritten += count;
+            data = data[count..];
+            if (_currentLength == _current.DataCapacity)
+            {
+                await SendCurrentAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>hflush: sends what is buffered and waits until every replica acknowledged it; returns the bytes acknowledged.</summary>
+    public async Task<long> FlushAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        if (_bytesWritten > _bytesSent)
+        {
+            await SendCurrentAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await WaitForAckAsync(_nextSeqno - 1, cancellationToken).ConfigureAwait(false);
+        return BytesAcknowledged;
+    }
+
+    /// <summary>Sends the rest and the empty last packet; returns the block with its length once every replica is finalized.</summary>
+    public async Task<ExtendedBlock> CloseAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        if (_bytesWritten > _bytesSent)
+        {
+            await SendCurrentAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var last = TakePacket(0);
+        last.SetDataLength(0);
+        await SendAsync(last, _bytesWritten, lastPacket: true, cancellationToken).ConfigureAwait(false);
+        await WaitForAckAsync(_nextSeqno - 1, cancellationToken).ConfigureAwait(false);
+        return new ExtendedBlock { BlockId = _block.Block.BlockId, GenerationStamp = _block.Block.GenerationStamp, NumBytes = (ulong)_bytesWritten };
+    }
+
+    /// <summary>Sends the packet being filled. When it ends mid-chunk (a flush), the next one restarts at that chunk.</summary>
+    private async ValueTask SendCurrentAsync(CancellationToken cancellationToken)
+    {
+        var packet = _current!;
+        var offset = _currentOffset;
+        var length = _currentLength;
+        var tail = length % _options.BytesPerChecksum;
+        packet.SetDataLength(length);
+        packet.ComputeChecksums();
+        packet.Data[(length - tail)..].CopyTo(_partialChunk);
+        _current = null;
+        _currentOffset = offset + length - tail;
+        _currentLength = 0;
+        await SendAsync(packet, offset, lastPacket: false, cancellationToken).ConfigureAwait(false);
+        if (tail > 0)
+        {
+            _current = TakePacket(_options.PacketSizeBytes);
+            _partialChunk.AsSpan(0, tail).CopyTo(_current.DataSpace);
+            _currentLength = tail;
+        }
+    }
+
+    private async ValueTask SendAsync(PacketBuffer packet, long offset, bool lastPacket, CancellationToken cancellationToken)
+    {
+        packet.Header.OffsetInBlock = offset;
+        packet.Header.Seqno = _nextSeqno++;
+        packet.Header.LastPacketInBlock = lastPacket;
+        packet.Header.SyncBlock = false;
+        packet.Seal();
+        await WaitForWindowAsync(cancellationToken).ConfigureAwait(false);
+        lock (_ackLock)
+        {
+            _unacked.Enqueue(packet);
+        }
+
+        try
+        {
+            await _connection.Output.WriteAsync(packet.Frame, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            Fail(new BlockPipelineException(ErrorCode.Unavailable, 0, _block.Locations[0], "", TransferStatus.Error,
+                $"Sending {new BlockId(_block.Block.BlockId)} to DataNode {_connection.Address} failed: {exception.Message}", exception));
+            ThrowIfFailed();
+        }
+
+        _bytesSent = offset + packet.Header.DataLen;
+    }
+
+    private static BlockPipelineException SetupFailure(LocatedBlock block, BlockOpResponse response)
+    {
+        var index = 0;
+        for (var i = 0; i < block.Locations.Count && response.FirstBadLink.Length > 0; i++)
+        {
+            if (DataNodeConnection.AddressOf(block.Locations[i]) == response.FirstBadLink)
+            {
+                index = i;
+            }
+        }
+
+        return new BlockPipelineException(DataNodeConnection.CodeOf(response), index, block.Locations[index], response.FirstBadLink, response.Status,
+            $"Pipeline setup of {new BlockId(block.Block.BlockId)} failed at DataNode {DataNodeConnection.AddressOf(block.Locations[index])} (index {index}): {response.Status} {response.Message}");
+    }
+}

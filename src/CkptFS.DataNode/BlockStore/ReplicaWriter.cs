@@ -1,0 +1,124 @@
+using CkptFS.Common;
+using CkptFS.Common.Checksums;
+using CkptFS.Protocol.V1;
+using CkptFS.Storage.Files;
+using Microsoft.Win32.SafeHandles;
+
+namespace CkptFS.DataNode.BlockStore;
+
+/// <summary>
+/// The one writer of an rbw replica: appends packets (data and their chunk checksums) with positional
+/// writes, tracks the bytes received and acknowledged, and ends with <see cref="FinalizeReplica"/>
+/// (durable, then RECEIVED) or <see cref="Discard"/> (files removed). Disposing without either leaves
+/// the rbw replica for lease recovery, visible up to the bytes acknowledged.
+/// Invariant: every stored checksum covers a chunk from its start, so a packet starts on a chunk
+/// boundary, at the end or at the start of a partial last chunk that it rewrites (after an hflush).
+/// </summary>
+public sealed class ReplicaWriter : IDisposable
+{
+    private readonly BlockStore _store;
+    private readonly Replica _replica;
+    private readonly SafeFileHandle _data;
+    private readonly SafeFileHandle _meta;
+    private int _disposed;
+
+    internal ReplicaWriter(BlockStore store, Replica replica, SafeFileHandle data, SafeFileHandle meta)
+    {
+        _store = store;
+        _replica = replica;
+        _data = data;
+        _meta = meta;
+    }
+
+    public BlockId BlockId => _replica.Id;
+
+    public GenerationStamp GenerationStamp => _replica.GenerationStamp;
+
+    public int BytesPerChecksum => _replica.BytesPerChecksum;
+
+    public long BytesOnDisk => _replica.BytesOnDisk;
+
+    public long BytesAcknowledged => _replica.BytesAcknowledged;
+
+    public string StorageId => _replica.Volume.StorageId;
+
+    /// <summary>Stores a packet's <paramref name="data"/> at <paramref name="offsetInBlock"/> with its chunk <paramref name="checksums"/>.</summary>
+    public void Write(long offsetInBlock, ReadOnlySpan<byte> data, ReadOnlySpan<byte> checksums)
+    {
+        var end = _replica.BytesOnDisk;
+        var bytesPerChecksum = _replica.BytesPerChecksum;
+        if (offsetInBlock % bytesPerChecksum != 0 || offsetInBlock < end - (end % bytesPerChecksum) || offsetInBlock > end || offsetInBlock + data.Length < end)
+        {
+            throw new CkptFsException(ErrorCode.InvalidArgument,
+                $"A packet of {data.Length} bytes at offset {offsetInBlock} cannot continue {BlockId}, which holds {end} bytes in chunks of {bytesPerChecksum}.");
+        }
+
+        if (checksums.Length != ChunkChecksums.ChecksumBytes(data.Length, bytesPerChecksum))
+        {
+            throw new CkptFsException(ErrorCode.InvalidArgument, $"{data.Length} bytes need {ChunkChecksums.ChecksumBytes(data.Length, bytesPerChecksum)} checksum bytes, got {checksums.Length}.");
+        }
+
+        try
+        {
+            RandomAccess.Write(_data, data, offsetInBlock);
+            RandomAccess.Write(_meta, checksums, ReplicaMetaHeader.Size + (offsetInBlock / bytesPerChecksum * ChunkChecksums.ChecksumSize));
+        }
+        catch (IOException exception)
+        {
+            throw FileErrors.FromIOException(exception, "write replica", _replica.DataPath);
+        }
+
+        var newEnd = offsetInBlock + data.Length;
+        _replica.Volume.AddUsed(newEnd - end);
+        _replica.BytesOnDisk = newEnd;
+    }
+
+    /// <summary>Raises the visible length to <paramref name="bytes"/> (every replica downstream has them).</summary>
+    public void Acknowledge(long bytes)
+    {
+        if (bytes > _replica.BytesAcknowledged && bytes <= _replica.BytesOnDisk)
+        {
+            _replica.BytesAcknowledged = bytes;
+        }
+    }
+
+    /// <summary>fsyncs data and checksums (hsync, and the first step of finalize).</summary>
+    public void Sync()
+    {
+        try
+        {
+            RandomAccess.FlushToDisk(_data);
+            RandomAccess.FlushToDisk(_meta);
+        }
+        catch (IOException exception)
+        {
+            throw FileErrors.FromIOException(exception, "fsync replica", _replica.DataPath);
+        }
+    }
+
+    /// <summary>Makes the replica durable and finalized; returns the block with its length. Raises RECEIVED.</summary>
+    public ExtendedBlock FinalizeReplica()
+    {
+        Sync();
+        return _store.FinalizeReplica(_replica);
+    }
+
+    /// <summary>Closes the files and removes the replica (a checksum error, a full disk): nothing half-written stays.</summary>
+    public void Discard()
+    {
+        Dispose();
+        _store.Discard(_replica);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _data.Dispose();
+        _meta.Dispose();
+        _store.ReleaseWriter(_replica);
+    }
+}

@@ -1,0 +1,57 @@
+using CkptFS.Protocol.DataTransfer;
+
+namespace CkptFS.DataNode;
+
+/// <summary>
+/// Settings of the DataNode's block storage and data transfer port (HDFS's dfs.datanode.data.dir,
+/// dfs.bytes-per-checksum, dfs.datanode.du.reserved, dfs.datanode.max.transfer.threads...).
+/// The NameNode link has its own options; the DataNode process composes both.
+/// </summary>
+public sealed class DataNodeStorageOptions
+{
+    /// <summary>Data folders (volumes), one per disk; each gets current/rbw, current/finalized, current/corrupt. No default.</summary>
+    public IList<string> DataFolders { get; set; } = [];
+
+    /// <summary>Data bytes per CRC32C chunk of new replicas (dfs.bytes-per-checksum): 512.</summary>
+    public int BytesPerChecksum { get; set; } = 512;
+
+    /// <summary>Data bytes per packet this node sends when serving reads: 64 KiB.</summary>
+    public int PacketSizeBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Reads and writes served at once (dfs.datanode.max.transfer.threads); more connections are closed at accept: 512.</summary>
+    public int MaxConcurrentTransfers { get; set; } = 512;
+
+    /// <summary>Longest wait for a peer's next message or packet, and for connecting to the next node (dfs.client.socket-timeout): 60 s.</summary>
+    public TimeSpan SocketTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Free bytes per volume kept out of replicas' reach (dfs.datanode.du.reserved): 0.</summary>
+    public long ReservedBytesPerVolume { get; set; }
+
+    /// <summary>Address the data transfer port binds to: all interfaces.</summary>
+    public string BindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>Data transfer TCP port (dfs.datanode.address); 0 picks a free port, exposed after start: 9866.</summary>
+    public int TransferPort { get; set; } = 9866;
+
+    public void Validate()
+    {
+        Require(DataFolders.Count > 0 && DataFolders.All(folder => !string.IsNullOrWhiteSpace(folder)), nameof(DataFolders), string.Join(',', DataFolders), "one or more folders");
+        Require(DataFolders.Distinct().Count() == DataFolders.Count, nameof(DataFolders), string.Join(',', DataFolders), "distinct folders");
+        Require(BytesPerChecksum > 0 && BytesPerChecksum <= DataTransferProtocol.MaxBytesPerChecksum, nameof(BytesPerChecksum), BytesPerChecksum, $"1..{DataTransferProtocol.MaxBytesPerChecksum}");
+        Require(PacketSizeBytes >= BytesPerChecksum && PacketSizeBytes % BytesPerChecksum == 0 && PacketSizeBytes <= DataTransferProtocol.MaxPacketPayloadBytes / 2,
+            nameof(PacketSizeBytes), PacketSizeBytes, $"a multiple of {nameof(BytesPerChecksum)} ({BytesPerChecksum}) up to {DataTransferProtocol.MaxPacketPayloadBytes / 2}");
+        Require(MaxConcurrentTransfers >= 1, nameof(MaxConcurrentTransfers), MaxConcurrentTransfers, ">= 1");
+        Require(SocketTimeout > TimeSpan.Zero && SocketTimeout <= TimeSpan.FromHours(1), nameof(SocketTimeout), SocketTimeout, "more than 0 and at most 1 hour");
+        Require(ReservedBytesPerVolume >= 0, nameof(ReservedBytesPerVolume), ReservedBytesPerVolume, ">= 0");
+        Require(System.Net.IPAddress.TryParse(BindAddress, out _), nameof(BindAddress), BindAddress, "an IP address");
+        Require(TransferPort is >= 0 and <= 65535, nameof(TransferPort), TransferPort, "0..65535");
+    }
+
+    private static void Require(bool condition, string key, object value, string expected)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"Invalid setting {key} = {value}: expected {expected}.", key);
+        }
+    }
+}

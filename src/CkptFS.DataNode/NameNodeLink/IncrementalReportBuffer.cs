@@ -1,0 +1,64 @@
+using System.Threading.Channels;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.DataNode.NameNodeLink;
+
+/// <summary>
+/// Replica changes waiting for the next incremental report, coalesced per block (the latest change
+/// of a block is the one the NameNode needs), so memory is bounded by the replicas this node holds
+/// and <see cref="Add"/> never blocks the block store thread that raised the change.
+/// </summary>
+internal sealed class IncrementalReportBuffer
+{
+    private readonly object _lock = new();
+    private Dictionary<ulong, IncrementalBlockReportRequest.Types.Change> _pending = [];
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    public void Add(IncrementalBlockReportRequest.Types.Change change)
+    {
+        lock (_lock)
+        {
+            _pending[change.Replica.Block.BlockId] = change;
+        }
+        _signal.Writer.TryWrite(true);
+    }
+
+    /// <summary>Waits until something was added since the last wait.</summary>
+    public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => _signal.Reader.WaitToReadAsync(cancellationToken);
+
+    /// <summary>Takes every pending change (and the wake-up signal with them).</summary>
+    public List<IncrementalBlockReportRequest.Types.Change> TakeAll()
+    {
+        _signal.Reader.TryRead(out _);
+        lock (_lock)
+        {
+            var taken = _pending.Values.ToList();
+            _pending = [];
+            return taken;
+        }
+    }
+
+    /// <summary>Puts back changes a failed report did not deliver, unless a newer change of the same block arrived meanwhile.</summary>
+    public void Return(IEnumerable<IncrementalBlockReportRequest.Types.Change> changes)
+    {
+        lock (_lock)
+        {
+            foreach (var change in changes)
+            {
+                _pending.TryAdd(change.Replica.Block.BlockId, change);
+            }
+        }
+        _signal.Writer.TryWrite(true);
+    }
+}

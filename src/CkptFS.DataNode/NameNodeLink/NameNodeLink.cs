@@ -1,0 +1,254 @@
+using CkptFS.Common;
+using CkptFS.DataNode.BlockStore;
+using CkptFS.DataNode.Security;
+using CkptFS.Protocol;
+using CkptFS.Protocol.Grpc;
+using CkptFS.Protocol.V1;
+using Microsoft.Extensions.Logging;
+
+namespace CkptFS.DataNode.NameNodeLink;
+
+/// <summary>
+/// A DataNode's link to its NameNode (HDFS BPServiceActor). The NameNode never calls a DataNode;
+/// this link calls it:
+///   1. Register (retried with back-off for as long as it takes: a DataNode that cannot reach its
+///      NameNode keeps serving reads), taking the block keys from the reply;
+///   2. a full block report right after each registration, then every FullBlockReportInterval;
+///   3. a heartbeat every HeartbeatInterval with storage and load; the reply carries the current
+///      block keys and commands (delete now; replicate and recover are the next issue);
+///      "reregister" (the NameNode restarted, or declared this node dead) goes back to 1;
+///   4. replica changes from the block store, coalesced per block and sent as one incremental
+///      report IncrementalReportDelay after the first change (a separate loop, so that a slow
+///      heartbeat never delays the reports that writers' AddBlock and Complete wait for).
+/// </summary>
+public sealed partial class NameNodeLink : IAsyncDisposable
+{
+    private readonly NameNodeLinkOptions _options;
+    private readonly DatanodeId _self;
+    private readonly IReplicaCatalog _catalog;
+    private readonly BlockKeyRing _keys;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly GrpcChannel _channel;
+    private readonly IncrementalReportBuffer _incremental = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _firstRegistration = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _registered;
+    private DateTimeOffset _lastFullReport;
+    private Task _heartbeatLoop = Task.CompletedTask;
+    private Task _incrementalLoop = Task.CompletedTask;
+    private long _heartbeatsSent;
+
+    /// <param name="self">This DataNode's identity: its stable uuid, the host and ports peers use, its location label.</param>
+    public NameNodeLink(NameNodeLinkOptions options, DatanodeId self, IReplicaCatalog catalog, BlockKeyRing keys, TimeProvider time, ILogger<NameNodeLink> logger)
+    {
+        options.Validate();
+        if (string.IsNullOrWhiteSpace(self.DatanodeUuid))
+        {
+            throw new ArgumentException("The DataNode's id has no uuid.", nameof(self));
+        }
+        _options = options;
+        _self = self.Clone();
+        _catalog = catalog;
+        _keys = keys;
+        _time = time;
+        _logger = logger;
+        _channel = GrpcChannel.ForAddress(options.NameNodeAddress);
+    }
+
+    /// <summary>Completes when the first registration (and its full block report) succeeded.</summary>
+    public Task FirstRegistration => _firstRegistration.Task;
+
+    /// <summary>True between a successful registration and a heartbeat reply that says reregister.</summary>
+    public bool IsRegistered => _registered;
+
+    public long HeartbeatsSent => Interlocked.Read(ref _heartbeatsSent);
+
+    /// <summary>Starts the loops and returns at once: registration goes on in the background until it succeeds.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        _catalog.ReplicaChanged += _incremental.Add;
+        _heartbeatLoop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        _incrementalLoop = Task.Run(() => SendIncrementalReportsAsync(_stopping.Token), CancellationToken.None);
+        LogStarted(_options.NameNodeAddress, _self.DatanodeUuid);
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _catalog.ReplicaChanged -= _incremental.Add;
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_heartbeatLoop, _incrementalLoop);
+        _stopping.Dispose();
+        _channel.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await RegisterUntilDoneAsync(stopping);
+                await HeartbeatUntilToldToRegisterAsync(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RegisterUntilDoneAsync(CancellationToken stopping)
+    {
+        var backoff = _options.ReconnectBackoffInitial;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RegisterAndReportAsync(stopping);
+                return;
+            }
+            catch (Exception exception) when (!stopping.IsCancellationRequested && exception is not OutOfMemoryException)
+            {
+                LogRegistrationFailed(exception, _options.NameNodeAddress, attempt, backoff);
+            }
+            await Task.Delay(backoff, _time, stopping);
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.ReconnectBackoffMax.Ticks));
+        }
+    }
+
+    private async Task RegisterAndReportAsync(CancellationToken stopping)
+    {
+        var request = new RegisterDatanodeRequest { Datanode = _self, SoftwareVersion = typeof(NameNodeLink).Assembly.GetName().Version?.ToString() ?? string.Empty };
+        request.Storages.AddRange(_catalog.GetStorageReports());
+        var reply = await _channel.UnaryAsync(DatanodeProtocolMethods.Register, request, Call(stopping));
+        _keys.Update(reply.BlockKeys);
+        _registered = true;
+        LogRegistered(_options.NameNodeAddress, _keys.Count);
+        await SendFullReportAsync(stopping);
+        _firstRegistration.TrySetResult();
+    }
+
+    /// <summary>
+    /// Pending incremental changes are dropped first: the full report that follows lists the
+    /// catalog as it is after that point, so nothing is lost (a change raised in between is sent twice, harmlessly).
+    /// </summary>
+    private async Task SendFullReportAsync(CancellationToken stopping)
+    {
+        _incremental.TakeAll();
+        var report = new BlockReportRequest { DatanodeUuid = _self.DatanodeUuid };
+        report.Replicas.AddRange(_catalog.ListReplicas());
+        await _channel.UnaryAsync(DatanodeProtocolMethods.BlockReport, report, Call(stopping));
+        _lastFullReport = _time.GetUtcNow();
+        LogFullReport(report.Replicas.Count);
+    }
+
+    private async Task HeartbeatUntilToldToRegisterAsync(CancellationToken stopping)
+    {
+        while (true)
+        {
+            await Task.Delay(_options.HeartbeatInterval, _time, stopping);
+            try
+            {
+                var request = new HeartbeatRequest { DatanodeUuid = _self.DatanodeUuid, TransfersInProgress = (uint)Math.Max(0, _catalog.TransfersInProgress) };
+                request.Storages.AddRange(_catalog.GetStorageReports());
+                var reply = await _channel.UnaryAsync(DatanodeProtocolMethods.Heartbeat, request, Call(stopping));
+                Interlocked.Increment(ref _heartbeatsSent);
+                if (reply.Reregister)
+                {
+                    _registered = false;
+                    LogToldToRegister(_options.NameNodeAddress);
+                    return;
+                }
+                _keys.Update(reply.BlockKeys);
+                foreach (var command in reply.Commands)
+                {
+                    Execute(command);
+                }
+                if (_time.GetUtcNow() - _lastFullReport >= _options.FullBlockReportInterval)
+                {
+                    await SendFullReportAsync(stopping);
+                }
+            }
+            catch (CkptFsException exception) when (exception.Code == ErrorCode.DataNodeNotRegistered)
+            {
+                _registered = false;
+                LogToldToRegister(_options.NameNodeAddress);
+                return;
+            }
+            catch (Exception exception) when (!stopping.IsCancellationRequested && exception is not OutOfMemoryException)
+            {
+                // Keep heartbeating at the normal pace: the NameNode may be restarting, and it declares
+                // this node dead only after minutes without a heartbeat.
+                LogHeartbeatFailed(exception, _options.NameNodeAddress);
+            }
+        }
+    }
+
+    private void Execute(DatanodeCommand command)
+    {
+        switch (command.CommandCase)
+        {
+            case DatanodeCommand.CommandOneofCase.Delete:
+                var deleted = 0;
+                foreach (var block in command.Delete.Blocks)
+                {
+                    try
+                    {
+                        deleted += _catalog.Delete(block) ? 1 : 0;
+                    }
+                    catch (Exception exception) when (exception is not OutOfMemoryException)
+                    {
+                        LogDeleteFailed(exception, block.BlockId);
+                    }
+                }
+                LogDeleted(command.Delete.Blocks.Count, deleted);
+                break;
+            default:
+                LogCommandIgnored(command.CommandCase.ToString());
+                break;
+        }
+    }
+
+    private async Task SendIncrementalReportsAsync(CancellationToken stopping)
+    {
+        var backoff = _options.ReconnectBackoffInitial;
+        try
+        {
+            while (await _incremental.WaitAsync(stopping))
+            {
+                await Task.Delay(_options.IncrementalReportDelay, _time, stopping);
+                if (!_registered)
+                {
+                    // Kept: the full report after the next registration replaces them.
+                    continue;
+                }
+                var changes = _incremental.TakeAll();
+                if (changes.Count == 0)
+                {
+                    continue;
+                }
+                try
+                {
+                    var request = new IncrementalBlockReportRequest { DatanodeUuid = _self.DatanodeUuid };
+                    request.Changes.AddRange(changes);
+                    await _channel.UnaryAsync(DatanodeProtocolMethods.IncrementalBlockReport, request, Call(stopping));
+                    backoff = _options.ReconnectBackoffInitial;
+                }
+                catch (Exception exception) when (!stopping.IsCancellationRequested && exception is not OutOfMemoryException)
+                {
+                    LogIncrementalFailed(exception, changes.Count, backoff);
+                    _incremental.Return(changes);
+                    await Task.Delay(backoff, _time, stopping);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.ReconnectBackoffMax.Ticks));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private CallOptions Call(CancellationToken stopping) => CallOptions.WithTimeout(_options.CallTimeout, stopping);
+}

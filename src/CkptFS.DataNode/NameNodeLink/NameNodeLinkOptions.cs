@@ -1,0 +1,55 @@
+namespace CkptFS.DataNode.NameNodeLink;
+
+/// <summary>How a DataNode talks to its NameNode (HDFS dfs.heartbeat.interval, dfs.blockreport.intervalMsec, ...).</summary>
+public sealed class NameNodeLinkOptions
+{
+    /// <summary>The NameNode's gRPC address, host:port. Required.</summary>
+    public string NameNodeAddress { get; set; } = string.Empty;
+
+    /// <summary>Between heartbeats (which carry the NameNode's commands back): 3 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Between full block reports after the one that follows each registration: 6 h.</summary>
+    public TimeSpan FullBlockReportInterval { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// How long replica changes are gathered before one incremental report goes out: 100 ms. Short,
+    /// because a writer's AddBlock and Complete wait for these reports; long enough to batch the
+    /// replicas finalized by one burst of writes.
+    /// </summary>
+    public TimeSpan IncrementalReportDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>First wait after a failed registration or report; doubles per failure: 1 s.</summary>
+    public TimeSpan ReconnectBackoffInitial { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between attempts: 30 s.</summary>
+    public TimeSpan ReconnectBackoffMax { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Deadline of each call to the NameNode: 30 s (a full report of many replicas takes a while).</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(NameNodeAddress))
+        {
+            throw new ArgumentException("Invalid setting NameNodeLink:NameNodeAddress: it is empty; give the NameNode's host:port (--namenode HOST:PORT).");
+        }
+        RequirePositive(nameof(HeartbeatInterval), HeartbeatInterval);
+        RequirePositive(nameof(FullBlockReportInterval), FullBlockReportInterval);
+        RequirePositive(nameof(IncrementalReportDelay), IncrementalReportDelay);
+        RequirePositive(nameof(ReconnectBackoffInitial), ReconnectBackoffInitial);
+        RequirePositive(nameof(CallTimeout), CallTimeout);
+        if (ReconnectBackoffMax < ReconnectBackoffInitial)
+        {
+            throw new ArgumentException($"Invalid setting NameNodeLink:ReconnectBackoffMax = {ReconnectBackoffMax}: expected at least ReconnectBackoffInitial ({ReconnectBackoffInitial}).");
+        }
+    }
+
+    private static void RequirePositive(string key, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Invalid setting NameNodeLink:{key} = {value}: expected a positive duration.");
+        }
+    }
+}

@@ -1,0 +1,212 @@
+using System.Threading.Channels;
+using CkptFS.Common;
+using CkptFS.Common.Checksums;
+using CkptFS.DataNode.BlockStore;
+using CkptFS.Protocol.DataTransfer;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.DataNode.Transfer;
+
+/// <summary>
+/// WRITE_BLOCK on the receiving DataNode (HDFS's BlockReceiver). Steps:
+/// 1. Check the header (stage CREATE or TRANSFER_FINALIZED, chunk size) and the token: WRITE, or COPY
+///    when client_name is empty (another DataNode is the source).
+/// 2. Create the rbw replica (refused when one at the same or a newer genstamp exists).
+/// 3. With targets: connect to targets[0] and forward the header with targets[1..]; its failure is
+///    answered upstream with first_bad_link, and the replica is discarded.
+/// 4. Reply SUCCESS upstream, start the <see cref="PacketResponder"/>.
+/// 5. Per packet: verify every chunk BEFORE storing or forwarding (a mismatch is acked ERROR_CHECKSUM
+///    and the replica discarded), forward to the mirror while writing to disk, fsync when sync_block,
+///    queue it for its ack (bounded: at most <see cref="MaxQueuedPackets"/>).
+/// 6. The empty last packet: forward it, finalize (fsync, move to finalized/) and only then queue its
+///    ack, which the responder sends after the mirror's: the client's last ack means all finalized.
+/// A connection cut mid-block leaves the rbw replica (visible up to the bytes acked) for recovery.
+/// </summary>
+internal sealed class BlockReceiver(TransferContext context, string peer, Stream input, Stream upstream, ReadDeadline deadline, OpWriteBlockHeader header)
+{
+    /// <summary>Packets stored but not yet acked; the client's window (80 by default) stays below it, so the bound only stops a peer that ignores acks.</summary>
+    private const int MaxQueuedPackets = 128;
+
+    private readonly BlockId _block = new(header.Block?.BlockId ?? 0);
+
+    public async Task RunAsync()
+    {
+        if (CheckRequest() is { } refusal)
+        {
+            await RefuseAsync(refusal).ConfigureAwait(false);
+            return;
+        }
+
+        ReplicaWriter writer;
+        try
+        {
+            writer = context.Store.CreateRbw(header.Block, (int)header.BytesPerChecksum);
+        }
+        catch (CkptFsException exception)
+        {
+            await RefuseAsync(exception).ConfigureAwait(false);
+            return;
+        }
+
+        MirrorLink? mirror = null;
+        try
+        {
+            if (header.Targets.Count > 0)
+            {
+                (mirror, var failure) = await MirrorLink.ConnectAsync(context, header).ConfigureAwait(false);
+                if (failure is not null)
+                {
+                    TransferLog.MirrorFailed(context.Logger, failure.FirstBadLink, _block, failure.Message);
+                    writer.Discard();
+                    await DataTransferCodec.WriteMessageAsync(upstream, failure, deadline.Arm()).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            await DataTransferCodec.WriteMessageAsync(upstream, new BlockOpResponse { Status = TransferStatus.Success }, deadline.Arm()).ConfigureAwait(false);
+            await ReceivePacketsAsync(writer, mirror).ConfigureAwait(false);
+        }
+        finally
+        {
+            mirror?.Dispose();
+            writer.Dispose();
+        }
+    }
+
+    private async Task ReceivePacketsAsync(ReplicaWriter writer, MirrorLink? mirror)
+    {
+        var queue = Channel.CreateBounded<PendingAck>(new BoundedChannelOptions(MaxQueuedPackets) { SingleReader = true, SingleWriter = true });
+        var responder = new PacketResponder(context, upstream, mirror, writer, queue.Reader);
+        using var abort = new CancellationTokenSource();
+        var responderTask = responder.RunAsync(abort.Token);
+        var finished = false;
+        try
+        {
+            using var packet = PacketBuffer.RentForReceive(writer.BytesPerChecksum);
+            while (!finished)
+            {
+                if (!await packet.ReadAsync(input, writer.BytesPerChecksum, deadline.Arm()).ConfigureAwait(false))
+                {
+                    throw new DataTransferProtocolException($"The connection closed before the last packet of {_block} ({writer.BytesOnDisk} bytes received).");
+                }
+
+                var status = await StorePacketAsync(packet, writer, mirror).ConfigureAwait(false);
+                finished = packet.Header.LastPacketInBlock || status != TransferStatus.Success;
+                var pending = new PendingAck(packet.Header.Seqno, packet.Header.OffsetInBlock + packet.Header.DataLen, packet.Header.LastPacketInBlock, status);
+                await queue.Writer.WriteAsync(pending, responder.Stopped).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (responder.Stopped.IsCancellationRequested)
+        {
+            // The responder stopped first (upstream or mirror failed): its reason is logged below.
+        }
+        finally
+        {
+            queue.Writer.TryComplete();
+            if (!finished)
+            {
+                await abort.CancelAsync().ConfigureAwait(false);
+            }
+
+            await responderTask.ConfigureAwait(false);
+        }
+
+        if (responder.Failure is { } failure)
+        {
+            TransferLog.WriteFailed(context.Logger, _block, peer, failure);
+        }
+        else
+        {
+            TransferLog.Received(context.Logger, _block, writer.BytesOnDisk, peer, header.Targets.Count);
+        }
+    }
+
+    /// <summary>Verifies, forwards and stores one packet (finalizes on the last); returns this node's status for it.</summary>
+    private async ValueTask<TransferStatus> StorePacketAsync(PacketBuffer packet, ReplicaWriter writer, MirrorLink? mirror)
+    {
+        var packetHeader = packet.Header;
+        if (packetHeader.LastPacketInBlock && packetHeader.DataLen != 0)
+        {
+            throw new DataTransferProtocolException($"The last packet of {_block} carries {packetHeader.DataLen} bytes; it must be empty.");
+        }
+
+        var badChunk = ChunkChecksums.Verify(packet.Data, writer.BytesPerChecksum, packet.Checksums);
+        if (badChunk >= 0)
+        {
+            TransferLog.ChecksumMismatch(context.Logger, packetHeader.Seqno, _block, peer, badChunk);
+            writer.Discard();
+            return TransferStatus.ErrorChecksum;
+        }
+
+        var forward = mirror?.ForwardAsync(packet.Frame) ?? ValueTask.CompletedTask;
+        try
+        {
+            if (packetHeader.LastPacketInBlock)
+            {
+                await forward.ConfigureAwait(false);
+                forward = ValueTask.CompletedTask;
+                writer.FinalizeReplica();
+            }
+            else
+            {
+                writer.Write(packetHeader.OffsetInBlock, packet.Data, packet.Checksums);
+                if (packetHeader.SyncBlock)
+                {
+                    writer.Sync();
+                }
+            }
+
+            return TransferStatus.Success;
+        }
+        catch (CkptFsException exception)
+        {
+            TransferLog.WriteFailed(context.Logger, _block, peer, exception.Message);
+            writer.Discard();
+            return TransferStatuses.For(exception.Code);
+        }
+        finally
+        {
+            await forward.ConfigureAwait(false);
+        }
+    }
+
+    private CkptFsException? CheckRequest()
+    {
+        if (header.Block is null)
+        {
+            return new CkptFsException(ErrorCode.InvalidArgument, "The write header names no block.");
+        }
+
+        if (header.Stage is not (PipelineStage.SetupCreate or PipelineStage.TransferFinalized))
+        {
+            return new CkptFsException(ErrorCode.InvalidArgument, $"Pipeline stage {header.Stage} is not supported yet.");
+        }
+
+        if (header.BytesPerChecksum is 0 or > DataTransferProtocol.MaxBytesPerChecksum)
+        {
+            return new CkptFsException(ErrorCode.InvalidArgument, $"bytes_per_checksum {header.BytesPerChecksum} is outside 1..{DataTransferProtocol.MaxBytesPerChecksum}.");
+        }
+
+        try
+        {
+            context.Keys.Verify(header.Token, _block, header.ClientName.Length == 0 ? AccessMode.Copy : AccessMode.Write);
+            return null;
+        }
+        catch (CkptFsException exception)
+        {
+            return exception;
+        }
+    }
+
+    private async Task RefuseAsync(CkptFsException refusal)
+    {
+        var response = TransferStatuses.Failure(refusal);
+        if (header.Stage is not (PipelineStage.SetupCreate or PipelineStage.TransferFinalized or PipelineStage.Unspecified))
+        {
+            response.Status = TransferStatus.ErrorUnsupported;
+        }
+
+        TransferLog.Refused(context.Logger, DataTransferOp.WriteBlock, _block, peer, response.Status, refusal.Message);
+        await DataTransferCodec.WriteMessageAsync(upstream, response, deadline.Arm()).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using CkptFS.DataNode.Security;
+using Microsoft.Extensions.Logging;
+
+namespace CkptFS.DataNode.Transfer;
+
+/// <summary>
+/// The DataNode's data transfer port (HDFS's DataXceiverServer): accepts TCP connections on
+/// BindAddress:TransferPort and serves one op per connection (WRITE_BLOCK, READ_BLOCK) on its own task.
+/// At most MaxConcurrentTransfers connections are served; more are closed at accept (the client tries
+/// another replica). A connection that breaks the protocol or goes silent is closed with a warning;
+/// the server goes on serving.
+/// </summary>
+public sealed class DataTransferServer : IAsyncDisposable
+{
+    private readonly DataNodeStorageOptions _options;
+    private readonly TransferContext _context;
+    private readonly ILogger<DataTransferServer> _logger;
+    private readonly SemaphoreSlim _slots;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<long, (Socket Socket, Task Task)> _connections = new();
+    private TcpListener? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+    private long _nextConnection;
+
+    public DataTransferServer(DataNodeStorageOptions options, BlockStore.BlockStore store, BlockKeyRing keys, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        options.Validate();
+        _options = options;
+        _logger = loggerFactory.CreateLogger<DataTransferServer>();
+        _context = new TransferContext(options, store, keys, loggerFactory.CreateLogger<DataTransferConnection>(), time, _stopping.Token);
+        _slots = new SemaphoreSlim(options.MaxConcurrentTransfers, options.MaxConcurrentTransfers);
+    }
+
+    /// <summary>The bound port (the free port chosen when TransferPort is 0); valid after <see cref="StartAsync"/>.</summary>
+    public int Port { get; private set; }
+
+    /// <summary>Connections being served now.</summary>
+    public int ActiveConnections => _connections.Count;
+
+    /// <summary>Binds the port and starts accepting.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _listener = new TcpListener(IPAddress.Parse(_options.BindAddress), _options.TransferPort);
+        _listener.Start(backlog: 512);
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
+        TransferLog.Started(_logger, _options.BindAddress, Port, _options.MaxConcurrentTransfers, _options.SocketTimeout);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops accepting, cuts every connection (writes in progress stay rbw) and waits for their tasks.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener?.Stop();
+        await _acceptLoop.ConfigureAwait(false);
+        foreach (var (_, connection) in _connections)
+        {
+            connection.Socket.Dispose();
+        }
+
+        await Task.WhenAll(_connections.Values.Select(connection => connection.Task)).ConfigureAwait(false);
+        _listener?.Dispose();
+        _slots.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener!.AcceptSocketAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException || _stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException exception)
+            {
+                // A connection reset before accept completed, or descriptors ran out: log, breathe, go on.
+                TransferLog.ConnectionClosed(_logger, "(accept)", exception.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!_slots.Wait(0))
+            {
+                TransferLog.TooManyTransfers(_logger, socket.RemoteEndPoint?.ToString() ?? "?", _options.MaxConcurrentTransfers);
+                socket.Dispose();
+                continue;
+            }
+
+            var id = Interlocked.Increment(ref _nextConnection);
+            var task = Task.Run(() => ServeAsync(id, socket), CancellationToken.None);
+            _connections[id] = (socket, task);
+        }
+    }
+
+    private async Task ServeAsync(long id, Socket socket)
+    {
+        try
+        {
+            await new DataTransferConnection(_context, socket).RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            socket.Dispose();
+            _slots.Release();
+            // The entry is added just after the task starts; spin until it is there so it is not left behind.
+            while (!_connections.TryRemove(id, out _) && !_stopping.IsCancellationRequested)
+            {
+                await Task.Yield();
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Threading.Channels;
+using CkptFS.DataNode.BlockStore;
+using CkptFS.Protocol.DataTransfer;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.DataNode.Transfer;
+
+/// <summary>
+/// The ack side of a receiver (HDFS's PacketResponder), on its own task: for each packet the receiver
+/// queued, in seqno order, reads the mirror's ack (when there is a mirror and the packet was stored),
+/// sends upstream [own status] + the mirror's replies, and raises the replica's visible length when
+/// every reply is SUCCESS. Stops after the last packet's ack or the first ack that reports an error.
+/// </summary>
+internal sealed class PacketResponder(TransferContext context, Stream upstream, MirrorLink? mirror, ReplicaWriter writer, ChannelReader<PendingAck> queue)
+{
+    private readonly CancellationTokenSource _stopped = new();
+
+    /// <summary>Cancelled when the responder has stopped: the receiver must not wait to queue more.</summary>
+    public CancellationToken Stopped => _stopped.Token;
+
+    /// <summary>Why the ack path ended early (a failed mirror, a failed upstream write), or null.</summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>Runs until the last ack, an error ack, or <paramref name="abort"/> (the receiver failed).</summary>
+    public async Task RunAsync(CancellationToken abort)
+    {
+        using var deadline = new ReadDeadline(context.Options.SocketTimeout, context.Time, context.Stopping);
+        var ack = new PipelineAck();
+        try
+        {
+            await foreach (var pending in queue.ReadAllAsync(abort).ConfigureAwait(false))
+            {
+                ack.Seqno = pending.Seqno;
+                ack.Replies.Clear();
+                ack.Replies.Add(pending.Status);
+                if (pending.Status == TransferStatus.Success && mirror is not null)
+                {
+                    var mirrorAck = await mirror.ReadAckAsync(pending.Seqno, abort).ConfigureAwait(false);
+                    if (mirrorAck is null)
+                    {
+                        Failure = $"mirror {mirror.Address}: {mirror.FailureReason}";
+                        ack.Replies.Add(TransferStatus.Error);
+                    }
+                    else
+                    {
+                        ack.Replies.Add(mirrorAck.Replies);
+                    }
+                }
+
+                var success = ack.Replies.All(reply => reply == TransferStatus.Success);
+                if (success)
+                {
+                    writer.Acknowledge(pending.EndOffset);
+                }
+
+                await DataTransferCodec.WriteMessageAsync(upstream, ack, deadline.Arm()).ConfigureAwait(false);
+                deadline.Disarm();
+                if (!success || pending.Last)
+                {
+                    Failure ??= success ? null : $"packet {pending.Seqno} acked with {string.Join(",", ack.Replies)}";
+                    return;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            Failure ??= exception is OperationCanceledException ? "stopped" : $"upstream: {exception.Message}";
+        }
+        finally
+        {
+            await _stopped.CancelAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+using CkptFS.DataNode.Security;
+using Microsoft.Extensions.Logging;
+
+namespace CkptFS.DataNode.Transfer;
+
+/// <summary>What every connection of a <see cref="DataTransferServer"/> shares.</summary>
+internal sealed record TransferContext(
+    DataNodeStorageOptions Options,
+    BlockStore.BlockStore Store,
+    BlockKeyRing Keys,
+    ILogger Logger,
+    TimeProvider Time,
+    CancellationToken Stopping);

@@ -1,0 +1,66 @@
+using CkptFS.Common;
+
+namespace CkptFS.NameNode.DataNodes;
+
+/// <summary>
+/// Chooses the DataNodes of a new block's pipeline (HDFS BlockPlacementPolicyDefault, on location
+/// labels instead of racks):
+///   1. candidates: live (not stale) nodes the client did not exclude, with room for a whole block;
+///   2. ordered least loaded first: fewest transfers in progress, then most remaining bytes, ties
+///      broken by the injected <see cref="Random"/> (so equal nodes share the load);
+///   3. 1st replica: a DataNode on the client's host when there is one (a local write), else the first;
+///   4. 2nd: the first on another location than the 1st (survives a rack or zone);
+///   5. 3rd: the first on the 2nd's location (cheap pipeline hop), or on a new one when the first two
+///      share a location;
+///   6. more: the next ones in load order.
+/// Each preference falls back to the next node in order when no label fits. Fewer candidates than
+/// asked gives a short pipeline (the block is under-replicated, repaired later); none is an error.
+/// </summary>
+public sealed class BlockPlacementPolicy(Random random)
+{
+    public IReadOnlyList<DatanodeSnapshot> ChooseTargets(
+        IReadOnlyCollection<DatanodeSnapshot> nodes, int replication, IReadOnlySet<string> excluded, string? clientHost, long blockSizeBytes, string what)
+    {
+        var candidates = nodes
+            .Where(n => n.State == DatanodeLiveness.Live && !excluded.Contains(n.Uuid) && n.Load.RemainingBytes >= blockSizeBytes)
+            .Select(n => (Node: n, Tiebreak: random.Next()))
+            .OrderBy(c => c.Node.Load.TransfersInProgress)
+            .ThenByDescending(c => c.Node.Load.RemainingBytes)
+            .ThenBy(c => c.Tiebreak)
+            .Select(c => c.Node)
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            throw NoTargets(nodes, excluded, blockSizeBytes, what);
+        }
+        var chosen = new List<DatanodeSnapshot>(replication);
+        while (chosen.Count < replication && candidates.Count > 0)
+        {
+            var next = Preferred(chosen, candidates, clientHost) ?? candidates[0];
+            chosen.Add(next);
+            candidates.Remove(next);
+        }
+        return chosen;
+    }
+
+    private static DatanodeSnapshot? Preferred(List<DatanodeSnapshot> chosen, List<DatanodeSnapshot> candidates, string? clientHost) => chosen.Count switch
+    {
+        0 => string.IsNullOrEmpty(clientHost) ? null : candidates.Find(n => string.Equals(n.Address.Host, clientHost, StringComparison.OrdinalIgnoreCase)),
+        1 => candidates.Find(n => n.Address.Location != chosen[0].Address.Location),
+        2 when chosen[0].Address.Location == chosen[1].Address.Location =>
+            candidates.Find(n => n.Address.Location != chosen[0].Address.Location),
+        2 => candidates.Find(n => n.Address.Location == chosen[1].Address.Location),
+        _ => null,
+    };
+
+    private static CkptFsException NoTargets(IReadOnlyCollection<DatanodeSnapshot> nodes, IReadOnlySet<string> excluded, long blockSizeBytes, string what)
+    {
+        var live = nodes.Count(n => n.State == DatanodeLiveness.Live);
+        var stale = nodes.Count(n => n.State == DatanodeLiveness.Stale);
+        var full = nodes.Count(n => n.State == DatanodeLiveness.Live && n.Load.RemainingBytes < blockSizeBytes);
+        var excludedLive = nodes.Count(n => n.State == DatanodeLiveness.Live && excluded.Contains(n.Uuid));
+        return new CkptFsException(ErrorCode.NotEnoughDataNodes,
+            $"Cannot place {what}: no DataNode can take it ({live} live, {stale} stale, {nodes.Count} registered; " +
+            $"{excludedLive} live ones excluded by the client, {full} with less than {blockSizeBytes} bytes free).");
+    }
+}

@@ -1,0 +1,38 @@
+namespace CkptFS.NameNode.DataNodes;
+
+/// <summary>
+/// DataNode liveness settings (HDFS dfs.heartbeat.interval, dfs.namenode.stale.datanode.interval,
+/// dfs.namenode.heartbeat.recheck-interval). A node is dead after
+/// 2 × <see cref="RecheckInterval"/> + 10 × <see cref="HeartbeatInterval"/> without a heartbeat
+/// (10.5 min with the defaults), as in HDFS: long enough that a GC pause or a NameNode failover does
+/// not trigger a storm of re-replication.
+/// </summary>
+public sealed class DatanodeManagerOptions
+{
+    /// <summary>How often DataNodes heartbeat (they are told nothing; this sizes the dead interval): 3 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Without a heartbeat this long a node is stale: not chosen for writes, read from last: 30 s.</summary>
+    public TimeSpan StaleInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often dead nodes are looked for; also sizes the dead interval: 5 min.</summary>
+    public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan DeadInterval => 2 * RecheckInterval + 10 * HeartbeatInterval;
+
+    public void Validate()
+    {
+        Require(HeartbeatInterval > TimeSpan.Zero, nameof(HeartbeatInterval), HeartbeatInterval, "a positive duration");
+        Require(RecheckInterval > TimeSpan.Zero, nameof(RecheckInterval), RecheckInterval, "a positive duration");
+        Require(StaleInterval > TimeSpan.Zero && StaleInterval < DeadInterval, nameof(StaleInterval), StaleInterval,
+            $"positive and shorter than the dead interval ({DeadInterval})");
+    }
+
+    private static void Require(bool condition, string key, object value, string expected)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"Invalid setting Datanodes:{key} = {value}: expected {expected}.", key);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using CkptFS.Common;
+using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.Persistence;
+
+namespace CkptFS.NameNode.Namespace;
+
+public sealed partial class FsNamespace
+{
+    /// <summary>
+    /// Allocates the next block of a file under construction by <paramref name="holder"/> (HDFS addBlock):
+    ///   1. <paramref name="previous"/> must be the file's current last block (null for the first
+    ///      block); its length, as the writer finished it, becomes final;
+    ///   2. the block before <paramref name="previous"/> must have its minimum finalized replicas
+    ///      reported, else <see cref="ErrorCode.NotEnoughReplicas"/> (transient: retry with back-off).
+    ///      As in HDFS this checks the penultimate block, not <paramref name="previous"/> itself:
+    ///      the DataNodes' reports of the block just finished arrive ~100 ms later, and waiting for
+    ///      them would stall the writer once per block; Complete checks every block;
+    ///   3. targets are chosen by the placement policy (never the <paramref name="excluded"/> uuids);
+    ///   4. a new block id and genstamp, persisted with the file's new block list in one batch.
+    /// </summary>
+    public async Task<AllocatedBlock> AddBlockAsync(FsPath path, string holder, FileBlock? previous, IReadOnlySet<string> excluded, string? clientHost,
+        CancellationToken cancellationToken = default)
+    {
+        _blocks.ThrowIfSafeMode($"add a block to {path}");
+        return await _committer.SubmitAsync(context =>
+        {
+            var file = WithReportedLastBlock(path, RequireWriter(context.Tree, path, holder, "add a block to"), previous, "add a block to");
+            if (file.Blocks.Length >= 2)
+            {
+                RequireMinReplicas(path, file.Blocks[^2]);
+            }
+            var targets = _datanodes.ChooseTargets(file.Replication, excluded, clientHost, file.BlockSize, $"a block of {path}");
+            var block = new FileBlock(context.AllocateBlockId(), context.AllocateGenerationStamp(), 0);
+            var offset = file.Length;
+            var updated = file with { Blocks = file.Blocks.Add(block), ModificationTimeMs = context.NowMs };
+            context.Put(updated);
+            context.Tree = context.Tree.WithReplaced(path, updated);
+            var finished = file.LastBlock;
+            var pipeline = targets.Select(t => t.Uuid).ToList();
+            context.OnCommitted(() =>
+            {
+                if (finished is { } done)
+                {
+                    _blocks.UpdateBlock(done, complete: true);
+                }
+                _blocks.AddBlock(block, file.Id, file.Replication, pipeline);
+            });
+            return new AllocatedBlock(block, offset, targets);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives up the last block (its pipeline could not be set up; HDFS abandonBlock). Abandoning a
+    /// block the file no longer has is success (a retry); any other block than the last is refused.
+    /// </summary>
+    public async Task AbandonBlockAsync(FsPath path, string holder, FileBlock block, CancellationToken cancellationToken = default)
+    {
+        _blocks.ThrowIfSafeMode($"abandon a block of {path}");
+        await _committer.SubmitAsync(context =>
+        {
+            var file = RequireWriter(context.Tree, path, holder, "abandon a block of");
+            if (!file.Blocks.Any(b => b.Id == block.Id))
+            {
+                return false;
+            }
+            if (file.LastBlock!.Value.Id != block.Id)
+            {
+                throw new CkptFsException(ErrorCode.InvalidArgument,
+                    $"Cannot abandon {block.Id} of {path}: only the last block ({file.LastBlock.Value.Id}) can be abandoned.");
+            }
+            var updated = file with { Blocks = file.Blocks.RemoveAt(file.Blocks.Length - 1), ModificationTimeMs = context.NowMs };
+            context.Put(updated);
+            context.Tree = context.Tree.WithReplaced(path, updated);
+            var abandoned = file.LastBlock.Value;
+            context.OnCommitted(() => _blocks.RemoveBlocks([abandoned]));
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// hflush visibility: the writer reports how many bytes of its last block every replica has
+    /// acknowledged; readers see the file up to there. The length only grows (a late, smaller report
+    /// is ignored). Returns the file's readable length.
+    /// </summary>
+    public async Task<long> UpdateLengthAsync(FsPath path, string holder, FileBlock last, CancellationToken cancellationToken = default)
+    {
+        _blocks.ThrowIfSafeMode($"update the length of {path}");
+        return await _committer.SubmitAsync(context =>
+        {
+            var file = RequireWriter(context.Tree, path, holder, "update the length of");
+            var current = file.LastBlock;
+            RequireSameBlock(path, current, last, "update the length of");
+            if (last.NumBytes <= current!.Value.NumBytes)
+            {
+                return file.Length;
+            }
+            var updated = file.WithLastBlock(current.Value with { NumBytes = last.NumBytes });
+            context.Put(updated);
+            context.Tree = context.Tree.WithReplaced(path, updated);
+            var block = updated.LastBlock!.Value;
+            context.OnCommitted(() => _blocks.UpdateBlock(block, complete: false));
+            return updated.Length;
+        }, cancellationToken);
+    }
+
+    /// <summary>The file at <paramref name="path"/>, which must be open for write by <paramref name="holder"/>.</summary>
+    private static FileInode RequireWriter(NamespaceTree tree, FsPath path, string holder, string operation)
+    {
+        var file = RequireFile(tree, path);
+        if (!file.IsUnderConstruction)
+        {
+            throw new CkptFsException(ErrorCode.FileNotUnderConstruction, $"Cannot {operation} {path}: it is not open for write (closed files are immutable).");
+        }
+        if (!string.Equals(file.LeaseHolder, holder, StringComparison.Ordinal))
+        {
+            throw new CkptFsException(ErrorCode.LeaseNotHeld,
+                $"Cannot {operation} {path}: it is being written by {file.LeaseHolder}, not by {holder}.");
+        }
+        return file;
+    }
+
+    /// <summary>
+    /// Checks that the block a writer names is the file's last block (none when the file has none)
+    /// and records the length the writer finished it with.
+    /// </summary>
+    private static FileInode WithReportedLastBlock(FsPath path, FileInode file, FileBlock? reported, string operation)
+    {
+        if (reported is null)
+        {
+            return file.LastBlock is { } last
+                ? throw new CkptFsException(ErrorCode.InvalidArgument,
+                    $"Cannot {operation} {path}: the request names no block, but the file's last block is {last.Id}; send it (previous/last) with its final length.")
+                : file;
+        }
+        RequireSameBlock(path, file.LastBlock, reported.Value, operation);
+        if (reported.Value.NumBytes > file.BlockSize)
+        {
+            throw new CkptFsException(ErrorCode.InvalidArgument,
+                $"Cannot {operation} {path}: {reported.Value.Id} is reported with {reported.Value.NumBytes} bytes, more than the block size {file.BlockSize}.");
+        }
+        return reported.Value.NumBytes == file.LastBlock!.Value.NumBytes ? file : file.WithLastBlock(reported.Value);
+    }
+
+    private static void RequireSameBlock(FsPath path, FileBlock? last, FileBlock reported, string operation)
+    {
+        if (last is null)
+        {
+            throw new CkptFsException(ErrorCode.InvalidArgument, $"Cannot {operation} {path}: the request names {reported.Id}, but the file has no blocks.");
+        }
+        if (last.Value.Id != reported.Id)
+        {
+            throw new CkptFsException(ErrorCode.InvalidArgument,
+                $"Cannot {operation} {path}: the request names {reported.Id}, but the file's last block is {last.Value.Id}.");
+        }
+        if (last.Value.GenerationStamp != reported.GenerationStamp)
+        {
+            throw new CkptFsException(ErrorCode.StaleGenerationStamp,
+                $"Cannot {operation} {path}: {reported.Id} is named with genstamp {reported.GenerationStamp}, but the block's genstamp is {last.Value.GenerationStamp}.");
+        }
+    }
+
+    private void RequireMinReplicas(FsPath path, FileBlock block)
+    {
+        var finalized = _blocks.CountFinalizedReplicas(block.Id);
+        if (finalized < _blocks.Options.MinReplication)
+        {
+            throw new CkptFsException(ErrorCode.NotEnoughReplicas,
+                $"Cannot add a block to {path} yet: {block.Id} has {finalized} of its minimum {_blocks.Options.MinReplication} finalized replicas reported; retry shortly.");
+        }
+    }
+}

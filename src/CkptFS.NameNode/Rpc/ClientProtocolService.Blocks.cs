@@ -1,0 +1,90 @@
+using CkptFS.Common;
+using CkptFS.NameNode.DataNodes;
+using CkptFS.NameNode.Namespace;
+using CkptFS.Protocol.Grpc;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.NameNode.Rpc;
+
+public sealed partial class ClientProtocolService
+{
+    public Task<AddBlockResponse> AddBlockAsync(AddBlockRequest request, ServerCallContext context)
+    {
+        var path = FsPath.Parse(request.Path);
+        var previous = request.Previous.ToFileBlock();
+        var excluded = request.ExcludedNodes.ToHashSet(StringComparer.Ordinal);
+        return retryCache.RunOnceAsync(request.RequestId, async () =>
+        {
+            var allocated = await fs.AddBlockAsync(path, request.Holder, previous, excluded, request.ClientHost, context.CancellationToken);
+            var token = tokens.Issue(request.Holder, allocated.Block.Id, AccessMode.Write, AccessMode.Copy);
+            return new AddBlockResponse { Block = ToLocatedBlock(allocated.Block, allocated.Offset, allocated.Targets, token, corrupt: false) };
+        });
+    }
+
+    public Task<AbandonBlockResponse> AbandonBlockAsync(AbandonBlockRequest request, ServerCallContext context)
+    {
+        var path = FsPath.Parse(request.Path);
+        var block = request.Block.ToFileBlock()
+            ?? throw new CkptFsException(ErrorCode.InvalidArgument, $"Cannot abandon a block of {path}: the request names no block.");
+        return retryCache.RunOnceAsync(request.RequestId, async () =>
+        {
+            await fs.AbandonBlockAsync(path, request.Holder, block, context.CancellationToken);
+            return new AbandonBlockResponse();
+        });
+    }
+
+    public Task<GetBlockLocationsResponse> GetBlockLocationsAsync(GetBlockLocationsRequest request, ServerCallContext context)
+    {
+        var found = fs.GetBlockLocations(FsPath.Parse(request.Path), ToLong(request.Offset, "offset"), ToLong(request.Length, "length"), request.ClientHost);
+        var response = new GetBlockLocationsResponse
+        {
+            FileLength = (ulong)found.FileLength,
+            UnderConstruction = found.UnderConstruction,
+            Status = found.Entry.ToProto(),
+        };
+        foreach (var located in found.Blocks)
+        {
+            var token = tokens.Issue(request.ClientName, located.Block.Id, AccessMode.Read);
+            response.Blocks.Add(ToLocatedBlock(located.Block, located.Offset, located.Locations, token, located.Corrupt));
+        }
+        return Task.FromResult(response);
+    }
+
+    public async Task<UpdateLengthResponse> UpdateLengthAsync(UpdateLengthRequest request, ServerCallContext context)
+    {
+        var path = FsPath.Parse(request.Path);
+        var last = request.Last.ToFileBlock()
+            ?? throw new CkptFsException(ErrorCode.InvalidArgument, $"Cannot update the length of {path}: the request names no block.");
+        // Not through the retry cache: the request has no id, and applying it twice is harmless (lengths only grow).
+        var length = await fs.UpdateLengthAsync(path, request.Holder, last, context.CancellationToken);
+        return new UpdateLengthResponse { FileLength = (ulong)length };
+    }
+
+    public Task<RenewLeaseResponse> RenewLeaseAsync(RenewLeaseRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.Holder))
+        {
+            throw new CkptFsException(ErrorCode.InvalidArgument, "Cannot renew leases: no holder (client name) given.");
+        }
+        leases.Renew(request.Holder);
+        return Task.FromResult(new RenewLeaseResponse());
+    }
+
+    public Task<ClientReportBadBlocksResponse> ReportBadBlocksAsync(ClientReportBadBlocksRequest request, ServerCallContext context)
+    {
+        foreach (var replica in request.Replicas)
+        {
+            var block = replica.Block.ToFileBlock()
+                ?? throw new CkptFsException(ErrorCode.InvalidArgument, "A bad replica report names no block.");
+            blocks.MarkCorrupt(block.Id, replica.DatanodeUuid, $"client report: {request.Reason}");
+        }
+        return Task.FromResult(new ClientReportBadBlocksResponse());
+    }
+
+    private static LocatedBlock ToLocatedBlock(FileBlock block, long offset, IEnumerable<DatanodeSnapshot> locations, AccessToken token, bool corrupt)
+    {
+        var located = new LocatedBlock { Block = block.ToProto(), Offset = (ulong)offset, Token = token, Corrupt = corrupt };
+        located.Locations.AddRange(locations.Select(n => n.Address.ToProto()));
+        return located;
+    }
+}

@@ -1,0 +1,29 @@
+using CkptFS.Common;
+using CkptFS.Protocol.Grpc;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.NameNode.Rpc;
+
+public sealed partial class ClientProtocolService
+{
+    public Task<GetDatanodeReportResponse> GetDatanodeReportAsync(GetDatanodeReportRequest request, ServerCallContext context)
+    {
+        var stats = blocks.GetStats();
+        var response = new GetDatanodeReportResponse
+        {
+            SafeMode = blocks.InSafeMode,
+            TotalBlocks = (ulong)stats.TotalBlocks,
+            MissingBlocks = (ulong)stats.MissingBlocks,
+            UnderReplicatedBlocks = (ulong)stats.UnderReplicatedBlocks,
+            CorruptReplicas = (ulong)stats.CorruptReplicas,
+        };
+        foreach (var node in datanodes.GetAll())
+        {
+            response.Datanodes.Add(node.ToProto(blocks.CountReplicasOn(node.Uuid)));
+        }
+        return Task.FromResult(response);
+    }
+
+    public Task<FsckResponse> FsckAsync(FsckRequest request, ServerCallContext context) =>
+        Task.FromResult(fs.Fsck(FsPath.Parse(request.Path), request.ListAllBlocks).ToProto());
+}

@@ -1,0 +1,115 @@
+using CkptFS.Common;
+using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.DataNodes;
+using CkptFS.NameNode.Security;
+using CkptFS.Protocol;
+using CkptFS.Protocol.Grpc;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.NameNode.Rpc;
+
+/// <summary>
+/// ckptfs.v1.DatanodeProtocol handlers: translate, call the DataNode manager or the block map,
+/// map back. Reports from a DataNode that is not registered (or was declared dead) are refused with
+/// <see cref="ErrorCode.DataNodeNotRegistered"/>, so that it registers and sends a full report
+/// first; a heartbeat from one is answered with reregister instead, as in HDFS.
+/// </summary>
+public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockManager blocks, BlockTokenSecretManager tokens)
+{
+    public void Register(GrpcServiceRegistry registry)
+    {
+        registry.AddUnary(DatanodeProtocolMethods.Register, RegisterAsync);
+        registry.AddUnary(DatanodeProtocolMethods.Heartbeat, HeartbeatAsync);
+        registry.AddUnary(DatanodeProtocolMethods.BlockReport, BlockReportAsync);
+        registry.AddUnary(DatanodeProtocolMethods.IncrementalBlockReport, IncrementalBlockReportAsync);
+        registry.AddUnary(DatanodeProtocolMethods.ReportBadBlocks, ReportBadBlocksAsync);
+    }
+
+    public Task<RegisterDatanodeResponse> RegisterAsync(RegisterDatanodeRequest request, ServerCallContext context)
+    {
+        if (request.Datanode is null || string.IsNullOrWhiteSpace(request.Datanode.DatanodeUuid) || string.IsNullOrWhiteSpace(request.Datanode.Host))
+        {
+            throw new CkptFsException(ErrorCode.InvalidArgument, "Cannot register a DataNode without a uuid and a host.");
+        }
+        if (request.Datanode.TransferPort is 0 or > 65535)
+        {
+            throw new CkptFsException(ErrorCode.InvalidArgument, $"Cannot register DataNode {request.Datanode.DatanodeUuid}: transfer port {request.Datanode.TransferPort} is not 1..65535.");
+        }
+        datanodes.Register(request.Datanode.ToAddress());
+        datanodes.Heartbeat(request.Datanode.DatanodeUuid, LoadOf(request.Storages, transfers: 0));
+        var response = new RegisterDatanodeResponse();
+        response.BlockKeys.AddRange(tokens.GetKeys());
+        return Task.FromResult(response);
+    }
+
+    public Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, ServerCallContext context)
+    {
+        if (!datanodes.Heartbeat(request.DatanodeUuid, LoadOf(request.Storages, (int)request.TransfersInProgress)))
+        {
+            return Task.FromResult(new HeartbeatResponse { Reregister = true });
+        }
+        var response = new HeartbeatResponse();
+        response.BlockKeys.AddRange(tokens.GetKeys());
+        var deletes = blocks.DrainDeletes(request.DatanodeUuid);
+        if (deletes.Count > 0)
+        {
+            var command = new DeleteBlocksCommand();
+            command.Blocks.AddRange(deletes.Select(b => b.ToProto()));
+            response.Commands.Add(new DatanodeCommand { Delete = command });
+        }
+        return Task.FromResult(response);
+    }
+
+    public Task<BlockReportResponse> BlockReportAsync(BlockReportRequest request, ServerCallContext context)
+    {
+        RequireRegistered(request.DatanodeUuid);
+        blocks.ProcessFullReport(request.DatanodeUuid, [.. request.Replicas.Select(r => r.ToReported())]);
+        return Task.FromResult(new BlockReportResponse());
+    }
+
+    public Task<IncrementalBlockReportResponse> IncrementalBlockReportAsync(IncrementalBlockReportRequest request, ServerCallContext context)
+    {
+        RequireRegistered(request.DatanodeUuid);
+        blocks.ProcessIncrementalReport(request.DatanodeUuid, request.Changes.Select(c => (c.Replica.ToReported(), ToChange(c.Kind))).ToList());
+        return Task.FromResult(new IncrementalBlockReportResponse());
+    }
+
+    public Task<ReportBadBlocksResponse> ReportBadBlocksAsync(ReportBadBlocksRequest request, ServerCallContext context)
+    {
+        RequireRegistered(request.DatanodeUuid);
+        foreach (var block in request.Blocks)
+        {
+            blocks.MarkCorrupt(new BlockId(block.BlockId), request.DatanodeUuid, $"DataNode report: {request.Reason}");
+        }
+        return Task.FromResult(new ReportBadBlocksResponse());
+    }
+
+    private void RequireRegistered(string uuid)
+    {
+        if (!datanodes.IsRegistered(uuid))
+        {
+            throw new CkptFsException(ErrorCode.DataNodeNotRegistered, $"DataNode {uuid} is not registered with this NameNode: register, then send a full block report.");
+        }
+    }
+
+    private static ReplicaChange ToChange(IncrementalBlockReportRequest.Types.Kind kind) => kind switch
+    {
+        IncrementalBlockReportRequest.Types.Kind.Received => ReplicaChange.Received,
+        IncrementalBlockReportRequest.Types.Kind.Receiving => ReplicaChange.Receiving,
+        IncrementalBlockReportRequest.Types.Kind.Deleted => ReplicaChange.Deleted,
+        _ => throw new CkptFsException(ErrorCode.InvalidArgument, $"Unknown incremental report kind {kind}."),
+    };
+
+    /// <summary>Storage summed over the node's healthy data folders.</summary>
+    private static DatanodeLoad LoadOf(IEnumerable<StorageReport> storages, int transfers)
+    {
+        long capacity = 0, used = 0, remaining = 0;
+        foreach (var storage in storages.Where(s => !s.Failed))
+        {
+            capacity += (long)storage.CapacityBytes;
+            used += (long)storage.UsedBytes;
+            remaining += (long)storage.RemainingBytes;
+        }
+        return new DatanodeLoad(capacity, used, remaining, transfers);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using CkptFS.Client.BlockIO;
+using CkptFS.Common;
+using CkptFS.DataNode.Security;
+using CkptFS.DataNode.Transfer;
+using CkptFS.Protocol.Security;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.DataNode.Tests;
+
+/// <summary>
+/// In-process DataNodes on 127.0.0.1: each a BlockStore over its own temp folder and a
+/// DataTransferServer on a free port, all sharing one key ring with a test block key.
+/// </summary>
+internal sealed class TestCluster : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static long _nextBlockId = 1000;
+
+    private readonly List<StoreFixture> _stores = [];
+    private readonly List<DataTransferServer> _servers = [];
+
+    private TestCluster(BlockKey key) => Key = key;
+
+    public BlockKey Key { get; }
+
+    public TestLog Log { get; } = new();
+
+    public IReadOnlyList<StoreFixture> Stores => _stores;
+
+    public IReadOnlyList<DatanodeId> Nodes => [.. _servers.Select((server, i) => new DatanodeId { DatanodeUuid = $"dn{i}", Host = "127.0.0.1", TransferPort = (uint)server.Port })];
+
+    public static async Task<TestCluster> StartAsync(int dataNodes, TimeSpan? socketTimeout = null)
+    {
+        var key = new BlockKey { KeyId = 7, Key = Google.Protobuf.ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)), ExpiryMs = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() };
+        var cluster = new TestCluster(key);
+        var keys = new BlockKeyRing(TimeProvider.System);
+        keys.Update([key]);
+        for (var i = 0; i < dataNodes; i++)
+        {
+            var store = new StoreFixture();
+            store.Options.BindAddress = "127.0.0.1";
+            store.Options.TransferPort = 0;
+            store.Options.SocketTimeout = socketTimeout ?? TimeSpan.FromSeconds(20);
+            cluster._stores.Add(store);
+            var server = new DataTransferServer(store.Options, store.Store, keys, cluster.Log, TimeProvider.System);
+            cluster._servers.Add(server);
+            await server.StartAsync(CancellationToken.None).WaitAsync(Timeout);
+        }
+
+        return cluster;
+    }
+
+    /// <summary>A new block on the given nodes (all by default) with a token for <paramref name="modes"/>.</summary>
+    public LocatedBlock NewBlock(IEnumerable<int>? nodes = null, AccessMode[]? modes = null, BlockKey? key = null)
+    {
+        var id = (ulong)Interlocked.Increment(ref _nextBlockId);
+        var block = new LocatedBlock { Block = new ExtendedBlock { BlockId = id, GenerationStamp = 1 } };
+        block.Locations.Add((nodes ?? Enumerable.Range(0, _servers.Count)).Select(i => Nodes[i]));
+        block.Token = BlockTokens.Issue(key ?? Key, "test-client", new BlockId(id), modes ?? [AccessMode.Read, AccessMode.Write], DateTimeOffset.UtcNow.AddHours(1));
+        return block;
+    }
+
+    /// <summary>The same block, re-addressed for reading (length known, replicas in the given order).</summary>
+    public LocatedBlock ForRead(LocatedBlock written, ExtendedBlock finished)
+    {
+        var block = written.Clone();
+        block.Block = finished;
+        return block;
+    }
+
+    public static async Task<ExtendedBlock> WriteAsync(LocatedBlock block, byte[] data, BlockWriterOptions? options = null)
+    {
+        await using var writer = await BlockWriter.OpenAsync(block, "test-client", options ?? new BlockWriterOptions(), CancellationToken.None).WaitAsync(Timeout);
+        await writer.WriteAsync(data, CancellationToken.None).AsTask().WaitAsync(Timeout);
+        return await writer.CloseAsync(CancellationToken.None).WaitAsync(Timeout);
+    }
+
+    public static async Task<byte[]> ReadAsync(LocatedBlock block, int replica, long offset, long length, int bufferBytes = 100_000)
+    {
+        await using var reader = await BlockReader.OpenAsync(block, replica, offset, length, "test-client", new BlockReaderOptions(), CancellationToken.None).WaitAsync(Timeout);
+        var result = new byte[length];
+        var buffer = new byte[bufferBytes];
+        var at = 0;
+        while (true)
+        {
+            var read = await reader.ReadAsync(buffer, CancellationToken.None).AsTask().WaitAsync(Timeout);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.AsSpan(0, read).CopyTo(result.AsSpan(at));
+            at += read;
+        }
+
+        Assert.Equal(length, at);
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync().AsTask().WaitAsync(Timeout);
+        }
+
+        foreach (var store in _stores)
+        {
+            store.Dispose();
+        }
+    }
+}

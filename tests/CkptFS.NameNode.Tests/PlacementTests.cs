@@ -1,0 +1,83 @@
+using CkptFS.Common;
+using static CkptFS.NameNode.Tests.NamespaceAssert;
+
+namespace CkptFS.NameNode.Tests;
+
+public class PlacementTests : IDisposable
+{
+    private readonly NamespaceHarness _ns = new();
+
+    public void Dispose() => _ns.Dispose();
+
+    private IReadOnlyList<string> Choose(int replication, string? clientHost = null, long blockSize = 1 << 20, params string[] excluded) =>
+        [.. _ns.Datanodes.ChooseTargets(replication, excluded.ToHashSet(), clientHost, blockSize, "a test block").Select(n => n.Uuid)];
+
+    [Fact]
+    public void TargetsAreDistinctAndNeverExcluded()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _ns.AddDatanode($"dn{i}");
+        }
+        var chosen = Choose(3, excluded: ["dn0", "dn1"]);
+        Assert.Equal(3, chosen.Distinct().Count());
+        Assert.DoesNotContain("dn0", chosen);
+        Assert.DoesNotContain("dn1", chosen);
+    }
+
+    [Fact]
+    public void StaleAndFullNodesAreSkipped()
+    {
+        _ns.AddDatanode("old");
+        _ns.Time.Advance(_ns.DatanodeOptions.StaleInterval);
+        _ns.AddDatanode("fresh");
+        _ns.AddDatanode("full", remainingBytes: 1000);
+        Assert.Equal(["fresh"], Choose(3));
+    }
+
+    [Fact]
+    public void TheClientsOwnDataNodeComesFirst()
+    {
+        _ns.AddDatanode("a", host: "10.0.0.1", transfers: 0);
+        _ns.AddDatanode("b", host: "10.0.0.2", transfers: 5);
+        Assert.Equal("b", Choose(2, clientHost: "10.0.0.2")[0]);
+        Assert.Equal("a", Choose(2, clientHost: "10.9.9.9")[0]);
+    }
+
+    [Fact]
+    public void ReplicasSpreadOverLocationsAsHdfsDoes()
+    {
+        _ns.AddDatanode("a1", location: "/zone-a");
+        _ns.AddDatanode("a2", location: "/zone-a");
+        _ns.AddDatanode("b1", location: "/zone-b", transfers: 1);
+        _ns.AddDatanode("b2", location: "/zone-b", transfers: 2);
+        var chosen = Choose(3, clientHost: "host-a1");
+        var location = chosen.Select(uuid => _ns.Datanodes.Find(uuid)!.Address.Location).ToList();
+        Assert.Equal("a1", chosen[0]);
+        Assert.NotEqual(location[0], location[1]);   // 2nd off the 1st's location
+        Assert.Equal(location[1], location[2]);      // 3rd beside the 2nd
+    }
+
+    [Fact]
+    public void LeastLoadedNodesComeFirst()
+    {
+        _ns.AddDatanode("busy", transfers: 9);
+        _ns.AddDatanode("idle-small", transfers: 0, remainingBytes: 10L << 30);
+        _ns.AddDatanode("idle-big", transfers: 0, remainingBytes: 20L << 30);
+        Assert.Equal(["idle-big", "idle-small", "busy"], Choose(3));
+    }
+
+    [Fact]
+    public async Task NoCandidateIsAnErrorThatCountsTheLiveNodesAndFewIsAShortPipeline()
+    {
+        var error = Assert.Throws<CkptFsException>(() => Choose(3));
+        Assert.Equal(ErrorCode.NotEnoughDataNodes, error.Code);
+        Assert.Contains("0 live", error.Message, StringComparison.Ordinal);
+        _ns.AddDatanode("only");
+        Assert.Equal(["only"], Choose(3));
+        error = Assert.Throws<CkptFsException>(() => Choose(3, excluded: ["only"]));
+        Assert.Contains("1 live", error.Message, StringComparison.Ordinal);
+        await _ns.CreateAsync("/f");
+        await FailsAsync(ErrorCode.NotEnoughDataNodes, () => _ns.AddBlockAsync("/f", null, excluded: ["only"]));
+    }
+}
