@@ -171,7 +171,7 @@ public sealed class CkptFsOutputStream : Stream
             {
                 // HDFS DataStreamer: abandon the block, exclude the node that failed, ask again.
                 await _client.AbandonBlockAsync(_path, located.Block, cancellationToken);
-                _excludedNodes.Add(located.Locations[Math.Clamp(e.NodeIndex, 0, located.Locations.Count - 1)].DatanodeUuid);
+                _excludedNodes.Add(e.BadNode?.DatanodeUuid ?? located.Locations[Math.Clamp(e.BadNodeIndex, 0, located.Locations.Count - 1)].DatanodeUuid);
             }
             catch (BlockPipelineException e)
             {
