@@ -111,7 +111,9 @@ public sealed class DataPathTests(ClusterFixture fixture) : IClassFixture<Cluste
         {
             await output.WriteAsync(data.AsMemory(0, 100_000));
             await output.FlushAsync();
-            await output.WriteAsync(data.AsMemory(100_000, 50_000)); // written, not flushed
+            // Written, not flushed, and within the open block (100,000..120,000 < 2 x 64 KiB): a
+            // completed block's length becomes visible when the next block is added, as in HDFS.
+            await output.WriteAsync(data.AsMemory(100_000, 20_000));
 
             await using (var reader = await readerClient.OpenAsync("/flush/live"))
             {
@@ -127,7 +129,7 @@ public sealed class DataPathTests(ClusterFixture fixture) : IClassFixture<Cluste
                 Assert.Equal(100_000, total);
                 Assert.True(seen.AsSpan(0, total).SequenceEqual(data.AsSpan(0, 100_000)));
             }
-            await output.WriteAsync(data.AsMemory(150_000));
+            await output.WriteAsync(data.AsMemory(120_000));
         }
         await using var whole = await readerClient.OpenAsync("/flush/live");
         Assert.False(whole.IsUnderConstruction);
@@ -137,6 +139,26 @@ public sealed class DataPathTests(ClusterFixture fixture) : IClassFixture<Cluste
         var middle = new byte[1000];
         Assert.Equal(1000, await whole.ReadAtAsync(123_457, middle));
         Assert.True(middle.AsSpan().SequenceEqual(data.AsSpan(123_457, 1000)));
+    }
+
+    [Fact]
+    public async Task DeletingAFileRemovesItsReplicasFromTheDataNodes()
+    {
+        var source = TestFiles.WriteRandom(_local.Combine("doomed"), 200_000, seed: 81);
+        (await Cluster.CliAsync("put", "--block-size", "64K", source, "/doomed/file")).EnsureSuccess();
+        using var stat = JsonDocument.Parse((await Cluster.CliAsync("stat", "--json", "/doomed/file")).EnsureSuccess().Stdout);
+        var blockIds = stat.RootElement.GetProperty("blocks").EnumerateArray().Select(b => b.GetProperty("blockId").GetUInt64()).ToList();
+        int ReplicaFiles() => blockIds.Sum(id => Directory.EnumerateFiles(Cluster.Directory, $"blk_{id}*", SearchOption.AllDirectories).Count());
+        Assert.Equal(blockIds.Count * 3 * 2, ReplicaFiles()); // data + meta file per replica
+
+        (await Cluster.CliAsync("rm", "-r", "/doomed")).EnsureSuccess();
+        // Delete commands ride on heartbeat replies (every 3 s).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (ReplicaFiles() > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{ReplicaFiles()} replica files left after the delete.\n{Cluster.Logs()}");
+            await Task.Delay(200);
+        }
     }
 
     [Fact]
