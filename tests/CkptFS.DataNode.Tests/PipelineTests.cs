@@ -105,6 +105,25 @@ public sealed class PipelineTests
         Assert.All(cluster.Stores, store => Assert.Empty(store.Store.ListReplicas()));
     }
 
+    [Fact]
+    public async Task A_DataNode_source_writes_with_COPY_access_and_a_client_needs_WRITE()
+    {
+        await using var cluster = await TestCluster.StartAsync(2);
+        var data = StoreFixture.RandomBytes(70_000, seed: 103);
+        var copy = cluster.NewBlock(modes: [AccessMode.Copy, AccessMode.Read]);
+
+        await using (var writer = await BlockWriter.OpenAsync(copy, clientName: "", new BlockWriterOptions(), CancellationToken.None).WaitAsync(TestCluster.Timeout))
+        {
+            await writer.WriteAsync(data, CancellationToken.None).AsTask().WaitAsync(TestCluster.Timeout);
+            var finished = await writer.CloseAsync(CancellationToken.None).WaitAsync(TestCluster.Timeout);
+            Assert.Equal(data, await TestCluster.ReadAsync(cluster.ForRead(copy, finished), 1, 0, data.Length));
+        }
+
+        var refused = await Assert.ThrowsAsync<BlockPipelineException>(() => BlockWriter.OpenAsync(cluster.NewBlock(modes: [AccessMode.Copy]), "client", new BlockWriterOptions(), CancellationToken.None).WaitAsync(TestCluster.Timeout));
+        Assert.Equal((ErrorCode.InvalidAccessToken, TransferStatus.ErrorAccessToken, 0), (refused.Code, refused.Status, refused.BadNodeIndex));
+        cluster.Log.AssertNoErrors();
+    }
+
     internal static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TestCluster.Timeout;

@@ -46,65 +46,6 @@ public sealed partial class BlockWriter : IAsyncDisposable
     /// <summary>Bytes handed to <see cref="WriteAsync"/> so far: the block's length.</summary>
     public long BytesWritten => _bytesWritten;
 
-    public static async Task<BlockWriter> OpenAsync(LocatedBlock block, string clientName, BlockWriterOptions options, CancellationToken cancellationToken)
-    {
-        options.Validate();
-        if (block.Locations.Count == 0)
-        {
-            throw new CkptFsException(ErrorCode.InvalidArgument, $"{new BlockId(block.Block.BlockId)} has no DataNodes to write to.");
-        }
-
-        var first = block.Locations[0];
-        DataNodeConnection connection;
-        try
-        {
-            connection = await DataNodeConnection.ConnectAsync(first, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (CkptFsException exception)
-        {
-            throw new BlockPipelineException(exception.Code, 0, first, "", TransferStatus.Error, exception.Message, exception);
-        }
-
-        try
-        {
-            var header = new OpWriteBlockHeader
-            {
-                Block = new ExtendedBlock { BlockId = block.Block.BlockId, GenerationStamp = block.Block.GenerationStamp },
-                Token = block.Token,
-                ClientName = clientName,
-                Stage = PipelineStage.SetupCreate,
-                BytesPerChecksum = (uint)options.BytesPerChecksum,
-            };
-            header.Targets.Add(block.Locations.Skip(1));
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(options.ReadTimeout);
-            await DataTransferCodec.WriteRequestAsync(connection.Output, DataTransferOp.WriteBlock, header, deadline.Token).ConfigureAwait(false);
-            var response = await DataTransferCodec.ReadMessageAsync(connection.Input, BlockOpResponse.Parser, deadline.Token).ConfigureAwait(false);
-            if (response.Status != TransferStatus.Success)
-            {
-                throw SetupFailure(block, response);
-            }
-
-            return new BlockWriter(block, options, connection);
-        }
-        catch (Exception exception) when (exception is not BlockPipelineException)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-
-            throw new BlockPipelineException(ErrorCode.Unavailable, 0, first, "", TransferStatus.Error,
-                $"Pipeline setup of {new BlockId(block.Block.BlockId)} with DataNode {connection.Address} failed: {exception.Message}", exception);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
     /// <summary>Queues <paramref name="data"/> into packets; returns once they are sent (not acknowledged).</summary>
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -200,20 +141,5 @@ public sealed partial class BlockWriter : IAsyncDisposable
         }
 
         _bytesSent = offset + packet.Header.DataLen;
-    }
-
-    private static BlockPipelineException SetupFailure(LocatedBlock block, BlockOpResponse response)
-    {
-        var index = 0;
-        for (var i = 0; i < block.Locations.Count && response.FirstBadLink.Length > 0; i++)
-        {
-            if (DataNodeConnection.AddressOf(block.Locations[i]) == response.FirstBadLink)
-            {
-                index = i;
-            }
-        }
-
-        return new BlockPipelineException(DataNodeConnection.CodeOf(response), index, block.Locations[index], response.FirstBadLink, response.Status,
-            $"Pipeline setup of {new BlockId(block.Block.BlockId)} failed at DataNode {DataNodeConnection.AddressOf(block.Locations[index])} (index {index}): {response.Status} {response.Message}");
     }
 }

@@ -71,8 +71,16 @@ public sealed partial class BlockStore
             // Meta first: a crash between the two renames leaves an rbw data file without its meta and a
             // finalized meta without its data; a restart sets both aside as corrupt, and the block,
             // never acknowledged as finalized, is recovered from the other replicas.
-            File.Move(replica.MetaPath, metaPath, overwrite: true);
-            File.Move(replica.DataPath, dataPath, overwrite: true);
+            try
+            {
+                File.Move(replica.MetaPath, metaPath, overwrite: true);
+                File.Move(replica.DataPath, dataPath, overwrite: true);
+            }
+            catch (IOException exception)
+            {
+                throw FileErrors.FromIOException(exception, "move replica into finalized/", dataPath);
+            }
+
             replica.MetaPath = metaPath;
             replica.DataPath = dataPath;
             replica.State = ReplicaState.Finalized;

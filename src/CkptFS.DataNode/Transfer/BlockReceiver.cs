@@ -22,7 +22,7 @@ namespace CkptFS.DataNode.Transfer;
 ///    ack, which the responder sends after the mirror's: the client's last ack means all finalized.
 /// A connection cut mid-block leaves the rbw replica (visible up to the bytes acked) for recovery.
 /// </summary>
-internal sealed class BlockReceiver(TransferContext context, string peer, Stream input, Stream upstream, ReadDeadline deadline, OpWriteBlockHeader header)
+internal sealed partial class BlockReceiver(TransferContext context, string peer, Stream input, Stream upstream, ReadDeadline deadline, OpWriteBlockHeader header)
 {
     /// <summary>Packets stored but not yet acked; the client's window (80 by default) stays below it, so the bound only stops a peer that ignores acks.</summary>
     private const int MaxQueuedPackets = 128;
@@ -168,45 +168,5 @@ internal sealed class BlockReceiver(TransferContext context, string peer, Stream
         {
             await forward.ConfigureAwait(false);
         }
-    }
-
-    private CkptFsException? CheckRequest()
-    {
-        if (header.Block is null)
-        {
-            return new CkptFsException(ErrorCode.InvalidArgument, "The write header names no block.");
-        }
-
-        if (header.Stage is not (PipelineStage.SetupCreate or PipelineStage.TransferFinalized))
-        {
-            return new CkptFsException(ErrorCode.InvalidArgument, $"Pipeline stage {header.Stage} is not supported yet.");
-        }
-
-        if (header.BytesPerChecksum is 0 or > DataTransferProtocol.MaxBytesPerChecksum)
-        {
-            return new CkptFsException(ErrorCode.InvalidArgument, $"bytes_per_checksum {header.BytesPerChecksum} is outside 1..{DataTransferProtocol.MaxBytesPerChecksum}.");
-        }
-
-        try
-        {
-            context.Keys.Verify(header.Token, _block, header.ClientName.Length == 0 ? AccessMode.Copy : AccessMode.Write);
-            return null;
-        }
-        catch (CkptFsException exception)
-        {
-            return exception;
-        }
-    }
-
-    private async Task RefuseAsync(CkptFsException refusal)
-    {
-        var response = TransferStatuses.Failure(refusal);
-        if (header.Stage is not (PipelineStage.SetupCreate or PipelineStage.TransferFinalized or PipelineStage.Unspecified))
-        {
-            response.Status = TransferStatus.ErrorUnsupported;
-        }
-
-        TransferLog.Refused(context.Logger, DataTransferOp.WriteBlock, _block, peer, response.Status, refusal.Message);
-        await DataTransferCodec.WriteMessageAsync(upstream, response, deadline.Arm()).ConfigureAwait(false);
     }
 }

@@ -20,6 +20,13 @@ namespace CkptFS.DataNode.Transfer;
 /// </summary>
 internal sealed class BlockSender(TransferContext context, string peer, Stream input, Stream output, ReadDeadline deadline, OpReadBlockHeader header)
 {
+    /// <summary>
+    /// Disk reads are this large and cut into packets afterwards: on the test VM a cold sequential read
+    /// ran at 409 MB/s in 64 KiB reads and 800-1400 MB/s in 1 MiB reads. The next span is read
+    /// while the current one is sent. Costs one memcpy per packet.
+    /// </summary>
+    private const int ReadSpanBytes = 1024 * 1024;
+
     private readonly BlockId _block = new(header.Block?.BlockId ?? 0);
 
     public async Task RunAsync()
@@ -67,22 +74,46 @@ internal sealed class BlockSender(TransferContext context, string peer, Stream i
     {
         var bytesPerChecksum = replica.BytesPerChecksum;
         var packetData = Math.Max(bytesPerChecksum, context.Options.PacketSizeBytes / bytesPerChecksum * bytesPerChecksum);
+        var spanBytes = Math.Max(packetData, ReadSpanBytes / packetData * packetData);
         using var packet = PacketBuffer.Rent(packetData, bytesPerChecksum);
+        using var current = new ReadSpan(spanBytes, bytesPerChecksum);
+        using var next = new ReadSpan(spanBytes, bytesPerChecksum);
+        var (filling, sending) = (next, current);
+        sending.Fill(replica, start, end);
         long seqno = 0;
-        for (var offset = start; offset < end; offset += packetData)
+        while (sending.Length > 0)
         {
-            var length = (int)Math.Min(packetData, end - offset);
-            replica.ReadData(offset, packet.DataSpace[..length]);
-            packet.SetDataLength(length);
-            replica.ReadChecksums(offset / bytesPerChecksum, packet.Checksums);
-            if (!replica.IsFinalized && offset + length == replica.Length && length % bytesPerChecksum != 0)
+            // Read the next span from disk on another thread while this one goes out on the socket.
+            var spanEnd = sending.Start + sending.Length;
+            var prefetch = spanEnd < end ? Task.Run(() => filling.Fill(replica, spanEnd, end)) : Task.CompletedTask;
+            try
             {
-                var lastChunk = length / bytesPerChecksum * bytesPerChecksum;
-                BinaryPrimitives.WriteUInt32BigEndian(packet.Checksums[^ChunkChecksums.ChecksumSize..], Crc32C.Compute(packet.Data[lastChunk..]));
+                for (var at = 0; at < sending.Length; at += packetData)
+                {
+                    var length = Math.Min(packetData, sending.Length - at);
+                    sending.CopyPacket(at, length, packet);
+                    var offset = sending.Start + at;
+                    if (!replica.IsFinalized && offset + length == replica.Length && length % bytesPerChecksum != 0)
+                    {
+                        var lastChunk = length / bytesPerChecksum * bytesPerChecksum;
+                        BinaryPrimitives.WriteUInt32BigEndian(packet.Checksums[^ChunkChecksums.ChecksumSize..], Crc32C.Compute(packet.Data[lastChunk..]));
+                    }
+
+                    SetHeader(packet, offset, seqno++, last: false);
+                    await output.WriteAsync(packet.Frame, deadline.Arm()).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                await prefetch.ConfigureAwait(false);
             }
 
-            SetHeader(packet, offset, seqno++, last: false);
-            await output.WriteAsync(packet.Frame, deadline.Arm()).ConfigureAwait(false);
+            if (spanEnd >= end)
+            {
+                break;
+            }
+
+            (filling, sending) = (sending, filling);
         }
 
         packet.SetDataLength(0);
