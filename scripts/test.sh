@@ -6,7 +6,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/setup.sh || exit 1
 ./ckptfs --help >/dev/null || exit 1   # builds the Release CLI the integration tests run
-dotnet build CkptFS.sln -c Debug --nologo -v q -clp:ErrorsOnly || exit 1
+if ! output="$(dotnet build CkptFS.sln -c Debug --nologo -v q -clp:ErrorsOnly 2>&1)"; then
+  printf '%s\n' "$output"
+  exit 1
+fi
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

@@ -41,7 +41,7 @@ public static partial class DetachedProcess
             {
                 return match;
             }
-            if (!IsAlive(pid))
+            if (!IsRunning(pid))
             {
                 throw new CkptFsException(ErrorCode.Unavailable, $"Process {pid} exited during start-up. Last lines of {logFile}:\n{Tail(text)}");
             }
@@ -53,13 +53,31 @@ public static partial class DetachedProcess
         }
     }
 
-    /// <summary>True while a process with this PID runs and is a ckptfs process (a reused PID is not ours).</summary>
+    /// <summary>True while a process with this PID exists and is not a zombie.</summary>
+    public static bool IsRunning(int pid)
+    {
+        try
+        {
+            // "pid (comm) STATE ...": comm may hold spaces or parentheses, so read the state after the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..];
+            return !state.StartsWith('Z') && !state.StartsWith('X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// True while the PID runs a ckptfs process: a PID recorded long ago may have been reused. Only for
+    /// processes past start-up (during its exec chain a process's cmdline can briefly read empty).
+    /// </summary>
     public static bool IsAlive(int pid)
     {
         try
         {
-            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
-            return cmdline.Contains("ckptfs", StringComparison.Ordinal) && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z", StringComparison.Ordinal);
+            return IsRunning(pid) && File.ReadAllText($"/proc/{pid}/cmdline").Contains("ckptfs", StringComparison.Ordinal);
         }
         catch (IOException)
         {

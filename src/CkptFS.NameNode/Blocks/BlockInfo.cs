@@ -25,7 +25,7 @@ internal sealed class BlockInfo(BlockId id, InodeId inode, int replication)
     /// </summary>
     public bool UnderConstruction { get; set; }
 
-    /// <summary>The pipeline AddBlock chose: readers of a file being written use it until replicas are reported.</summary>
+    /// <summary>The pipeline AddBlock chose: readers use it until replicas are reported (empty after a restart).</summary>
     public IReadOnlyList<string> ExpectedTargets { get; set; } = [];
 
     public List<ReplicaInfo> Replicas { get; } = [];

@@ -9,7 +9,9 @@ public sealed partial class FsNamespace
     /// (length 0: to the end), each with its replicas nearest to <paramref name="clientHost"/> first
     /// (<see cref="DataNodes.DatanodeManager.SortForReader"/>). Corrupt replicas are left out unless
     /// every replica is corrupt. The last block of a file being written is included even when it
-    /// holds no acknowledged byte yet; until its replicas are reported, its pipeline stands in.
+    /// holds no acknowledged byte yet. Until a block's replicas are reported (the DataNodes' reports
+    /// trail the pipeline's final ack), the pipeline AddBlock chose stands in, as HDFS's expected
+    /// locations of a committed block do.
     /// A read: no lock, no commit, allowed in safe mode.
     /// </summary>
     public BlockLocations GetBlockLocations(FsPath path, long offset, long length, string? clientHost)
@@ -43,8 +45,7 @@ public sealed partial class FsNamespace
         var allCorrupt = replicas.Live.Count == 0 && replicas.Corrupt.Count > 0;
         var uuids = replicas.Live.Count > 0 ? replicas.Live
             : allCorrupt ? replicas.Corrupt
-            : replicas.UnderConstruction ? replicas.ExpectedTargets
-            : [];
+            : replicas.ExpectedTargets;
         return new LocatedFileBlock(block, offset, _datanodes.SortForReader(uuids, clientHost), allCorrupt);
     }
 }
