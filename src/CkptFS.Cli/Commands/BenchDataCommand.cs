@@ -107,7 +107,7 @@ internal static class BenchDataCommand
 
     private static void Report(string phase, long bytes, double seconds, string detail) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{phase,-5}: {bytes / seconds / (1024 * 1024),8:0.0} MiB/s  ({bytes / (1024.0 * 1024):0} MiB in {seconds:0.00} s, {detail})"));
+            $"{phase}: {bytes / seconds / (1024 * 1024):0.0} MiB/s  ({bytes / (1024.0 * 1024):0} MiB in {seconds:0.00} s, {detail})"));
 
     /// <summary>VmHWM: the most resident memory this process has had.</summary>
     internal static double PeakRssMiB()

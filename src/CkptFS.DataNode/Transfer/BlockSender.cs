@@ -12,7 +12,7 @@ namespace CkptFS.DataNode.Transfer;
 /// 1. Check the token (READ) and open the replica (finalized, or rbw up to the bytes acknowledged).
 /// 2. Check [offset, offset + length) against the visible length; reply SUCCESS with the chunk size,
 ///    chunk_offset (offset aligned down to a chunk) and the replica's visible length.
-/// 3. Send packets of whole chunks, up to PacketSizeBytes of data each, from chunk_offset to the end of
+/// 3. Send packets of whole chunks, up to ReadPacketSizeBytes of data each, from chunk_offset to the end of
 ///    the chunk holding the last byte asked for, with the STORED checksums: the DataNode does not
 ///    verify, the client does (end to end). For an rbw replica a last partial chunk may have grown on
 ///    disk past the visible length, so its checksum is computed over the bytes sent.
@@ -73,7 +73,7 @@ internal sealed class BlockSender(TransferContext context, string peer, Stream i
     private async Task SendPacketsAsync(ReplicaInput replica, long start, long end)
     {
         var bytesPerChecksum = replica.BytesPerChecksum;
-        var packetData = Math.Max(bytesPerChecksum, context.Options.PacketSizeBytes / bytesPerChecksum * bytesPerChecksum);
+        var packetData = Math.Max(bytesPerChecksum, context.Options.ReadPacketSizeBytes / bytesPerChecksum * bytesPerChecksum);
         var spanBytes = Math.Max(packetData, ReadSpanBytes / packetData * packetData);
         using var packet = PacketBuffer.Rent(packetData, bytesPerChecksum);
         using var current = new ReadSpan(spanBytes, bytesPerChecksum);
