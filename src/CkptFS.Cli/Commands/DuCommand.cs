@@ -31,8 +31,7 @@ internal static class DuCommand
             }
             if (result.GetValue(json))
             {
-                await using var stdout = Console.OpenStandardOutput();
-                await using (var writer = FileStatusJson.CreateWriter(stdout))
+                await JsonOutput.WriteAsync(writer =>
                 {
                     writer.WriteStartArray();
                     foreach (var (path, s) in rows)
@@ -46,8 +45,7 @@ internal static class DuCommand
                         writer.WriteEndObject();
                     }
                     writer.WriteEndArray();
-                }
-                await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken);
+                }, cancellationToken);
                 return 0;
             }
             var format = result.GetValue(human) ? (Func<ulong, string>)ByteSize.Format : (n => n.ToString(CultureInfo.InvariantCulture));

@@ -19,12 +19,7 @@ internal static class FsckCommand
             var report = await client.FsckAsync(result.GetRequiredValue(path), result.GetValue(all), cancellationToken);
             if (result.GetValue(json))
             {
-                await using var stdout = Console.OpenStandardOutput();
-                await using (var writer = FileStatusJson.CreateWriter(stdout))
-                {
-                    WriteJson(writer, report);
-                }
-                await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken);
+                await JsonOutput.WriteAsync(writer => WriteJson(writer, report), cancellationToken);
             }
             else
             {

@@ -18,16 +18,15 @@ internal static class LsCommand
             var entries = Walk(client, result.GetRequiredValue(path), result.GetValue(recursive), cancellationToken);
             if (result.GetValue(json))
             {
-                await using var stdout = Console.OpenStandardOutput();
-                await using var writer = FileStatusJson.CreateWriter(stdout);
-                writer.WriteStartArray();
-                await foreach (var entry in entries)
+                await JsonOutput.WriteAsync(async writer =>
                 {
-                    FileStatusJson.Write(writer, entry);
-                }
-                writer.WriteEndArray();
-                await writer.FlushAsync(cancellationToken);
-                await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken);
+                    writer.WriteStartArray();
+                    await foreach (var entry in entries)
+                    {
+                        FileStatusJson.Write(writer, entry);
+                    }
+                    writer.WriteEndArray();
+                }, cancellationToken);
                 return 0;
             }
             await foreach (var entry in entries)

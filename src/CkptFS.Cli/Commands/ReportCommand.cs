@@ -17,12 +17,7 @@ internal static class ReportCommand
             var report = await client.GetDatanodeReportAsync(cancellationToken);
             if (result.GetValue(json))
             {
-                await using var stdout = Console.OpenStandardOutput();
-                await using (var writer = FileStatusJson.CreateWriter(stdout))
-                {
-                    WriteJson(writer, report);
-                }
-                await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken);
+                await JsonOutput.WriteAsync(writer => WriteJson(writer, report), cancellationToken);
                 return 0;
             }
             Console.Write(Text(report));

@@ -24,24 +24,20 @@ internal static class StatCommand
             }
             if (result.GetValue(json))
             {
-                await using var stdout = Console.OpenStandardOutput();
-                await using (var writer = FileStatusJson.CreateWriter(stdout))
+                await JsonOutput.WriteAsync(writer =>
                 {
                     if (statuses.Count == 1)
                     {
                         FileStatusJson.Write(writer, statuses[0], blocks[0]);
+                        return;
                     }
-                    else
+                    writer.WriteStartArray();
+                    for (var i = 0; i < statuses.Count; i++)
                     {
-                        writer.WriteStartArray();
-                        for (var i = 0; i < statuses.Count; i++)
-                        {
-                            FileStatusJson.Write(writer, statuses[i], blocks[i]);
-                        }
-                        writer.WriteEndArray();
+                        FileStatusJson.Write(writer, statuses[i], blocks[i]);
                     }
-                }
-                await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken);
+                    writer.WriteEndArray();
+                }, cancellationToken);
                 return 0;
             }
             foreach (var status in statuses)

@@ -42,6 +42,4 @@ public static class FileStatusJson
         }
         json.WriteEndObject();
     }
-
-    public static Utf8JsonWriter CreateWriter(Stream output) => new(output, new JsonWriterOptions { Indented = true });
 }
