@@ -122,12 +122,24 @@ public sealed class CkptFsInputStream : Stream
         var total = (int)Math.Clamp(Length - offset, 0, buffer.Length);
         var done = 0;
         var failover = new ReplicaFailover(_client, _path);
+        var refreshed = false;
         while (done < total)
         {
             var block = BlockAt(offset + done);
             var inBlock = offset + done - (long)block.Offset;
             var count = (int)Math.Min(total - done, BlockEnd(block) - (offset + done));
-            await failover.ReadExactlyAsync(block, inBlock, buffer.Slice(done, count), cancellationToken);
+            try
+            {
+                await failover.ReadExactlyAsync(block, inBlock, buffer.Slice(done, count), cancellationToken);
+            }
+            catch (CkptFsException e) when (e.Code == ErrorCode.BlockMissing && !refreshed)
+            {
+                // Locations or tokens may be out of date: ask the NameNode once, then try again.
+                refreshed = true;
+                await RefreshLocationsAsync(cancellationToken);
+                failover = new ReplicaFailover(_client, _path);
+                continue;
+            }
             done += count;
         }
         return total;
@@ -166,13 +178,16 @@ public sealed class CkptFsInputStream : Stream
         catch (CkptFsException e) when (e.Code == ErrorCode.BlockMissing)
         {
             // Locations may be out of date (replicas moved, a token expired): ask the NameNode once more.
-            _blocks = (await _client.GetBlockLocationsAsync(_path, cancellationToken)).Blocks;
+            await RefreshLocationsAsync(cancellationToken);
             block = BlockAt(_position);
             (_reader, _readerNode) = await new ReplicaFailover(_client, _path).OpenAsync(block, inBlock, end - _position, cancellationToken);
         }
         _readerPosition = _position;
         _readerEnd = end;
     }
+
+    private async Task RefreshLocationsAsync(CancellationToken cancellationToken) =>
+        _blocks = (await _client.GetBlockLocationsAsync(_path, cancellationToken)).Blocks;
 
     private async ValueTask CloseReaderAsync()
     {

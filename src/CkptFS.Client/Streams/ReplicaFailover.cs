@@ -29,7 +29,9 @@ internal sealed class ReplicaFailover(CkptFsClient client, string path)
             {
                 return (await BlockReader.OpenAsync(block, replica, offsetInBlock, length, client.ClientName, client.Options.BlockReader, cancellationToken), node);
             }
-            catch (CkptFsException e) when (e.Code is ErrorCode.Unavailable or ErrorCode.BlockNotFound or ErrorCode.InvalidArgument or ErrorCode.StorageFailure)
+            // An expired or unknown token (NameNode restarted: new block keys) fails every replica alike;
+            // the stream then asks the NameNode for fresh locations and tokens once.
+            catch (CkptFsException e) when (e.Code is ErrorCode.Unavailable or ErrorCode.BlockNotFound or ErrorCode.InvalidArgument or ErrorCode.StorageFailure or ErrorCode.InvalidAccessToken)
             {
                 _deadNodes.Add(node.DatanodeUuid);
                 (errors ??= []).Add($"{node.Host}:{node.TransferPort}: {e.Message}");
