@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CkptFS.Cli.Commands;
 using CkptFS.Common;
+using CkptFS.Common.Faults;
 
 namespace CkptFS.Cli;
 
@@ -32,6 +33,8 @@ public static class CliApp
         var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         try
         {
+            // Tests arm fault points in child processes through CKPTFS_FAULTS; unset, nothing is armed.
+            FaultPoints.ArmFromEnvironment();
             return await root.Parse(args).InvokeAsync(configuration);
         }
         catch (CkptFsException e)

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using CkptFS.Common;
+using CkptFS.Common.Faults;
 using CkptFS.Common.Checksums;
 using CkptFS.DataNode.BlockStore;
 using CkptFS.Protocol.DataTransfer;
@@ -145,6 +146,7 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
             {
                 await forward.ConfigureAwait(false);
                 forward = ValueTask.CompletedTask;
+                FaultPoints.Hit(FaultPoint.DataNodeBeforeFinalize);
                 writer.FinalizeReplica();
             }
             else
@@ -154,6 +156,7 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
                 {
                     writer.Sync();
                 }
+                FaultPoints.Hit(FaultPoint.DataNodeAfterPacketStoredBeforeAck);
             }
 
             return TransferStatus.Success;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CkptFS.Common;
+using CkptFS.Common.Faults;
 using CkptFS.NameNode.Namespace;
 using Microsoft.Extensions.Logging;
 
@@ -146,6 +147,8 @@ public sealed partial class GroupCommitter : IDisposable
                 OnStoreFailure(group, exception);
                 return false;
             }
+            // Durable, not yet visible nor answered: a crash here must show the change after restart.
+            FaultPoints.Hit(FaultPoint.NameNodeAfterCommitBeforeReply);
             Interlocked.Add(ref _syncMicroseconds, (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
         }
         _nextInodeId = context.NextInodeId;

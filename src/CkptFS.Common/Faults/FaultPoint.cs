@@ -1,0 +1,17 @@
+namespace CkptFS.Common.Faults;
+
+/// <summary>
+/// The risky moments of CkptFS where tests inject faults (<see cref="FaultPoints.Hit"/>). Each name says
+/// what has happened and what has not yet: a crash there must lose nothing that was acknowledged.
+/// </summary>
+public enum FaultPoint
+{
+    /// <summary>The NameNode's batch is durable (synced) but not yet published nor answered.</summary>
+    NameNodeAfterCommitBeforeReply,
+
+    /// <summary>A DataNode stored a packet (written, not synced) but has not acknowledged it upstream.</summary>
+    DataNodeAfterPacketStoredBeforeAck,
+
+    /// <summary>A DataNode received a block's last packet and is about to fsync and finalize the replica.</summary>
+    DataNodeBeforeFinalize,
+}
