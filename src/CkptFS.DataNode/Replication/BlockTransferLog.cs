@@ -15,6 +15,9 @@ internal static partial class BlockTransferLog
     [LoggerMessage(EventId = 4503, Level = LogLevel.Warning, Message = "Copy of {BlockId} dropped: {Queued} copies are already waiting; the NameNode schedules it again")]
     public static partial void Dropped(ILogger logger, BlockId blockId, int queued);
 
+    [LoggerMessage(EventId = 4505, Level = LogLevel.Information, Message = "Copy of {BlockId} to {Targets} cancelled: the DataNode is stopping")]
+    public static partial void Cancelled(ILogger logger, BlockId blockId, string targets);
+
     [LoggerMessage(EventId = 4504, Level = LogLevel.Information, Message = "Replicate command: {Transfers} copies queued")]
     public static partial void Queued(ILogger logger, int transfers);
 }

@@ -81,8 +81,15 @@ public sealed class BlockTransferWorker : IAsyncDisposable
             var bytes = await BlockCopier.CopyAsync(_store, transfer, _writerOptions, deadline.Token);
             BlockTransferLog.Copied(_logger, id, bytes, targets, Stopwatch.GetElapsedTime(started));
         }
-        catch (Exception exception) when (!stopping.IsCancellationRequested && exception is not OutOfMemoryException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            if (stopping.IsCancellationRequested)
+            {
+                // Shutting down: a copy cut short fails in whatever way the cut surfaced (cancelled,
+                // broken pipe); the NameNode schedules it again after its pending timeout.
+                BlockTransferLog.Cancelled(_logger, id, targets);
+                return;
+            }
             BlockTransferLog.CopyFailed(_logger, exception, id, targets);
         }
     }
