@@ -1,4 +1,5 @@
 using CkptFS.DataNode.NameNodeLink;
+using CkptFS.DataNode.Replication;
 
 namespace CkptFS.DataNode;
 
@@ -28,6 +29,9 @@ public sealed class DataNodeOptions
 
     public NameNodeLinkOptions NameNode { get; set; } = new();
 
+    /// <summary>Re-replication copies this node sends: 2 at once, 64 queued, 10 min each at most.</summary>
+    public BlockTransferOptions Transfers { get; set; } = new();
+
     public void Validate()
     {
         if (HttpPort < -1 || HttpPort > 65535)
@@ -40,6 +44,7 @@ public sealed class DataNodeOptions
         }
         Storage.Validate();
         NameNode.Validate();
+        Transfers.Validate();
     }
 
     /// <summary>The host this node advertises (see <see cref="AdvertisedHost"/>).</summary>

@@ -1,3 +1,4 @@
+using CkptFS.DataNode.Replication;
 using CkptFS.DataNode.Security;
 using CkptFS.DataNode.Transfer;
 using CkptFS.Protocol.Http;
@@ -18,15 +19,18 @@ public sealed partial class DataNodeServer : IAsyncDisposable
     private readonly DataTransferServer _transfer;
     private readonly StatusHttpServer? _http;
     private readonly Link _link;
+    private readonly BlockTransferWorker _copies;
     private readonly ILogger _logger;
 
-    private DataNodeServer(DatanodeId id, BlockStore.BlockStore store, DataTransferServer transfer, StatusHttpServer? http, Link link, ILogger logger)
+    private DataNodeServer(DatanodeId id, BlockStore.BlockStore store, DataTransferServer transfer, StatusHttpServer? http, Link link, BlockTransferWorker copies,
+        ILogger logger)
     {
         Id = id;
         Store = store;
         _transfer = transfer;
         _http = http;
         _link = link;
+        _copies = copies;
         _logger = logger;
     }
 
@@ -47,6 +51,7 @@ public sealed partial class DataNodeServer : IAsyncDisposable
         await transfer.StartAsync(cancellationToken);
         StatusHttpServer? http = null;
         Link? link = null;
+        var copies = new BlockTransferWorker(store, options.Transfers, loggerFactory.CreateLogger<BlockTransferWorker>());
         try
         {
             var id = new DatanodeId
@@ -56,7 +61,7 @@ public sealed partial class DataNodeServer : IAsyncDisposable
                 TransferPort = (uint)transfer.Port,
                 Location = options.Location,
             };
-            link = new Link(options.NameNode, id, store, keys, time, loggerFactory.CreateLogger<Link>());
+            link = new Link(options.NameNode, id, store, keys, time, loggerFactory.CreateLogger<Link>(), copies);
             if (options.HttpPort >= 0)
             {
                 var registered = link;
@@ -66,7 +71,7 @@ public sealed partial class DataNodeServer : IAsyncDisposable
             }
             await link.StartAsync(cancellationToken);
             LogStarted(logger, nodeId, id.Host, transfer.Port, id.HttpPort, options.NameNode.NameNodeAddress, store.ListReplicas().Count);
-            return new DataNodeServer(id, store, transfer, http, link, logger);
+            return new DataNodeServer(id, store, transfer, http, link, copies, logger);
         }
         catch
         {
@@ -78,6 +83,7 @@ public sealed partial class DataNodeServer : IAsyncDisposable
             {
                 await http.DisposeAsync();
             }
+            await copies.DisposeAsync();
             await transfer.DisposeAsync();
             throw;
         }
@@ -85,7 +91,9 @@ public sealed partial class DataNodeServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The link first: no new commands; then the copies in flight are cancelled before the port closes.
         await _link.DisposeAsync();
+        await _copies.DisposeAsync();
         if (_http is not null)
         {
             await _http.DisposeAsync();

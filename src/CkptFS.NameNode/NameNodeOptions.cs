@@ -31,6 +31,9 @@ public sealed class NameNodeOptions
     /// <summary>Minimum replication, safe mode threshold (0.999) and minimum DataNodes (0), deletes per heartbeat (1000).</summary>
     public BlockManagerOptions Blocks { get; set; } = new();
 
+    /// <summary>Re-replication: scan every 1 s, 2 transfers per source node, pending transfers forgotten after 5 min.</summary>
+    public ReplicationOptions Replication { get; set; } = new();
+
     /// <summary>Heartbeat (3 s), stale (30 s) and recheck (5 min) intervals; dead after 2 × recheck + 10 × heartbeat.</summary>
     public DatanodeManagerOptions Datanodes { get; set; } = new();
 
@@ -51,6 +54,7 @@ public sealed class NameNodeOptions
         }
         Namespace.Validate();
         Blocks.Validate();
+        Replication.Validate();
         Datanodes.Validate();
         BlockTokens.Validate();
     }

@@ -23,20 +23,23 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     private readonly GroupCommitter _committer;
     private readonly GrpcServerHost _host;
     private readonly ILogger _logger;
+    private readonly ITimer _replicationTimer;
     private readonly TaskCompletionSource _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private NameNodeServer(RocksMetadataStore store, GroupCommitter committer, FsNamespace fs, BlockManager blocks, DatanodeManager datanodes,
-        BlockTokenSecretManager tokens, GrpcServerHost host, ILogger logger)
+        ReplicationMonitor replication, BlockTokenSecretManager tokens, GrpcServerHost host, TimeProvider time, TimeSpan replicationInterval, ILogger logger)
     {
         _store = store;
         _committer = committer;
         Namespace = fs;
         Blocks = blocks;
         Datanodes = datanodes;
+        Replication = replication;
         Tokens = tokens;
         _host = host;
         _logger = logger;
         _committer.Faulted += exception => _fatal.TrySetException(exception);
+        _replicationTimer = time.CreateTimer(_ => RunReplicationScan(), null, replicationInterval, replicationInterval);
     }
 
     public FsNamespace Namespace { get; }
@@ -44,6 +47,8 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     public BlockManager Blocks { get; }
 
     public DatanodeManager Datanodes { get; }
+
+    public ReplicationMonitor Replication { get; }
 
     public BlockTokenSecretManager Tokens { get; }
 
@@ -68,10 +73,11 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             blocks.LoadFromNamespace(image.Tree);
             var datanodes = new DatanodeManager(time, options.Datanodes, blocks, new Random(), loggerFactory.CreateLogger<DatanodeManager>());
             var tokens = new BlockTokenSecretManager(time, options.BlockTokens);
+            var replication = new ReplicationMonitor(blocks, datanodes, options.Replication, time, loggerFactory.CreateLogger<ReplicationMonitor>());
             var fs = new FsNamespace(committer, options.Namespace, blocks, datanodes);
             var registry = new GrpcServiceRegistry();
             new ClientProtocolService(fs, new RetryCache(time, options.RetryCacheExpiry), blocks, datanodes, tokens, new LeaseRenewals(time)).Register(registry);
-            new DatanodeProtocolService(datanodes, blocks, tokens).Register(registry);
+            new DatanodeProtocolService(datanodes, blocks, replication, tokens).Register(registry);
             var startedAt = time.GetUtcNow();
             var grpcOptions = new GrpcServerOptions
             {
@@ -82,7 +88,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var rpcAddress = $"{options.BindAddress}:{options.RpcPort}";
             var host = await GrpcServerHost.StartAsync(grpcOptions, registry, loggerFactory,
                 routes => NameNodeHttpRoutes.Map(routes, fs, committer, rpcAddress, startedAt), cancellationToken);
-            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, tokens, host, logger);
+            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, host, time, options.Replication.RecheckInterval, logger);
             LogStarted(logger, options.BindAddress, host.GrpcPort, host.HttpPort, options.Namespace.DefaultReplication, options.Namespace.DefaultBlockSizeBytes);
             LogBlocks(logger, blocks.GetStats().TotalBlocks, blocks.InSafeMode, options.Blocks.SafeModeThreshold, options.Datanodes.StaleInterval, options.Datanodes.DeadInterval);
             return server;
@@ -96,12 +102,29 @@ public sealed partial class NameNodeServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _replicationTimer.DisposeAsync();
         await _host.DisposeAsync();
         Datanodes.Dispose();
         _committer.Dispose();
         _store.Dispose();
         LogStopped(_logger);
     }
+
+    /// <summary>Timer callback: a failed scan is logged and the next one, a second later, starts afresh.</summary>
+    private void RunReplicationScan()
+    {
+        try
+        {
+            Replication.Scan();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogReplicationScanFailed(_logger, exception);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replication scan failed")]
+    private static partial void LogReplicationScanFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded namespace from {DataDirectory}: {InodeCount} inodes, next inode id {NextInodeId}")]
     private static partial void LogLoaded(ILogger logger, string dataDirectory, long inodeCount, ulong nextInodeId);

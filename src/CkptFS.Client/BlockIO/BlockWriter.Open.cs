@@ -7,7 +7,14 @@ namespace CkptFS.Client.BlockIO;
 /// <summary>Step 1 of <see cref="BlockWriter"/>: connect to the first DataNode and set the pipeline up.</summary>
 public sealed partial class BlockWriter
 {
-    public static async Task<BlockWriter> OpenAsync(LocatedBlock block, string clientName, BlockWriterOptions options, CancellationToken cancellationToken)
+    public static Task<BlockWriter> OpenAsync(LocatedBlock block, string clientName, BlockWriterOptions options, CancellationToken cancellationToken) =>
+        OpenAsync(block, clientName, PipelineStage.SetupCreate, options, cancellationToken);
+
+    /// <summary>
+    /// Also opens a DataNode-to-DataNode copy: stage TRANSFER_FINALIZED, an empty
+    /// <paramref name="clientName"/> and a COPY token (re-replication; the DataNode is the writer).
+    /// </summary>
+    public static async Task<BlockWriter> OpenAsync(LocatedBlock block, string clientName, PipelineStage stage, BlockWriterOptions options, CancellationToken cancellationToken)
     {
         options.Validate();
         if (block.Locations.Count == 0)
@@ -33,7 +40,7 @@ public sealed partial class BlockWriter
                 Block = new ExtendedBlock { BlockId = block.Block.BlockId, GenerationStamp = block.Block.GenerationStamp },
                 Token = block.Token,
                 ClientName = clientName,
-                Stage = PipelineStage.SetupCreate,
+                Stage = stage,
                 BytesPerChecksum = (uint)options.BytesPerChecksum,
             };
             header.Targets.Add(block.Locations.Skip(1));

@@ -1,5 +1,6 @@
 using CkptFS.Common;
 using CkptFS.DataNode.BlockStore;
+using CkptFS.DataNode.Replication;
 using CkptFS.DataNode.Security;
 using CkptFS.Protocol;
 using CkptFS.Protocol.Grpc;
@@ -15,7 +16,8 @@ namespace CkptFS.DataNode.NameNodeLink;
 ///      NameNode keeps serving reads), taking the block keys from the reply;
 ///   2. a full block report right after each registration, then every FullBlockReportInterval;
 ///   3. a heartbeat every HeartbeatInterval with storage and load; the reply carries the current
-///      block keys and commands (delete now; replicate and recover are the next issue);
+///      block keys and commands: delete (done here), replicate (handed to the transfer worker, which
+///      copies in the background); recover is not supported yet;
 ///      "reregister" (the NameNode restarted, or declared this node dead) goes back to 1;
 ///   4. replica changes from the block store, coalesced per block and sent as one incremental
 ///      report IncrementalReportDelay after the first change (a separate loop, so that a slow
@@ -29,6 +31,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
     private readonly BlockKeyRing _keys;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly BlockTransferWorker? _transfers;
     private readonly GrpcChannel _channel;
     private readonly IncrementalReportBuffer _incremental = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -40,7 +43,9 @@ public sealed partial class NameNodeLink : IAsyncDisposable
     private long _heartbeatsSent;
 
     /// <param name="self">This DataNode's identity: its stable uuid, the host and ports peers use, its location label.</param>
-    public NameNodeLink(NameNodeLinkOptions options, DatanodeId self, IReplicaCatalog catalog, BlockKeyRing keys, TimeProvider time, ILogger<NameNodeLink> logger)
+    /// <param name="transfers">Runs replicate commands; without one (tests of the link alone) they are logged and ignored.</param>
+    public NameNodeLink(NameNodeLinkOptions options, DatanodeId self, IReplicaCatalog catalog, BlockKeyRing keys, TimeProvider time, ILogger<NameNodeLink> logger,
+        BlockTransferWorker? transfers = null)
     {
         options.Validate();
         if (string.IsNullOrWhiteSpace(self.DatanodeUuid))
@@ -53,6 +58,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
         _keys = keys;
         _time = time;
         _logger = logger;
+        _transfers = transfers;
         _channel = GrpcChannel.ForAddress(options.NameNodeAddress);
     }
 
@@ -204,6 +210,9 @@ public sealed partial class NameNodeLink : IAsyncDisposable
                     }
                 }
                 LogDeleted(command.Delete.Blocks.Count, deleted);
+                break;
+            case DatanodeCommand.CommandOneofCase.Replicate when _transfers is not null:
+                _transfers.Enqueue(command.Replicate);
                 break;
             default:
                 LogCommandIgnored(command.CommandCase.ToString());

@@ -14,7 +14,7 @@ namespace CkptFS.NameNode.Rpc;
 /// <see cref="ErrorCode.DataNodeNotRegistered"/>, so that it registers and sends a full report
 /// first; a heartbeat from one is answered with reregister instead, as in HDFS.
 /// </summary>
-public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockManager blocks, BlockTokenSecretManager tokens)
+public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockManager blocks, ReplicationMonitor replication, BlockTokenSecretManager tokens)
 {
     public void Register(GrpcServiceRegistry registry)
     {
@@ -57,6 +57,11 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
             command.Blocks.AddRange(deletes.Select(b => b.ToProto()));
             response.Commands.Add(new DatanodeCommand { Delete = command });
         }
+        var transfers = replication.DrainTransfers(request.DatanodeUuid);
+        if (transfers.Count > 0)
+        {
+            response.Commands.Add(new DatanodeCommand { Replicate = ToCommand(transfers) });
+        }
         return Task.FromResult(response);
     }
 
@@ -82,6 +87,23 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
             blocks.MarkCorrupt(new BlockId(block.BlockId), request.DatanodeUuid, $"DataNode report: {request.Reason}");
         }
         return Task.FromResult(new ReportBadBlocksResponse());
+    }
+
+    /// <summary>Each transfer carries a COPY token: the target accepts a DataNode-to-DataNode write only with one.</summary>
+    private ReplicateBlocksCommand ToCommand(IReadOnlyList<ReplicationTransfer> transfers)
+    {
+        var command = new ReplicateBlocksCommand();
+        foreach (var transfer in transfers)
+        {
+            var proto = new ReplicateBlocksCommand.Types.Transfer
+            {
+                Block = transfer.Block.ToProto(),
+                Token = tokens.Issue(transfer.Source, transfer.Block.Id, AccessMode.Copy),
+            };
+            proto.Targets.AddRange(transfer.Targets.Select(t => t.ToProto()));
+            command.Transfers.Add(proto);
+        }
+        return command;
     }
 
     private void RequireRegistered(string uuid)

@@ -1,0 +1,9 @@
+using CkptFS.NameNode.Namespace;
+
+namespace CkptFS.NameNode.Blocks;
+
+/// <summary>
+/// A complete block whose replicas do not match its replication (too few or too many finalized good
+/// ones) or that has a corrupt replica: the replication monitor's input, copied out of the map's lock.
+/// </summary>
+public sealed record BlockRedundancy(FileBlock Block, int Replication, IReadOnlyList<ReplicaHealth> Replicas);
