@@ -26,13 +26,14 @@ public sealed partial class LocalClusterProcesses : IDisposable
     /// <summary>Environment for CLI runs against this cluster.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; }
 
-    public static async Task<LocalClusterProcesses> StartAsync(int dataNodes = 3)
+    /// <summary>Starts the cluster; <paramref name="settings"/> (CKPTFS_* variables) reach every process it starts.</summary>
+    public static async Task<LocalClusterProcesses> StartAsync(int dataNodes = 3, IDictionary<string, string>? settings = null)
     {
         var directory = new TempDirectory("ckptfs-cluster");
         try
         {
             var result = await CliRun.RunAsync(["cluster", "start", "--dir", directory.Path, "--datanodes", dataNodes.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-                timeout: TimeSpan.FromSeconds(240));
+                settings, timeout: TimeSpan.FromSeconds(240));
             if (result.ExitCode != 0)
             {
                 throw new InvalidOperationException($"cluster start failed ({result.ExitCode}):\n{result.Stdout}\n{result.Stderr}\n{Logs(directory.Path)}");

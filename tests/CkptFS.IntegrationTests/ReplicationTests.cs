@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CkptFS.Testing;
+
+namespace CkptFS.IntegrationTests;
+
+/// <summary>A DataNode killed for good: its blocks come back to full replication elsewhere; when it returns, the extras go.</summary>
+public sealed class ReplicationTests : IDisposable
+{
+    /// <summary>Liveness in seconds instead of minutes: dead after 2 x 1 s + 10 x 0.5 s = 7 s without heartbeats.</summary>
+    private static readonly Dictionary<string, string> FastLiveness = new()
+    {
+        ["CKPTFS_NAMENODE__DATANODES__HEARTBEATINTERVAL"] = "00:00:00.5",
+        ["CKPTFS_NAMENODE__DATANODES__STALEINTERVAL"] = "00:00:03",
+        ["CKPTFS_NAMENODE__DATANODES__RECHECKINTERVAL"] = "00:00:01",
+        ["CKPTFS_DATANODE__NAMENODE__HEARTBEATINTERVAL"] = "00:00:00.5",
+    };
+
+    private readonly TempDirectory _local = new("ckptfs-repl");
+
+    public void Dispose() => _local.Dispose();
+
+    [Fact]
+    public async Task ADeadDataNodesBlocksAreReReplicatedAndItsReturnRemovesTheExcess()
+    {
+        using var cluster = await LocalClusterProcesses.StartAsync(4, FastLiveness);
+        var source = TestFiles.WriteRandom(_local.Combine("shard"), 1_000_000, seed: 101);
+        (await cluster.CliAsync("put", "-r", "2", "--block-size", "64K", source, "/repl/shard")).EnsureSuccess();
+        var victim = (await BlocksAsync(cluster))[0].Nodes[0];
+        var node = cluster.State().GetProperty("dataNodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == victim);
+        using (var process = System.Diagnostics.Process.GetProcessById(node.GetProperty("pid").GetInt32()))
+        {
+            process.Kill();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await WaitUntilAsync(cluster, async () => (await BlocksAsync(cluster)).All(b => b.Nodes.Count == 2 && !b.Nodes.Contains(victim)),
+            "every block back at 2 replicas without the dead node");
+        var back = _local.Combine("back");
+        (await cluster.CliAsync("get", "/repl/shard", back)).EnsureSuccess();
+        Assert.Equal(TestFiles.Sha256(source), TestFiles.Sha256(back));
+
+        // The node returns with its old replicas: each block now has one too many, and the extras are deleted.
+        using var returned = ChildProcess.Start(RepoPaths.Launcher,
+            ["datanode", "--namenode", cluster.Address, "--data", node.GetProperty("dataDirectory").GetString()!, "--port", "0", "--http-port", "0", "--id", victim],
+            FastLiveness);
+        await returned.WaitForLineAsync(new Regex("DataNode listening"), TimeSpan.FromSeconds(120));
+        var blockIds = (await BlocksAsync(cluster)).Select(b => b.Id).ToList();
+        int ReplicaFiles() => blockIds.Sum(id => Directory.EnumerateFiles(cluster.Directory, $"blk_{id}", SearchOption.AllDirectories).Count(f => f.Contains("finalized", StringComparison.Ordinal)));
+        await WaitUntilAsync(cluster, () => Task.FromResult(ReplicaFiles() == 2 * blockIds.Count), $"exactly 2 finalized replicas per block on disk (now {ReplicaFiles()} for {blockIds.Count} blocks)");
+        Assert.All(await BlocksAsync(cluster), b => Assert.Equal(2, b.Nodes.Count));
+        var again = _local.Combine("again");
+        (await cluster.CliAsync("get", "/repl/shard", again)).EnsureSuccess();
+        Assert.Equal(TestFiles.Sha256(source), TestFiles.Sha256(again));
+        returned.Kill();
+    }
+
+    private sealed record BlockNodes(ulong Id, List<string> Nodes);
+
+    private static async Task<List<BlockNodes>> BlocksAsync(LocalClusterProcesses cluster)
+    {
+        using var stat = JsonDocument.Parse((await cluster.CliAsync("stat", "--json", "/repl/shard")).EnsureSuccess().Stdout);
+        return stat.RootElement.GetProperty("blocks").EnumerateArray()
+            .Select(b => new BlockNodes(b.GetProperty("blockId").GetUInt64(), b.GetProperty("locations").EnumerateArray().Select(l => l.GetProperty("uuid").GetString()!).ToList()))
+            .ToList();
+    }
+
+    private static async Task WaitUntilAsync(LocalClusterProcesses cluster, Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Not reached within 90 s: {what}.\n{cluster.Logs()}");
+            await Task.Delay(250);
+        }
+    }
+}
