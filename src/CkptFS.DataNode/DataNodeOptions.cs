@@ -29,6 +29,8 @@ public sealed class DataNodeOptions
 
     public NameNodeLinkOptions NameNode { get; set; } = new();
 
+    public Scanner.BlockScannerOptions Scanner { get; set; } = new();
+
     /// <summary>Re-replication copies this node sends: 2 at once, 64 queued, 10 min each at most.</summary>
     public BlockTransferOptions Transfers { get; set; } = new();
 
@@ -44,6 +46,7 @@ public sealed class DataNodeOptions
         }
         Storage.Validate();
         NameNode.Validate();
+        Scanner.Validate();
         Transfers.Validate();
     }
 

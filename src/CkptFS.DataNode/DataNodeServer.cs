@@ -1,4 +1,5 @@
 using CkptFS.DataNode.Replication;
+using CkptFS.DataNode.Scanner;
 using CkptFS.DataNode.Security;
 using CkptFS.DataNode.Transfer;
 using CkptFS.Protocol.Http;
@@ -20,11 +21,13 @@ public sealed partial class DataNodeServer : IAsyncDisposable
     private readonly StatusHttpServer? _http;
     private readonly Link _link;
     private readonly BlockTransferWorker _copies;
+    private readonly BlockScanner _scanner;
     private readonly ILogger _logger;
 
     private DataNodeServer(DatanodeId id, BlockStore.BlockStore store, DataTransferServer transfer, StatusHttpServer? http, Link link, BlockTransferWorker copies,
-        ILogger logger)
+        BlockScanner scanner, ILogger logger)
     {
+        _scanner = scanner;
         Id = id;
         Store = store;
         _transfer = transfer;
@@ -61,17 +64,19 @@ public sealed partial class DataNodeServer : IAsyncDisposable
                 TransferPort = (uint)transfer.Port,
                 Location = options.Location,
             };
-            link = new Link(options.NameNode, id, store, keys, time, loggerFactory.CreateLogger<Link>(), copies);
+            // HTTP first: its port is part of the identity the link registers (the link keeps a copy).
             if (options.HttpPort >= 0)
             {
-                var registered = link;
                 http = await StatusHttpServer.StartAsync(options.Storage.BindAddress, options.HttpPort, loggerFactory,
-                    routes => DataNodeHttpRoutes.Map(routes, nodeId, store, () => registered.IsRegistered), cancellationToken);
+                    routes => DataNodeHttpRoutes.Map(routes, nodeId, store, () => link?.IsRegistered == true), cancellationToken);
                 id.HttpPort = (uint)http.Port;
             }
+            link = new Link(options.NameNode, id, store, keys, time, loggerFactory.CreateLogger<Link>(), copies);
+            var scanner = new BlockScanner(options.Scanner, store, link.ReportBadBlockAsync, time, loggerFactory.CreateLogger<BlockScanner>());
             await link.StartAsync(cancellationToken);
+            scanner.Start();
             LogStarted(logger, nodeId, id.Host, transfer.Port, id.HttpPort, options.NameNode.NameNodeAddress, store.ListReplicas().Count);
-            return new DataNodeServer(id, store, transfer, http, link, copies, logger);
+            return new DataNodeServer(id, store, transfer, http, link, copies, scanner, logger);
         }
         catch
         {
@@ -91,7 +96,9 @@ public sealed partial class DataNodeServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // The link first: no new commands; then the copies in flight are cancelled before the port closes.
+        // The scanner and the link first: no new reports or commands; then the copies in flight are
+        // cancelled before the port closes.
+        await _scanner.DisposeAsync();
         await _link.DisposeAsync();
         await _copies.DisposeAsync();
         if (_http is not null)

@@ -55,6 +55,43 @@ public sealed class ReplicationTests : IDisposable
         returned.Kill();
     }
 
+    [Fact]
+    public async Task ACorruptReplicaFoundByTheScannerIsReplacedAndTheClusterHeals()
+    {
+        var fastScanner = new Dictionary<string, string>
+        {
+            ["CKPTFS_DATANODE__SCANNER__INITIALDELAY"] = "00:00:00",
+            ["CKPTFS_DATANODE__SCANNER__PASSINTERVAL"] = "00:00:01",
+            ["CKPTFS_DATANODE__SCANNER__BYTESPERSECOND"] = "1073741824",
+        };
+        using var cluster = await LocalClusterProcesses.StartAsync(4, fastScanner);
+        var source = TestFiles.WriteRandom(_local.Combine("shard"), 200_000, seed: 111);
+        (await cluster.CliAsync("put", "-r", "3", "--block-size", "64K", source, "/repl/shard")).EnsureSuccess();
+        var block = (await BlocksAsync(cluster))[1];
+        var victim = block.Nodes[0];
+        var replica = Directory.EnumerateFiles(cluster.DataNodeDirectory(victim), $"blk_{block.Id}", SearchOption.AllDirectories).Single();
+        using (var file = new FileStream(replica, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = 777;
+            var value = file.ReadByte();
+            file.Position = 777;
+            file.WriteByte((byte)(value ^ 0x10));
+        }
+
+        // The scanner reports it; the NameNode copies the block from a good replica to the spare node,
+        // then deletes the corrupt one: 3 good replicas, none on the node whose copy went bad.
+        await WaitUntilAsync(cluster, async () =>
+        {
+            var now = (await BlocksAsync(cluster)).Single(b => b.Id == block.Id);
+            return now.Nodes.Count == 3 && !now.Nodes.Contains(victim) && !File.Exists(replica)
+                && (await cluster.CliAsync("fsck", "/repl")).ExitCode == 0;
+        }, "the corrupt replica replaced, deleted, and fsck healthy");
+        Assert.Contains("Block scanner", File.ReadAllText(Path.Combine(cluster.Directory, "logs", victim + ".log")), StringComparison.Ordinal);
+        var back = _local.Combine("healed");
+        (await cluster.CliAsync("get", "/repl/shard", back)).EnsureSuccess();
+        Assert.Equal(TestFiles.Sha256(source), TestFiles.Sha256(back));
+    }
+
     private sealed record BlockNodes(ulong Id, List<string> Nodes);
 
     private static async Task<List<BlockNodes>> BlocksAsync(LocalClusterProcesses cluster)

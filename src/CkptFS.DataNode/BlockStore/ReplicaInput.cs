@@ -55,6 +55,20 @@ public sealed class ReplicaInput : IDisposable
     public void ReadChecksums(long firstChunk, Span<byte> destination) =>
         ReadFully(_meta, ReplicaMetaHeader.Size + (firstChunk * ChunkChecksums.ChecksumSize), destination);
 
+    /// <summary>
+    /// Reads <paramref name="data"/> from the chunk-aligned <paramref name="offset"/> and checks it against
+    /// the stored checksums (read into <paramref name="checksumBuffer"/>); returns the index in the whole
+    /// replica of the first chunk that does not match, or -1 when every chunk does.
+    /// </summary>
+    public long ReadVerified(long offset, Span<byte> data, byte[] checksumBuffer)
+    {
+        ReadData(offset, data);
+        var checksums = checksumBuffer.AsSpan(0, ChunkChecksums.ChecksumBytes(data.Length, BytesPerChecksum));
+        ReadChecksums(offset / BytesPerChecksum, checksums);
+        var bad = ChunkChecksums.Verify(data, BytesPerChecksum, checksums);
+        return bad < 0 ? -1 : (offset / BytesPerChecksum) + bad;
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)

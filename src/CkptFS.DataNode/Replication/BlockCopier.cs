@@ -65,14 +65,11 @@ internal static class BlockCopier
     /// <summary><paramref name="offset"/> is chunk-aligned (packets hold whole chunks), so its chunks' checksums are contiguous.</summary>
     private static void ReadVerified(BlockStore.ReplicaInput replica, long offset, Span<byte> data, byte[] checksumBuffer)
     {
-        replica.ReadData(offset, data);
-        var checksums = checksumBuffer.AsSpan(0, ChunkChecksums.ChecksumBytes(data.Length, replica.BytesPerChecksum));
-        replica.ReadChecksums(offset / replica.BytesPerChecksum, checksums);
-        var bad = ChunkChecksums.Verify(data, replica.BytesPerChecksum, checksums);
+        var bad = replica.ReadVerified(offset, data, checksumBuffer);
         if (bad >= 0)
         {
             throw new CkptFsException(ErrorCode.ChecksumMismatch,
-                $"The replica of {replica.BlockId} here is corrupt: chunk {(offset / replica.BytesPerChecksum) + bad} does not match its checksum; not copied.");
+                $"The replica of {replica.BlockId} here is corrupt: chunk {bad} does not match its checksum; not copied.");
         }
     }
 }
