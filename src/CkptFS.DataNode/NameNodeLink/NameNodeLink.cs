@@ -106,7 +106,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
                 await RegisterUntilDoneAsync(stopping);
                 await HeartbeatWhileConnectedAsync(stopping);
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (Exception exception) when (IsStopping(exception, stopping))
             {
                 return;
             }
@@ -278,7 +278,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception exception) when (IsStopping(exception, stopping))
         {
         }
     }
@@ -320,10 +320,17 @@ public sealed partial class NameNodeLink : IAsyncDisposable
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.ReconnectBackoffMax.Ticks));
             }
         }
-        catch (Exception exception) when (registration.IsCancellationRequested && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        catch (Exception exception) when (IsStopping(exception, registration))
         {
         }
     }
+
+    /// <summary>
+    /// What a loop sees when its token fires: a cancelled delay, or a call in flight that the
+    /// channel reports as CANCELLED. Either ends the loop quietly; anything else is a failure.
+    /// </summary>
+    private static bool IsStopping(Exception exception, CancellationToken token) =>
+        token.IsCancellationRequested && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled };
 
     private CallOptions Call(CancellationToken stopping) => CallOptions.WithTimeout(_options.CallTimeout, stopping);
 }
