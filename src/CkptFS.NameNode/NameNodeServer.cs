@@ -25,10 +25,13 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ITimer _replicationTimer;
     private readonly TaskCompletionSource _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping;
 
     private NameNodeServer(RocksMetadataStore store, GroupCommitter committer, FsNamespace fs, BlockManager blocks, DatanodeManager datanodes,
-        ReplicationMonitor replication, BlockTokenSecretManager tokens, GrpcServerHost host, TimeProvider time, TimeSpan replicationInterval, ILogger logger)
+        ReplicationMonitor replication, BlockTokenSecretManager tokens, GrpcServerHost host, TimeProvider time, TimeSpan replicationInterval, ILogger logger,
+        CancellationTokenSource stopping)
     {
+        _stopping = stopping;
         _store = store;
         _committer = committer;
         Namespace = fs;
@@ -64,6 +67,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         options.Validate();
         var logger = loggerFactory.CreateLogger<NameNodeServer>();
         var store = new RocksMetadataStore(Path.Combine(options.DataDirectory, "metadata"));
+        var stopping = new CancellationTokenSource();
         try
         {
             var image = store.Load();
@@ -77,7 +81,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var fs = new FsNamespace(committer, options.Namespace, blocks, datanodes);
             var registry = new GrpcServiceRegistry();
             new ClientProtocolService(fs, new RetryCache(time, options.RetryCacheExpiry), blocks, datanodes, tokens, new LeaseRenewals(time)).Register(registry);
-            new DatanodeProtocolService(datanodes, blocks, replication, tokens).Register(registry);
+            new DatanodeProtocolService(datanodes, blocks, replication, tokens, stopping.Token).Register(registry);
             var startedAt = time.GetUtcNow();
             var grpcOptions = new GrpcServerOptions
             {
@@ -88,13 +92,14 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var rpcAddress = $"{options.BindAddress}:{options.RpcPort}";
             var host = await GrpcServerHost.StartAsync(grpcOptions, registry, loggerFactory,
                 routes => NameNodeHttpRoutes.Map(routes, fs, committer, rpcAddress, startedAt), cancellationToken);
-            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, host, time, options.Replication.RecheckInterval, logger);
+            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, host, time, options.Replication.RecheckInterval, logger, stopping);
             LogStarted(logger, options.BindAddress, host.GrpcPort, host.HttpPort, options.Namespace.DefaultReplication, options.Namespace.DefaultBlockSizeBytes);
             LogBlocks(logger, blocks.GetStats().TotalBlocks, blocks.InSafeMode, options.Blocks.SafeModeThreshold, options.Datanodes.StaleInterval, options.Datanodes.DeadInterval);
             return server;
         }
         catch
         {
+            stopping.Dispose();
             store.Dispose();
             throw;
         }
@@ -102,8 +107,11 @@ public sealed partial class NameNodeServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Before the host stops: the DataNodes' Connect streams it ends must not count as their disconnects.
+        await _stopping.CancelAsync();
         await _replicationTimer.DisposeAsync();
         await _host.DisposeAsync();
+        _stopping.Dispose();
         Datanodes.Dispose();
         _committer.Dispose();
         _store.Dispose();

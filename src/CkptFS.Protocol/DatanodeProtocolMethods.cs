@@ -16,4 +16,7 @@ public static class DatanodeProtocolMethods
         Method.Unary<IncrementalBlockReportRequest, IncrementalBlockReportResponse>(Service, "IncrementalBlockReport");
     public static readonly Method<ReportBadBlocksRequest, ReportBadBlocksResponse> ReportBadBlocks =
         Method.Unary<ReportBadBlocksRequest, ReportBadBlocksResponse>(Service, "ReportBadBlocks");
+
+    /// <summary>Server streaming: held open by the DataNode so that the NameNode sees its connection break.</summary>
+    public static readonly Method<ConnectRequest, ConnectEvent> Connect = Method.ServerStreaming<ConnectRequest, ConnectEvent>(Service, "Connect");
 }

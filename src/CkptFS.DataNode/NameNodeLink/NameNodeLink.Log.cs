@@ -33,4 +33,10 @@ public sealed partial class NameNodeLink
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Incremental block report of {Changes} changes failed; retrying in {Backoff}")]
     private partial void LogIncrementalFailed(Exception exception, int changes, TimeSpan backoff);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connect stream to the NameNode at {Address} is open")]
+    private partial void LogConnected(string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connect stream to the NameNode at {Address} ended; reopening in {Backoff}")]
+    private partial void LogConnectStreamBroken(Exception? exception, string address, TimeSpan backoff);
 }

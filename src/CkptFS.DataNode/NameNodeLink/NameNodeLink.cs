@@ -19,7 +19,11 @@ namespace CkptFS.DataNode.NameNodeLink;
 ///      block keys and commands: delete (done here), replicate (handed to the transfer worker, which
 ///      copies in the background); recover is not supported yet;
 ///      "reregister" (the NameNode restarted, or declared this node dead) goes back to 1;
-///   4. replica changes from the block store, coalesced per block and sent as one incremental
+///   4. a Connect stream opened after each registration and held open (reopened with back-off if it
+///      breaks, closed when told to register again or on dispose): when this process dies or its
+///      connection is reset, the NameNode sees the stream break and declares this node dead after
+///      a short grace instead of the long heartbeat timeout;
+///   5. replica changes from the block store, coalesced per block and sent as one incremental
 ///      report IncrementalReportDelay after the first change (a separate loop, so that a slow
 ///      heartbeat never delays the reports that writers' AddBlock and Complete wait for).
 /// </summary>
@@ -37,6 +41,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _firstRegistration = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _registered;
+    private volatile bool _connected;
     private DateTimeOffset _lastFullReport;
     private Task _heartbeatLoop = Task.CompletedTask;
     private Task _incrementalLoop = Task.CompletedTask;
@@ -68,6 +73,9 @@ public sealed partial class NameNodeLink : IAsyncDisposable
     /// <summary>True between a successful registration and a heartbeat reply that says reregister.</summary>
     public bool IsRegistered => _registered;
 
+    /// <summary>True while the Connect stream is open and the NameNode has acknowledged it.</summary>
+    public bool IsConnected => _connected;
+
     public long HeartbeatsSent => Interlocked.Read(ref _heartbeatsSent);
 
     /// <summary>Starts the loops and returns at once: registration goes on in the background until it succeeds.</summary>
@@ -96,9 +104,9 @@ public sealed partial class NameNodeLink : IAsyncDisposable
             try
             {
                 await RegisterUntilDoneAsync(stopping);
-                await HeartbeatUntilToldToRegisterAsync(stopping);
+                await HeartbeatWhileConnectedAsync(stopping);
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (Exception exception) when (IsStopping(exception, stopping))
             {
                 return;
             }
@@ -148,6 +156,22 @@ public sealed partial class NameNodeLink : IAsyncDisposable
         await _channel.UnaryAsync(DatanodeProtocolMethods.BlockReport, report, Call(stopping));
         _lastFullReport = _time.GetUtcNow();
         LogFullReport(report.Replicas.Count);
+    }
+
+    /// <summary>Heartbeats with the Connect stream held open alongside, until told to register again; then closes the stream.</summary>
+    private async Task HeartbeatWhileConnectedAsync(CancellationToken stopping)
+    {
+        using var registration = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var stream = Task.Run(() => KeepConnectedAsync(registration.Token), CancellationToken.None);
+        try
+        {
+            await HeartbeatUntilToldToRegisterAsync(stopping);
+        }
+        finally
+        {
+            await registration.CancelAsync();
+            await stream;
+        }
     }
 
     private async Task HeartbeatUntilToldToRegisterAsync(CancellationToken stopping)
@@ -254,10 +278,59 @@ public sealed partial class NameNodeLink : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception exception) when (IsStopping(exception, stopping))
         {
         }
     }
+
+    /// <summary>
+    /// Opens the Connect stream and reads it until it ends; reopens it with back-off when it breaks
+    /// (the NameNode restarted or is unreachable: the heartbeat loop finds out which). No deadline:
+    /// the stream is meant to outlive any call timeout. Returns only when <paramref name="registration"/> fires,
+    /// which cancels the call and so tells the NameNode this node is going.
+    /// </summary>
+    private async Task KeepConnectedAsync(CancellationToken registration)
+    {
+        var backoff = _options.ReconnectBackoffInitial;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    using var call = _channel.ServerStreaming(DatanodeProtocolMethods.Connect, new ConnectRequest { DatanodeUuid = _self.DatanodeUuid },
+                        new CallOptions(CancellationToken: registration));
+                    await foreach (var _ in call.ResponseStream.ReadAllAsync(registration))
+                    {
+                        _connected = true;
+                        backoff = _options.ReconnectBackoffInitial;
+                        LogConnected(_options.NameNodeAddress);
+                    }
+                    LogConnectStreamBroken(null, _options.NameNodeAddress, backoff);
+                }
+                catch (Exception exception) when (!registration.IsCancellationRequested && exception is not OutOfMemoryException)
+                {
+                    LogConnectStreamBroken(exception, _options.NameNodeAddress, backoff);
+                }
+                finally
+                {
+                    _connected = false;
+                }
+                await Task.Delay(backoff, _time, registration);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.ReconnectBackoffMax.Ticks));
+            }
+        }
+        catch (Exception exception) when (IsStopping(exception, registration))
+        {
+        }
+    }
+
+    /// <summary>
+    /// What a loop sees when its token fires: a cancelled delay, or a call in flight that the
+    /// channel reports as CANCELLED. Either ends the loop quietly; anything else is a failure.
+    /// </summary>
+    private static bool IsStopping(Exception exception, CancellationToken token) =>
+        token.IsCancellationRequested && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled };
 
     private CallOptions Call(CancellationToken stopping) => CallOptions.WithTimeout(_options.CallTimeout, stopping);
 }

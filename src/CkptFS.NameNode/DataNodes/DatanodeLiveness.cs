@@ -5,9 +5,12 @@ public enum DatanodeLiveness
 {
     Live,
 
-    /// <summary>No heartbeat for the stale interval: still read from (last), never chosen for writes.</summary>
+    /// <summary>
+    /// No heartbeat for the stale interval, or disconnected and within the disconnect grace: still
+    /// read from (last), never chosen for writes.
+    /// </summary>
     Stale,
 
-    /// <summary>No heartbeat for the dead interval: its replicas no longer count.</summary>
+    /// <summary>No heartbeat for the dead interval, or disconnected for the disconnect grace: its replicas no longer count.</summary>
     Dead,
 }

@@ -7,7 +7,9 @@ namespace CkptFS.NameNode.DataNodes;
 /// The DataNode registry (HDFS DatanodeManager + HeartbeatManager): registrations by stable uuid,
 /// heartbeats with storage and load, and liveness by the injected clock: live, stale after
 /// <see cref="DatanodeManagerOptions.StaleInterval"/> without a heartbeat, dead after
-/// <see cref="DatanodeManagerOptions.DeadInterval"/>. States are computed from the last heartbeat on
+/// <see cref="DatanodeManagerOptions.DeadInterval"/>; or, sooner, dead once its Connect stream broke
+/// and it stayed away for <see cref="DatanodeManagerOptions.DisconnectGrace"/> (see
+/// DatanodeManager.Connections.cs). States are computed from the last heartbeat on
 /// every query; <see cref="CheckLiveness"/> (run by a timer on the same clock every heartbeat
 /// interval) acts on deaths: the dead node's replicas leave the block map. A dead node that comes
 /// back is told to register again, so that its full report rebuilds its replicas.
@@ -56,6 +58,7 @@ public sealed partial class DatanodeManager : IDisposable
                 node.Address = address;
                 node.Registered = now;
                 node.LastHeartbeat = now;
+                node.DisconnectedAt = null;
                 node.DeclaredDead = false;
             }
             else
@@ -80,6 +83,7 @@ public sealed partial class DatanodeManager : IDisposable
                 return false;
             }
             node.LastHeartbeat = _time.GetUtcNow();
+            node.DisconnectedAt = null;
             node.Load = load;
             return true;
         }
@@ -94,7 +98,10 @@ public sealed partial class DatanodeManager : IDisposable
         }
     }
 
-    /// <summary>Declares dead every node whose last heartbeat is older than the dead interval; returns how many.</summary>
+    /// <summary>
+    /// Declares dead every node whose last heartbeat is older than the dead interval, or that has
+    /// been disconnected for the disconnect grace; returns how many.
+    /// </summary>
     public int CheckLiveness()
     {
         var now = _time.GetUtcNow();
@@ -102,7 +109,7 @@ public sealed partial class DatanodeManager : IDisposable
         int registered;
         lock (_lock)
         {
-            died = [.. _nodes.Values.Where(n => !n.DeclaredDead && now - n.LastHeartbeat >= _options.DeadInterval)];
+            died = [.. _nodes.Values.Where(n => !n.DeclaredDead && IsDead(n, now))];
             foreach (var node in died)
             {
                 node.DeclaredDead = true;
@@ -111,7 +118,14 @@ public sealed partial class DatanodeManager : IDisposable
         }
         foreach (var node in died)
         {
-            LogDead(node.Address, now - node.LastHeartbeat);
+            if (node.DisconnectedAt is { } disconnectedAt && now - disconnectedAt >= _options.DisconnectGrace)
+            {
+                LogDeadDisconnected(node.Address, now - disconnectedAt);
+            }
+            else
+            {
+                LogDead(node.Address, now - node.LastHeartbeat);
+            }
             _blocks.RemoveDatanode(node.Address.Uuid);
         }
         if (died.Count > 0)
@@ -175,15 +189,21 @@ public sealed partial class DatanodeManager : IDisposable
         }
     }
 
-    private int CountRegistered(DateTimeOffset now) => _nodes.Values.Count(n => !n.DeclaredDead && now - n.LastHeartbeat < _options.DeadInterval);
+    private int CountRegistered(DateTimeOffset now) => _nodes.Values.Count(n => !n.DeclaredDead && !IsDead(n, now));
+
+    /// <summary>The liveness rule: silence past the dead interval, or a broken stream past the grace.</summary>
+    private bool IsDead(DatanodeDescriptor node, DateTimeOffset now) =>
+        now - node.LastHeartbeat >= _options.DeadInterval
+        || (node.DisconnectedAt is { } disconnectedAt && now - disconnectedAt >= _options.DisconnectGrace);
 
     private DatanodeSnapshot Snapshot(DatanodeDescriptor node, DateTimeOffset now)
     {
-        var silence = now - node.LastHeartbeat;
-        var state = node.DeclaredDead || silence >= _options.DeadInterval ? DatanodeLiveness.Dead
-            : silence >= _options.StaleInterval ? DatanodeLiveness.Stale
+        // A disconnected node is stale during its grace: most likely its process is gone, so it is
+        // not chosen for a new pipeline, but it is not written off yet.
+        var state = node.DeclaredDead || IsDead(node, now) ? DatanodeLiveness.Dead
+            : now - node.LastHeartbeat >= _options.StaleInterval || node.DisconnectedAt is not null ? DatanodeLiveness.Stale
             : DatanodeLiveness.Live;
-        return new DatanodeSnapshot(node.Address, state, node.Load, node.LastHeartbeat, node.Registered);
+        return new DatanodeSnapshot(node.Address, state, node.Load, node.LastHeartbeat, node.Registered, node.OpenStreams > 0);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DataNode registered: {Address}")]
@@ -194,6 +214,9 @@ public sealed partial class DatanodeManager : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DataNode {Address} is dead: no heartbeat for {Silence}; its replicas no longer count")]
     private partial void LogDead(DatanodeAddress address, TimeSpan silence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DataNode {Address} is dead: disconnected for {Disconnected} without coming back; its replicas no longer count")]
+    private partial void LogDeadDisconnected(DatanodeAddress address, TimeSpan disconnected);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "DataNode liveness check failed")]
     private partial void LogMonitorFailed(Exception exception);

@@ -5,7 +5,9 @@ namespace CkptFS.NameNode.DataNodes;
 /// dfs.namenode.heartbeat.recheck-interval). A node is dead after
 /// 2 × <see cref="RecheckInterval"/> + 10 × <see cref="HeartbeatInterval"/> without a heartbeat
 /// (10.5 min with the defaults), as in HDFS: long enough that a GC pause or a NameNode failover does
-/// not trigger a storm of re-replication.
+/// not trigger a storm of re-replication. A node whose Connect stream broke (its process died or its
+/// connection was reset: a signal a partition does not give) is dead after the much shorter
+/// <see cref="DisconnectGrace"/> unless it heartbeats or reconnects first.
 /// </summary>
 public sealed class DatanodeManagerOptions
 {
@@ -18,6 +20,13 @@ public sealed class DatanodeManagerOptions
     /// <summary>How often dead nodes are looked for; also sizes the dead interval: 5 min.</summary>
     public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a node may stay disconnected (its Connect stream closed, no heartbeat since) before
+    /// it is dead: 10 s. Long enough for a DataNode restart or a reset connection to come back;
+    /// deaths are acted on by the liveness check, which runs every <see cref="HeartbeatInterval"/>.
+    /// </summary>
+    public TimeSpan DisconnectGrace { get; set; } = TimeSpan.FromSeconds(10);
+
     public TimeSpan DeadInterval => 2 * RecheckInterval + 10 * HeartbeatInterval;
 
     public void Validate()
@@ -26,6 +35,8 @@ public sealed class DatanodeManagerOptions
         Require(RecheckInterval > TimeSpan.Zero, nameof(RecheckInterval), RecheckInterval, "a positive duration");
         Require(StaleInterval > TimeSpan.Zero && StaleInterval < DeadInterval, nameof(StaleInterval), StaleInterval,
             $"positive and shorter than the dead interval ({DeadInterval})");
+        // Not bounded by the dead interval: a grace longer than it only means silence wins first (tests shorten the dead interval).
+        Require(DisconnectGrace > TimeSpan.Zero, nameof(DisconnectGrace), DisconnectGrace, "a positive duration");
     }
 
     private static void Require(bool condition, string key, object value, string expected)

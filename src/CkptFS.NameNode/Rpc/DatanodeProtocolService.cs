@@ -14,7 +14,9 @@ namespace CkptFS.NameNode.Rpc;
 /// <see cref="ErrorCode.DataNodeNotRegistered"/>, so that it registers and sends a full report
 /// first; a heartbeat from one is answered with reregister instead, as in HDFS.
 /// </summary>
-public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockManager blocks, ReplicationMonitor replication, BlockTokenSecretManager tokens)
+/// <param name="stopping">Fires when this NameNode stops: Connect streams it ends are not the DataNodes' disconnects.</param>
+public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockManager blocks, ReplicationMonitor replication, BlockTokenSecretManager tokens,
+    CancellationToken stopping)
 {
     public void Register(GrpcServiceRegistry registry)
     {
@@ -23,6 +25,7 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
         registry.AddUnary(DatanodeProtocolMethods.BlockReport, BlockReportAsync);
         registry.AddUnary(DatanodeProtocolMethods.IncrementalBlockReport, IncrementalBlockReportAsync);
         registry.AddUnary(DatanodeProtocolMethods.ReportBadBlocks, ReportBadBlocksAsync);
+        registry.AddServerStreaming(DatanodeProtocolMethods.Connect, ConnectAsync);
     }
 
     public Task<RegisterDatanodeResponse> RegisterAsync(RegisterDatanodeRequest request, ServerCallContext context)
@@ -89,6 +92,34 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
         return Task.FromResult(new ReportBadBlocksResponse());
     }
 
+    /// <summary>
+    /// Held open until the call's token fires: the DataNode went away (its connection broke or it
+    /// cancelled the call) or this NameNode is stopping; only the first is recorded as a disconnect.
+    /// </summary>
+    public async Task ConnectAsync(ConnectRequest request, IServerStreamWriter<ConnectEvent> events, ServerCallContext context)
+    {
+        if (!datanodes.StreamOpened(request.DatanodeUuid))
+        {
+            throw NotRegistered(request.DatanodeUuid);
+        }
+        try
+        {
+            await events.WriteAsync(new ConnectEvent(), context.CancellationToken);
+            await Task.Delay(Timeout.InfiniteTimeSpan, context.CancellationToken);
+        }
+        catch (Exception exception) when (context.CancellationToken.IsCancellationRequested && exception is OperationCanceledException or IOException)
+        {
+            // The call is over either way; ending it normally is all that is left to do.
+        }
+        finally
+        {
+            if (!stopping.IsCancellationRequested)
+            {
+                datanodes.StreamClosed(request.DatanodeUuid);
+            }
+        }
+    }
+
     /// <summary>Each transfer carries a COPY token: the target accepts a DataNode-to-DataNode write only with one.</summary>
     private ReplicateBlocksCommand ToCommand(IReadOnlyList<ReplicationTransfer> transfers)
     {
@@ -110,9 +141,12 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
     {
         if (!datanodes.IsRegistered(uuid))
         {
-            throw new CkptFsException(ErrorCode.DataNodeNotRegistered, $"DataNode {uuid} is not registered with this NameNode: register, then send a full block report.");
+            throw NotRegistered(uuid);
         }
     }
+
+    private static CkptFsException NotRegistered(string uuid) =>
+        new(ErrorCode.DataNodeNotRegistered, $"DataNode {uuid} is not registered with this NameNode: register, then send a full block report.");
 
     private static ReplicaChange ToChange(IncrementalBlockReportRequest.Types.Kind kind) => kind switch
     {

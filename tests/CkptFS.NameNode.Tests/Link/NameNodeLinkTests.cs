@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using CkptFS.Common;
 using CkptFS.DataNode.NameNodeLink;
 using CkptFS.DataNode.Security;
+using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Rpc;
 using CkptFS.Protocol.V1;
@@ -81,10 +83,54 @@ public sealed class NameNodeLinkTests : IAsyncDisposable
         Assert.False(link.FirstRegistration.IsCompleted);
     }
 
-    private async Task<NameNodeServer> StartServerAsync()
+    [Fact]
+    public async Task ADataNodeThatGoesAwayIsDeadWithinTheDisconnectGrace()
     {
-        var options = new NameNodeOptions { DataDirectory = _directory.Path, RpcPort = 0, HttpPort = -1 };
+        var grace = TimeSpan.FromSeconds(1);
+        var server = await StartServerAsync(grace);
+        Assert.True(server.Datanodes.Options.DeadInterval >= TimeSpan.FromMinutes(10), "the long timeout is left at its default");
+        await StartLinkAsync();
+        await WaitUntilAsync(() => _link!.IsConnected && server.Datanodes.Find(Uuid)!.Connected, "the Connect stream");
+
+        var path = FsPath.Parse("/ckpt/shard-0");
+        await server.Namespace.CreateAsync(new CreateFileRequest(path, "writer", CreateParent: true, Replication: 1));
+        var block = (await server.Namespace.AddBlockAsync(path, "writer", null, new HashSet<string>(), "127.0.0.1")).Block with { NumBytes = 4096 };
+        _catalog.Put(block.ToProto(), ReplicaState.Finalized);
+        await WaitUntilAsync(() => server.Blocks.GetReplicas(block.Id).Live.Contains(Uuid), "the RECEIVED report");
+
+        // Past the grace with the stream open (and heartbeats): still live.
+        await Task.Delay(grace * 2);
+        Assert.Equal(DatanodeLiveness.Live, server.Datanodes.Find(Uuid)!.State);
+
+        // The DataNode goes away: its stream closes, and it is dead after the grace, not the 10 minutes.
+        var away = Stopwatch.StartNew();
+        await StopLinkAsync();
+        await WaitUntilAsync(() => server.Datanodes.Find(Uuid)!.State == DatanodeLiveness.Dead, "the DataNode to be declared dead", grace + TimeSpan.FromSeconds(5));
+        Assert.True(away.Elapsed >= grace - TimeSpan.FromMilliseconds(50), $"dead after {away.Elapsed}, before the grace of {grace}");
+        await WaitUntilAsync(() => !server.Blocks.GetReplicas(block.Id).Live.Contains(Uuid), "its replica to leave the block map", TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task TheConnectStreamIsReopenedAfterTheNameNodeRestarts()
+    {
+        var server = await StartServerAsync();
+        await StartLinkAsync();
+        await WaitUntilAsync(() => _link!.IsConnected && server.Datanodes.Find(Uuid)!.Connected, "the Connect stream");
+
+        // Same port: the link keeps its address, finds the stream broken and the new NameNode ignorant of it.
+        var port = server.RpcPort;
+        await server.DisposeAsync();
+        _server = null;
+        await WaitUntilAsync(() => !_link!.IsConnected, "the link to see its stream end");
+        server = await StartServerAsync(rpcPort: port);
+        await WaitUntilAsync(() => server.Datanodes.Find(Uuid) is { Connected: true, State: DatanodeLiveness.Live } && _link!.IsConnected, "the stream to reopen");
+    }
+
+    private async Task<NameNodeServer> StartServerAsync(TimeSpan? disconnectGrace = null, int rpcPort = 0)
+    {
+        var options = new NameNodeOptions { DataDirectory = _directory.Path, RpcPort = rpcPort, HttpPort = -1 };
         options.Datanodes.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
+        options.Datanodes.DisconnectGrace = disconnectGrace ?? options.Datanodes.DisconnectGrace;
         _server = await NameNodeServer.StartAsync(options, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None).WaitAsync(Timeout);
         return _server;
     }
@@ -119,11 +165,11 @@ public sealed class NameNodeLinkTests : IAsyncDisposable
 
     private static DatanodeId Self() => new() { DatanodeUuid = Uuid, Host = "127.0.0.1", TransferPort = 9866, HttpPort = 9864, Location = "/rack-a" };
 
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+    private static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => WaitUntilAsync(() => Task.FromResult(condition()), what, timeout);
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + Timeout;
+        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
