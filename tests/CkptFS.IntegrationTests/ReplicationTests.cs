@@ -56,6 +56,28 @@ public sealed class ReplicationTests : IDisposable
     }
 
     [Fact]
+    public async Task WithDefaultSettingsAKilledDataNodeIsDeclaredDeadWithinSecondsNotMinutes()
+    {
+        // Default liveness: silence alone would take 10.5 minutes; a broken heartbeat stream, 10 s of grace.
+        using var cluster = await LocalClusterProcesses.StartAsync(4);
+        var source = TestFiles.WriteRandom(_local.Combine("shard"), 500_000, seed: 121);
+        (await cluster.CliAsync("put", "-r", "2", "--block-size", "64K", source, "/repl/shard")).EnsureSuccess();
+        var victim = (await BlocksAsync(cluster))[0].Nodes[0];
+        var node = cluster.State().GetProperty("dataNodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == victim);
+        var killedAt = DateTime.UtcNow;
+        using (var process = System.Diagnostics.Process.GetProcessById(node.GetProperty("pid").GetInt32()))
+        {
+            process.Kill();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        await WaitUntilAsync(cluster, async () => (await BlocksAsync(cluster)).All(b => b.Nodes.Count == 2 && !b.Nodes.Contains(victim)),
+            "every block back at 2 replicas without the killed node");
+        Assert.True(DateTime.UtcNow - killedAt < TimeSpan.FromSeconds(60), $"took {(DateTime.UtcNow - killedAt).TotalSeconds:0} s");
+        using var report = JsonDocument.Parse((await cluster.CliAsync("report", "--json")).EnsureSuccess().Stdout);
+        Assert.Equal("dead", report.RootElement.GetProperty("datanodes").EnumerateArray().Single(n => n.GetProperty("uuid").GetString() == victim).GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task ACorruptReplicaFoundByTheScannerIsReplacedAndTheClusterHeals()
     {
         var fastScanner = new Dictionary<string, string>
