@@ -15,9 +15,6 @@ public static class CliOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
 
-    public static Argument<string> RemotePath(string name = "path", string description = "Absolute CkptFS path, e.g. /jobs/run1.") =>
-        new(name) { Description = description };
-
     public static CkptFsClient CreateClient(ParseResult result)
     {
         var options = new CkptFsClientOptions();

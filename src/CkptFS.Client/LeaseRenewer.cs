@@ -21,11 +21,6 @@ internal sealed class LeaseRenewer : IDisposable
         _client = client;
     }
 
-    public int OpenFiles
-    {
-        get { lock (_lock) { return _openFiles.Count; } }
-    }
-
     public void Hold(string path)
     {
         lock (_lock)

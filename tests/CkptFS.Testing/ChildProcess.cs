@@ -129,9 +129,6 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
-    /// <summary>SIGTERM: the graceful stop a service manager sends.</summary>
-    public void Terminate() => Signal(15);
-
     public void Signal(int signal)
     {
         if (!_process.HasExited)

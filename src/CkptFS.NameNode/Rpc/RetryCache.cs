@@ -25,7 +25,6 @@ public sealed class RetryCache
 
     public TimeSpan Expiry { get; }
 
-    public int Count => _entries.Count;
 
     public Task<T> RunOnceAsync<T>(RequestId? requestId, Func<Task<T>> call)
     {
