@@ -25,6 +25,8 @@ public enum ErrorCode
     LeaseHeldByOther = 2001,
     LeaseNotHeld = 2002,
     LeaseExpired = 2003,
+    /// <summary>Lease or block recovery of the file is under way: try again shortly (recover-lease polls).</summary>
+    RecoveryInProgress = 2004,
 
     // 3xxx: blocks and replicas
     BlockNotFound = 3001,

@@ -23,6 +23,13 @@ public static class ClientProtocolMethods
         Method.Unary<GetBlockLocationsRequest, GetBlockLocationsResponse>(Service, "GetBlockLocations");
     public static readonly Method<UpdateLengthRequest, UpdateLengthResponse> UpdateLength = Method.Unary<UpdateLengthRequest, UpdateLengthResponse>(Service, "UpdateLength");
     public static readonly Method<RenewLeaseRequest, RenewLeaseResponse> RenewLease = Method.Unary<RenewLeaseRequest, RenewLeaseResponse>(Service, "RenewLease");
+    public static readonly Method<RecoverLeaseRequest, RecoverLeaseResponse> RecoverLease = Method.Unary<RecoverLeaseRequest, RecoverLeaseResponse>(Service, "RecoverLease");
+    public static readonly Method<UpdateBlockForPipelineRequest, UpdateBlockForPipelineResponse> UpdateBlockForPipeline =
+        Method.Unary<UpdateBlockForPipelineRequest, UpdateBlockForPipelineResponse>(Service, "UpdateBlockForPipeline");
+    public static readonly Method<UpdatePipelineRequest, UpdatePipelineResponse> UpdatePipeline =
+        Method.Unary<UpdatePipelineRequest, UpdatePipelineResponse>(Service, "UpdatePipeline");
+    public static readonly Method<GetAdditionalDatanodeRequest, GetAdditionalDatanodeResponse> GetAdditionalDatanode =
+        Method.Unary<GetAdditionalDatanodeRequest, GetAdditionalDatanodeResponse>(Service, "GetAdditionalDatanode");
     public static readonly Method<ClientReportBadBlocksRequest, ClientReportBadBlocksResponse> ReportBadBlocks =
         Method.Unary<ClientReportBadBlocksRequest, ClientReportBadBlocksResponse>(Service, "ReportBadBlocks");
     public static readonly Method<GetDatanodeReportRequest, GetDatanodeReportResponse> GetDatanodeReport =

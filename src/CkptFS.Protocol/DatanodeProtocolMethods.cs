@@ -19,4 +19,7 @@ public static class DatanodeProtocolMethods
 
     /// <summary>Server streaming: held open by the DataNode so that the NameNode sees its connection break.</summary>
     public static readonly Method<ConnectRequest, ConnectEvent> Connect = Method.ServerStreaming<ConnectRequest, ConnectEvent>(Service, "Connect");
+
+    public static readonly Method<CommitBlockSynchronizationRequest, CommitBlockSynchronizationResponse> CommitBlockSynchronization =
+        Method.Unary<CommitBlockSynchronizationRequest, CommitBlockSynchronizationResponse>(Service, "CommitBlockSynchronization");
 }

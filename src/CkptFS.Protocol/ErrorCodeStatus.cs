@@ -23,7 +23,7 @@ public static class ErrorCodeStatus
         ErrorCode.LeaseHeldByOther or ErrorCode.ParentNotDirectory or ErrorCode.NotADirectory
             or ErrorCode.IsADirectory or ErrorCode.DirectoryNotEmpty or ErrorCode.LeaseNotHeld
             or ErrorCode.FileNotUnderConstruction or ErrorCode.CheckpointIncomplete
-            or ErrorCode.StaleGenerationStamp
+            or ErrorCode.StaleGenerationStamp or ErrorCode.RecoveryInProgress
             => StatusCode.FailedPrecondition,
 
         ErrorCode.SafeMode or ErrorCode.NotEnoughDataNodes or ErrorCode.Unavailable or ErrorCode.NotEnoughReplicas
