@@ -15,7 +15,8 @@ namespace CkptFS.Client.Streams;
 ///   4. dispose: close the last block, then Complete until the NameNode says every block has its minimum
 ///      replicas, and release the lease. Only then does dispose return: a closed file is durable.
 /// A pipeline that cannot be set up is abandoned and AddBlock is asked again without the bad node
-/// (bounded attempts). Recovery from a DataNode failing mid-block comes with pipeline recovery.
+/// (bounded attempts). A DataNode failing once the block streams is dropped by <see cref="PipelineRecovery"/>:
+/// the block goes on with a new generation stamp, which hflush, the next AddBlock and Complete then carry.
 /// </summary>
 public sealed class CkptFsOutputStream : Stream
 {
@@ -24,7 +25,7 @@ public sealed class CkptFsOutputStream : Stream
     private readonly long _blockSize;
     private readonly List<string> _excludedNodes = [];
     private BlockWriter? _writer;
-    private ExtendedBlock? _lastBlock;
+    private ExtendedBlock? _lastBlock; // the last finished block: AddBlock's previous, Complete's last
     private long _bytesInBlock;
     private long _position;
     private bool _closed;
@@ -41,6 +42,9 @@ public sealed class CkptFsOutputStream : Stream
     public FileStatus Status { get; }
 
     public string Path => _path;
+
+    /// <summary>The DataNodes the current block streams to, in pipeline order (empty between blocks); shrinks when a recovery drops one.</summary>
+    public IReadOnlyList<DatanodeId> Pipeline => _writer?.Pipeline ?? [];
 
     public override bool CanRead => false;
 
@@ -82,12 +86,12 @@ public sealed class CkptFsOutputStream : Stream
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
-        if (_writer is null || _lastBlock is null)
+        if (_writer is null)
         {
             return;
         }
         var acked = await _writer.FlushAsync(cancellationToken);
-        var last = _lastBlock.Clone();
+        var last = _writer.Block;
         last.NumBytes = (ulong)acked;
         await _client.UpdateLengthAsync(_path, last, cancellationToken);
     }
@@ -161,9 +165,8 @@ public sealed class CkptFsOutputStream : Stream
             var located = await _client.AddBlockAsync(_path, _lastBlock, _excludedNodes, cancellationToken);
             try
             {
-                var writer = await BlockWriter.OpenAsync(located, _client.ClientName, _client.Options.BlockWriter, cancellationToken);
-                _lastBlock = located.Block.Clone();
-                _lastBlock.NumBytes = 0;
+                var recovery = new PipelineRecovery(_client, _path, (int)Status.Replication, _excludedNodes);
+                var writer = await BlockWriter.OpenAsync(located, _client.ClientName, _client.Options.BlockWriter, recovery, cancellationToken);
                 _bytesInBlock = 0;
                 return writer;
             }

@@ -1,0 +1,24 @@
+using CkptFS.Common;
+using Microsoft.Extensions.Logging;
+
+namespace CkptFS.Client.Streams;
+
+/// <summary>What pipeline recovery logs: each recovery and each failed attempt at Warning (the write goes on, a DataNode did not).</summary>
+internal static partial class PipelineRecoveryLog
+{
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Warning,
+        Message = "Recovered the pipeline of {Block} of {Path}: [{Before}] -> [{After}], genstamp {OldGenerationStamp} -> {NewGenerationStamp}, " +
+                  "{BytesAcknowledged} bytes acknowledged, {Resent} packets resent (attempt {Attempt}; {Failure})")]
+    public static partial void Recovered(ILogger logger, BlockId block, string path, string before, string after,
+        GenerationStamp oldGenerationStamp, GenerationStamp newGenerationStamp, long bytesAcknowledged, int resent, int attempt, string failure);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning,
+        Message = "Pipeline recovery attempt {Attempt} of {Block} of {Path} failed setting up [{Pipeline}]: {Reason}")]
+    public static partial void AttemptFailed(ILogger logger, BlockId block, string path, int attempt, string pipeline, string reason);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning,
+        Message = "The pipeline of {Block} of {Path} is down to {Survivors} of {Replication} DataNodes; the replacement policy asks for {Wanted} more, " +
+                  "which needs the surviving replica copied to them first (TRANSFER_RBW, not available yet): going on with the survivors, " +
+                  "the NameNode re-replicates the block once it is complete")]
+    public static partial void ReplacementNotAvailable(ILogger logger, BlockId block, string path, int survivors, int replication, int wanted);
+}
