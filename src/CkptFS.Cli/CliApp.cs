@@ -27,6 +27,7 @@ public static class CliApp
             DuCommand.Create(),
             ReportCommand.Create(),
             FsckCommand.Create(),
+            RecoverLeaseCommand.Create(),
             BenchCommand.Create(),
         };
         root.Add(CliOptions.NameNode);
