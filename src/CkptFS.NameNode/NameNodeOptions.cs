@@ -1,5 +1,6 @@
 using CkptFS.NameNode.Blocks;
 using CkptFS.NameNode.DataNodes;
+using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Security;
 
@@ -37,6 +38,9 @@ public sealed class NameNodeOptions
     /// <summary>Heartbeat (3 s), stale (30 s) and recheck (5 min) intervals; dead after 2 × recheck + 10 × heartbeat.</summary>
     public DatanodeManagerOptions Datanodes { get; set; } = new();
 
+    /// <summary>Lease soft limit (60 s), hard limit (20 min), monitor interval (2 s), block recovery timeout (60 s).</summary>
+    public LeaseOptions Leases { get; set; } = new();
+
     /// <summary>Block key update interval (10 h) and token lifetime (10 h).</summary>
     public BlockTokenOptions BlockTokens { get; set; } = new();
 
@@ -57,6 +61,7 @@ public sealed class NameNodeOptions
         Replication.Validate();
         Datanodes.Validate();
         BlockTokens.Validate();
+        Leases.Validate();
     }
 
     private static void RequirePort(string key, int port, bool allowDisabled)
