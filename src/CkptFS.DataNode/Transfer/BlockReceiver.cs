@@ -10,18 +10,25 @@ namespace CkptFS.DataNode.Transfer;
 
 /// <summary>
 /// WRITE_BLOCK on the receiving DataNode (HDFS's BlockReceiver). Steps:
-/// 1. Check the header (stage CREATE or TRANSFER_FINALIZED, chunk size) and the token: WRITE, or COPY
-///    when client_name is empty (another DataNode is the source).
-/// 2. Create the rbw replica (refused when one at the same or a newer genstamp exists).
-/// 3. With targets: connect to targets[0] and forward the header with targets[1..]; its failure is
-///    answered upstream with first_bad_link, and the replica is discarded.
+/// 1. Check the header (stage CREATE, STREAMING_RECOVERY or TRANSFER_FINALIZED, chunk size) and the
+///    token: WRITE, or COPY when client_name is empty (another DataNode is the source).
+/// 2. CREATE and TRANSFER_FINALIZED: create the rbw replica (refused when one at the same or a newer
+///    genstamp exists). STREAMING_RECOVERY: continue the existing rbw replica at the new genstamp, cut
+///    to min_bytes_received, after stopping its old writer (BlockStore.RecoverRbwAsync).
+/// 3. With targets: connect to targets[0] and forward the header (same stage) with targets[1..]; its
+///    failure is answered upstream with first_bad_link, and a new replica is discarded (a continued one
+///    stays rbw: it holds acknowledged bytes the next recovery needs).
 /// 4. Reply SUCCESS upstream, start the <see cref="PacketResponder"/>.
 /// 5. Per packet: verify every chunk BEFORE storing or forwarding (a mismatch is acked ERROR_CHECKSUM
 ///    and the replica discarded), forward to the mirror while writing to disk, fsync when sync_block,
 ///    queue it for its ack (bounded: at most <see cref="MaxQueuedPackets"/>).
 /// 6. The empty last packet: forward it, finalize (fsync, move to finalized/) and only then queue its
 ///    ack, which the responder sends after the mirror's: the client's last ack means all finalized.
-/// A connection cut mid-block leaves the rbw replica (visible up to the bytes acked) for recovery.
+/// A connection cut mid-block leaves the rbw replica (visible up to the bytes acked) for recovery. So
+/// does a recovery that stops this writer (ReplicaWriter.StopRequested): the pending read is cancelled,
+/// the responder aborted, and the connections closed, within SocketTimeout at worst.
+/// A packet this node cannot store (a full disk: ERROR_DISK_FULL) is acked with its own status in its
+/// own slot, so the client knows which node to drop; the replica is discarded, never finalized.
 /// </summary>
 internal sealed partial class BlockReceiver(TransferContext context, string peer, Stream input, Stream upstream, ReadDeadline deadline, OpWriteBlockHeader header)
 {
@@ -41,7 +48,7 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
         ReplicaWriter writer;
         try
         {
-            writer = context.Store.CreateRbw(header.Block, (int)header.BytesPerChecksum);
+            writer = await OpenWriterAsync().ConfigureAwait(false);
         }
         catch (CkptFsException exception)
         {
@@ -58,7 +65,11 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
                 if (failure is not null)
                 {
                     TransferLog.MirrorFailed(context.Logger, failure.FirstBadLink, _block, failure.Message);
-                    writer.Discard();
+                    if (header.Stage != PipelineStage.SetupStreamingRecovery)
+                    {
+                        writer.Discard();
+                    }
+
                     await DataTransferCodec.WriteMessageAsync(upstream, failure, deadline.Arm()).ConfigureAwait(false);
                     return;
                 }
@@ -78,7 +89,8 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
     {
         var queue = Channel.CreateBounded<PendingAck>(new BoundedChannelOptions(MaxQueuedPackets) { SingleReader = true, SingleWriter = true });
         var responder = new PacketResponder(context, upstream, mirror, writer, queue.Reader);
-        using var abort = new CancellationTokenSource();
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(writer.StopRequested);
+        using var stop = writer.StopRequested.UnsafeRegister(static state => ((ReadDeadline)state!).Cancel(), deadline);
         var responderTask = responder.RunAsync(abort.Token);
         var finished = false;
         try
@@ -97,6 +109,10 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
                 await queue.Writer.WriteAsync(pending, responder.Stopped).ConfigureAwait(false);
             }
         }
+        catch (Exception exception) when (writer.StopRequested.IsCancellationRequested && exception is OperationCanceledException or IOException)
+        {
+            // A recovery took the replica over: the connection closes when this returns.
+        }
         catch (OperationCanceledException) when (responder.Stopped.IsCancellationRequested)
         {
             // The responder stopped first (upstream or mirror failed): its reason is logged below.
@@ -112,7 +128,11 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
             await responderTask.ConfigureAwait(false);
         }
 
-        if (responder.Failure is { } failure)
+        if (writer.StopRequested.IsCancellationRequested)
+        {
+            TransferLog.WriterStopped(context.Logger, _block, peer, writer.BytesOnDisk);
+        }
+        else if (responder.Failure is { } failure)
         {
             TransferLog.WriteFailed(context.Logger, _block, peer, failure);
         }
