@@ -10,7 +10,7 @@ public sealed partial class ClientProtocolService
     {
         RequireHolder(request.Holder, "renew leases");
         leases.Renew(request.Holder);
-        return Task.FromResult(new RenewLeaseResponse());
+        return Task.FromResult(new RenewLeaseResponse { SoftLimitMs = SoftLimitMs });
     }
 
     /// <summary>Not through the retry cache: asking again is how a caller learns that recovery finished (HDFS: idempotent).</summary>
@@ -21,6 +21,8 @@ public sealed partial class ClientProtocolService
         var closed = await fs.RecoverLeaseAsync(path, request.Holder, request.Force, context.CancellationToken);
         return new RecoverLeaseResponse { Closed = closed, Status = fs.GetFileInfo(path).ToProto() };
     }
+
+    private ulong SoftLimitMs => (ulong)leases.Options.SoftLimit.TotalMilliseconds;
 
     private static void RequireHolder(string holder, string what)
     {

@@ -61,7 +61,7 @@ public sealed partial class ClientProtocolService(
         var create = new CreateFileRequest(FsPath.Parse(request.Path), request.Holder, request.Overwrite, request.CreateParent,
             ToInt(request.Replication, "replication"), ToLong(request.BlockSize, "block_size"), ToMode(request.Permission), UserOf(context));
         return retryCache.RunOnceAsync(request.RequestId, async () =>
-            new CreateResponse { Status = (await fs.CreateAsync(create, context.CancellationToken)).ToProto() });
+            new CreateResponse { Status = (await fs.CreateAsync(create, context.CancellationToken)).ToProto(), LeaseSoftLimitMs = SoftLimitMs });
     }
 
     public Task<CompleteResponse> CompleteAsync(CompleteRequest request, ServerCallContext context)
