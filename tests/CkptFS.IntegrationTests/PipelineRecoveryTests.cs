@@ -51,8 +51,9 @@ public sealed class PipelineRecoveryTests : IDisposable
             await WriteRangeAsync(output, data, 0, FailAt);
             Assert.Contains("dnfull", output.Pipeline.Select(n => n.DatanodeUuid)); // 3 nodes, replication 3: all of them
             FillDisk(mount.Path);
-            await WriteRangeAsync(output, data, FailAt, FileBytes);
+            await WriteRangeAsync(output, data, FailAt, FileBytes - 1000);
             Assert.DoesNotContain("dnfull", output.Pipeline.Select(n => n.DatanodeUuid));
+            await WriteRangeAsync(output, data, FileBytes - 1000, FileBytes);
             await output.CloseAsync().WaitAsync(Timeout);
             await AssertReadsBackAsync(client, "/recovery/full", data);
         }
@@ -111,9 +112,10 @@ public sealed class PipelineRecoveryTests : IDisposable
             Assert.Equal(3, output.Pipeline.Count);
             victim = output.Pipeline[pipelineIndex].DatanodeUuid;
             await cluster.KillDataNodeAsync(victim);
-            await WriteRangeAsync(output, data, FailAt, FileBytes);
-            Assert.Equal(3, output.Pipeline.Count);
-            Assert.DoesNotContain(victim, output.Pipeline.Select(n => n.DatanodeUuid)); // later blocks leave the failed node out
+            await WriteRangeAsync(output, data, FailAt, FileBytes - 1000);
+            Assert.Equal(3, output.Pipeline.Count); // the last block's: later blocks leave the failed node out
+            Assert.DoesNotContain(victim, output.Pipeline.Select(n => n.DatanodeUuid));
+            await WriteRangeAsync(output, data, FileBytes - 1000, FileBytes);
             await output.CloseAsync().WaitAsync(Timeout);
             await AssertReadsBackAsync(client, "/recovery/shard", data);
         }
