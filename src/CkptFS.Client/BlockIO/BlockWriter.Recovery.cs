@@ -63,6 +63,31 @@ public sealed partial class BlockWriter
         }
     }
 
+    /// <summary>
+    /// Ends a block whose last packet failed after every data byte was acknowledged, without its last
+    /// ack: <paramref name="holders"/> finalized the whole block (they said so, or refused to continue a
+    /// replica they had finalized). The NameNode learns it from their reports and re-replicates the rest.
+    /// </summary>
+    internal async Task FinishWithoutLastAckAsync(IReadOnlyList<DatanodeId> holders)
+    {
+        await StopPipelineAsync().ConfigureAwait(false);
+        lock (_ackLock)
+        {
+            while (_unacked.TryDequeue(out var packet))
+            {
+                _free.Push(packet);
+            }
+
+            var block = _block.Clone();
+            block.Locations.Clear();
+            block.Locations.Add(holders);
+            _block = block;
+            _lastAckedSeqno = _nextSeqno - 1;
+            Interlocked.Exchange(ref _bytesAcknowledged, _bytesWritten);
+            _failure = null;
+        }
+    }
+
     /// <summary>Returns at once on a healthy pipeline; recovers a failed one, or throws when there is no recovery or it gave up.</summary>
     private async ValueTask EnsureHealthyAsync(CancellationToken cancellationToken)
     {

@@ -14,7 +14,8 @@ namespace CkptFS.Client.BlockIO;
 ///    reused; an error or a broken connection marks the pipeline failed.
 /// 4. Flush: send the partial packet and wait for every ack (hflush). A flush that ends mid-chunk
 ///    makes the next packet start at that chunk's start and carry its bytes again.
-/// 5. Close: the empty last packet; its ack means every replica is finalized.
+/// 5. Close: once every data packet is acknowledged (as HDFS: a failure while closing then finds every
+///    byte on every node), the empty last packet; its ack means every replica is finalized.
 /// 6. A failed pipeline is noticed by the next write, flush or close: with an
 ///    <see cref="IPipelineRecovery"/> it is rebuilt (see BlockWriter.Recovery.cs) and the call goes
 ///    on; without one the call throws the <see cref="BlockPipelineException"/>. Every packet stays
@@ -60,6 +61,9 @@ public sealed partial class BlockWriter : IAsyncDisposable
 
     /// <summary>The DataNodes of the current pipeline, in order (a recovery drops the failed ones).</summary>
     public IReadOnlyList<DatanodeId> Pipeline => _block.Locations;
+
+    /// <summary>True once the last packet is on its way: every data byte was acknowledged by every node of the pipeline.</summary>
+    internal bool Closing => _lastPacketQueued;
 
     /// <summary>True once a flush made part of this block visible to readers (HDFS: the block was hflushed).</summary>
     public bool Flushed { get; private set; }
@@ -108,6 +112,7 @@ public sealed partial class BlockWriter : IAsyncDisposable
 
         if (!_lastPacketQueued)
         {
+            await WaitForAckAsync(_nextSeqno - 1, cancellationToken).ConfigureAwait(false);
             await WaitForWindowAsync(cancellationToken).ConfigureAwait(false);
             var last = TakePacket(0);
             last.SetDataLength(0);

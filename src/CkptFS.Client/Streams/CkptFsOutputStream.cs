@@ -17,6 +17,8 @@ namespace CkptFS.Client.Streams;
 /// A pipeline that cannot be set up is abandoned and AddBlock is asked again without the bad node
 /// (bounded attempts). A DataNode failing once the block streams is dropped by <see cref="PipelineRecovery"/>:
 /// the block goes on with a new generation stamp, which hflush, the next AddBlock and Complete then carry.
+/// Once a call fails for good (recovery gave up, the NameNode refused), every later call throws that
+/// failure, close included; dispose then only abandons the stream, so it never masks the first error.
 /// </summary>
 public sealed class CkptFsOutputStream : Stream
 {
@@ -29,6 +31,7 @@ public sealed class CkptFsOutputStream : Stream
     private long _bytesInBlock;
     private long _position;
     private bool _closed;
+    private CkptFsException? _failure; // a write, flush or close that failed: the stream cannot go on
 
     internal CkptFsOutputStream(CkptFsClient client, string path, FileStatus status)
     {
@@ -58,7 +61,20 @@ public sealed class CkptFsOutputStream : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_closed, this);
+        ThrowIfUnusable();
+        try
+        {
+            await WriteBlocksAsync(buffer, cancellationToken);
+        }
+        catch (CkptFsException e)
+        {
+            _failure ??= e;
+            throw;
+        }
+    }
+
+    private async Task WriteBlocksAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
         while (!buffer.IsEmpty)
         {
             if (_writer is null)
@@ -85,15 +101,23 @@ public sealed class CkptFsOutputStream : Stream
     /// <summary>hflush: returns once every replica holds what was written, and readers can see it.</summary>
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_closed, this);
+        ThrowIfUnusable();
         if (_writer is null)
         {
             return;
         }
-        var acked = await _writer.FlushAsync(cancellationToken);
-        var last = _writer.Block;
-        last.NumBytes = (ulong)acked;
-        await _client.UpdateLengthAsync(_path, last, cancellationToken);
+        try
+        {
+            var acked = await _writer.FlushAsync(cancellationToken);
+            var last = _writer.Block;
+            last.NumBytes = (ulong)acked;
+            await _client.UpdateLengthAsync(_path, last, cancellationToken);
+        }
+        catch (CkptFsException e)
+        {
+            _failure ??= e;
+            throw;
+        }
     }
 
     public override void Flush()
@@ -107,6 +131,11 @@ public sealed class CkptFsOutputStream : Stream
         if (_closed)
         {
             return;
+        }
+        if (_failure is not null)
+        {
+            await AbortAsync();
+            throw Unusable();
         }
         _closed = true;
         try
@@ -144,7 +173,7 @@ public sealed class CkptFsOutputStream : Stream
 
     public override async ValueTask DisposeAsync()
     {
-        await CloseAsync();
+        await (_failure is null ? CloseAsync() : AbortAsync());
         await base.DisposeAsync();
     }
 
@@ -152,10 +181,23 @@ public sealed class CkptFsOutputStream : Stream
     {
         if (disposing && !_closed)
         {
-            CloseAsync().GetAwaiter().GetResult();
+            (_failure is null ? CloseAsync() : AbortAsync()).GetAwaiter().GetResult();
         }
         base.Dispose(disposing);
     }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        if (_failure is not null)
+        {
+            throw Unusable();
+        }
+    }
+
+    private CkptFsException Unusable() => new(_failure!.Code,
+        $"Cannot go on writing {_path}: an earlier write failed ({_failure.Message}). The file stays open until its lease is recovered ('ckptfs recover-lease {_path}'), or delete it.",
+        _failure);
 
     private async Task<BlockWriter> StartBlockAsync(CancellationToken cancellationToken)
     {

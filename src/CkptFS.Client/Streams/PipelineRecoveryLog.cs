@@ -16,6 +16,11 @@ internal static partial class PipelineRecoveryLog
         Message = "Pipeline recovery attempt {Attempt} of {Block} of {Path} failed setting up [{Pipeline}]: {Reason}")]
     public static partial void AttemptFailed(ILogger logger, BlockId block, string path, int attempt, string pipeline, string reason);
 
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning,
+        Message = "The last packet of {Block} of {Path} failed after every node acknowledged all {Bytes} bytes; [{Holders}] of [{Pipeline}] finalized it, " +
+                  "so the block ends there and the NameNode re-replicates it ({Failure})")]
+    public static partial void FinishedOnSurvivors(ILogger logger, BlockId block, string path, string pipeline, string holders, long bytes, string failure);
+
     [LoggerMessage(EventId = 7003, Level = LogLevel.Warning,
         Message = "The pipeline of {Block} of {Path} is down to {Survivors} of {Replication} DataNodes; the replacement policy asks for {Wanted} more, " +
                   "which needs the surviving replica copied to them first (TRANSFER_RBW, not available yet): going on with the survivors, " +
