@@ -98,8 +98,11 @@ public sealed class RecoverLeaseTests : IDisposable
 
         // Both overwrite an open file of a dead writer: the create (of NAME._COPYING_) and the final
         // rename wait while the NameNode recovers and closes it.
-        (await cluster.CliAsync("put", "-f", "--block-size", "1M", source, "/rl/model")).EnsureSuccess();
-        (await cluster.CliAsync("put", "-f", "--block-size", "1M", source, "/rl/upload")).EnsureSuccess();
+        foreach (var path in new[] { "/rl/model", "/rl/upload" })
+        {
+            var put = await cluster.CliAsync("put", "-f", "--block-size", "1M", source, path);
+            Assert.True(put.ExitCode == 0, $"put -f {path} exited {put.ExitCode}: {put.Stderr}\n{cluster.Logs()}");
+        }
 
         foreach (var path in new[] { "/rl/model", "/rl/upload" })
         {
