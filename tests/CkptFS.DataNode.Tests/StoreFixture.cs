@@ -40,6 +40,14 @@ internal sealed class StoreFixture : IDisposable
         }
     }
 
+    /// <summary>An rbw replica of <paramref name="block"/> holding <paramref name="data"/>, with no writer left (as after a client vanished).</summary>
+    public static void WriteRbw(BlockStore.BlockStore store, ExtendedBlock block, ReadOnlySpan<byte> data)
+    {
+        using var writer = store.CreateRbw(block, 512);
+        Append(writer, 0, data);
+        writer.Acknowledge(data.Length);
+    }
+
     public byte[] WriteFinalized(ulong id, int length, int seed)
     {
         var data = RandomBytes(length, seed);
