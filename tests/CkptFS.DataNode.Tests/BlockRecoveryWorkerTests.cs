@@ -24,9 +24,7 @@ public sealed class BlockRecoveryWorkerTests
         // dn0: a live client writer (10_000 bytes acknowledged); dn1: 7000 bytes, writer gone;
         // dn2: 9000 bytes whose chunk 13 [6656, 7168) rotted on disk, so only 6656 bytes verify.
         var located = new LocatedBlock { Block = block, Token = nodes.Token(block, AccessMode.Write), Locations = { nodes.Ids[0] } };
-        await using var writer = await BlockWriter.OpenAsync(located, "test-client", new BlockWriterOptions(), CancellationToken.None).WaitAsync(TestCluster.Timeout);
-        await writer.WriteAsync(data.AsMemory(0, 10_000), CancellationToken.None).AsTask().WaitAsync(TestCluster.Timeout);
-        await writer.FlushAsync(CancellationToken.None).WaitAsync(TestCluster.Timeout);
+        await using var writer = await TestCluster.WriteFlushedAsync(located, data.AsMemory(0, 10_000));
         StoreFixture.WriteRbw(nodes.Servers[1].Store, block, data.AsSpan(0, 7000));
         StoreFixture.WriteRbw(nodes.Servers[2].Store, block, data.AsSpan(0, 9000));
         ReplicaRecoveryTests.CorruptByte(nodes.Servers[2].Store, block.BlockId, offset: 6700);
@@ -43,7 +41,7 @@ public sealed class BlockRecoveryWorkerTests
         var recovered = new ExtendedBlock { BlockId = 5000, GenerationStamp = 1005 };
         foreach (var server in nodes.Servers)
         {
-            Assert.Equal((ReplicaState.Finalized, 1005ul, 6656ul), server.Store.Find(new BlockId(5000)) is { } r ? (r.State, r.Block.GenerationStamp, r.Block.NumBytes) : default);
+            Assert.Equal((ReplicaState.Finalized, 1005ul, 6656ul), StoreFixture.StateOf(server.Store.Find(new BlockId(5000))));
             using var input = server.Store.OpenForRead(recovered);
             Assert.Equal(data[..6656], StoreFixture.ReadAll(input)); // byte-identical, every checksum verifies
         }
@@ -77,7 +75,7 @@ public sealed class BlockRecoveryWorkerTests
             Assert.Equal(data[..5000], StoreFixture.ReadAll(input));
         }
 
-        Assert.Equal((ReplicaState.Rbw, 1ul), cluster.Stores[2].Store.Find(new BlockId(block.Block.BlockId)) is { } r ? (r.State, r.Block.GenerationStamp) : default);
+        Assert.Equal((ReplicaState.Rbw, 1ul, 4000ul), StoreFixture.StateOf(cluster.Stores[2].Store.Find(new BlockId(block.Block.BlockId))));
         cluster.Log.AssertNoErrors();
     }
 

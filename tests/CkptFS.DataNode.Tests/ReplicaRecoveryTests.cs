@@ -17,9 +17,7 @@ public sealed class ReplicaRecoveryTests
         await using var cluster = await TestCluster.StartAsync(1);
         var data = StoreFixture.RandomBytes(10_000, seed: 400);
         var block = cluster.NewBlock();
-        await using var writer = await BlockWriter.OpenAsync(block, "test-client", new BlockWriterOptions(), CancellationToken.None).WaitAsync(TestCluster.Timeout);
-        await writer.WriteAsync(data, CancellationToken.None).AsTask().WaitAsync(TestCluster.Timeout);
-        await writer.FlushAsync(CancellationToken.None).WaitAsync(TestCluster.Timeout);
+        await using var writer = await TestCluster.WriteFlushedAsync(block, data);
 
         var info = await InitAsync(cluster, block.Block, recoveryId: 5);
 
@@ -75,11 +73,7 @@ public sealed class ReplicaRecoveryTests
         await using var cluster = await TestCluster.StartAsync(1);
         var data = StoreFixture.RandomBytes(10_000, seed: 402);
         var block = cluster.NewBlock();
-        await using (var writer = await BlockWriter.OpenAsync(block, "test-client", new BlockWriterOptions(), CancellationToken.None).WaitAsync(TestCluster.Timeout))
-        {
-            await writer.WriteAsync(data, CancellationToken.None).AsTask().WaitAsync(TestCluster.Timeout);
-            await writer.FlushAsync(CancellationToken.None).WaitAsync(TestCluster.Timeout);
-        }
+        await (await TestCluster.WriteFlushedAsync(block, data)).DisposeAsync();
 
         var store = cluster.Stores[0].Store;
         var changes = new List<(Kind Kind, ulong GenerationStamp, ulong Bytes)>();
@@ -94,7 +88,7 @@ public sealed class ReplicaRecoveryTests
         var recovered = new ExtendedBlock { BlockId = block.Block.BlockId, GenerationStamp = 5, NumBytes = 7000 };
         Assert.Equal([(Kind.Received, 5ul, 7000ul)], changes);
         var report = Assert.Single(store.ListReplicas());
-        Assert.Equal((ReplicaState.Finalized, 5ul, 7000ul), (report.State, report.Block.GenerationStamp, report.Block.NumBytes));
+        Assert.Equal((ReplicaState.Finalized, 5ul, 7000ul), StoreFixture.StateOf(report));
         var folder = store.Volumes[0].FinalizedDirectoryOf(new BlockId(block.Block.BlockId));
         Assert.Equal([$"blk_{block.Block.BlockId}", $"blk_{block.Block.BlockId}_5.meta"], Directory.GetFiles(folder).Select(Path.GetFileName).Order());
         Assert.Empty(Directory.GetFiles(store.Volumes[0].RbwDirectory));
@@ -106,7 +100,7 @@ public sealed class ReplicaRecoveryTests
         Assert.Equal(data[..7000], await TestCluster.ReadAsync(cluster.ForRead(block, recovered), 0, 0, 7000));
         // Restart: the finalized replica passes the meta/length check with the new genstamp.
         var restarted = cluster.Stores[0].Restart();
-        Assert.Equal((ReplicaState.Finalized, 5ul, 7000ul), Assert.Single(restarted.ListReplicas()) is { } after ? (after.State, after.Block.GenerationStamp, after.Block.NumBytes) : default);
+        Assert.Equal((ReplicaState.Finalized, 5ul, 7000ul), StoreFixture.StateOf(Assert.Single(restarted.ListReplicas())));
         cluster.Log.AssertNoErrors();
     }
 
@@ -135,10 +129,7 @@ public sealed class ReplicaRecoveryTests
     {
         using var fixture = new StoreFixture();
         var data = StoreFixture.RandomBytes(5000, seed: 404);
-        using (var writer = fixture.Store.CreateRbw(StoreFixture.Block(70), 512))
-        {
-            StoreFixture.Append(writer, 0, data);
-        }
+        StoreFixture.WriteRbw(fixture.Store, StoreFixture.Block(70), data);
 
         var info = await fixture.Store.InitReplicaRecoveryAsync(StoreFixture.Block(70), 5, CancellationToken.None).WaitAsync(TestCluster.Timeout);
         Assert.Equal(5000ul, info.VerifiedLength);
@@ -200,10 +191,7 @@ public sealed class ReplicaRecoveryTests
     {
         using var fixture = new StoreFixture();
         var data = StoreFixture.RandomBytes(9000, seed: 406);
-        using (var writer = fixture.Store.CreateRbw(StoreFixture.Block(100), 512))
-        {
-            StoreFixture.Append(writer, 0, data);
-        }
+        StoreFixture.WriteRbw(fixture.Store, StoreFixture.Block(100), data);
 
         CorruptByte(fixture.Store, 100, offset: 6700); // chunk 13: [6656, 7168)
 

@@ -57,6 +57,10 @@ internal sealed class StoreFixture : IDisposable
         return data;
     }
 
+    /// <summary>State, genstamp and visible length of a replica report (all default when there is none), to compare in one assert.</summary>
+    public static (ReplicaState State, ulong GenerationStamp, ulong Bytes) StateOf(ReplicaReport? report) =>
+        report is null ? default : (report.State, report.Block.GenerationStamp, report.Block.NumBytes);
+
     public static byte[] RandomBytes(int length, int seed)
     {
         var data = new byte[length];

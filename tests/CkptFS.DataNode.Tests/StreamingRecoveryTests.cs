@@ -18,9 +18,8 @@ public sealed class StreamingRecoveryTests
         var block = cluster.NewBlock();
         var changes = new List<(Kind Kind, ulong GenerationStamp)>();
         cluster.Stores[0].Store.ReplicaChanged += change => { lock (changes) { changes.Add((change.Kind, change.Replica.Block.GenerationStamp)); } };
-        await using var writer = await BlockWriter.OpenAsync(block, "test-client", new BlockWriterOptions(), CancellationToken.None).WaitAsync(TestCluster.Timeout);
-        await writer.WriteAsync(data.AsMemory(0, 100_001), CancellationToken.None).AsTask().WaitAsync(TestCluster.Timeout);
-        var acknowledged = await writer.FlushAsync(CancellationToken.None).WaitAsync(TestCluster.Timeout);
+        await using var writer = await TestCluster.WriteFlushedAsync(block, data.AsMemory(0, 100_001));
+        var acknowledged = writer.BytesAcknowledged;
 
         // The last node dies; the next packet's ack names it: node 1 reports its mirror as ERROR.
         await cluster.KillAsync(2);
@@ -46,7 +45,7 @@ public sealed class StreamingRecoveryTests
         foreach (var node in new[] { 0, 1 })
         {
             var report = Assert.Single(cluster.Stores[node].Store.ListReplicas());
-            Assert.Equal((ReplicaState.Finalized, 2ul, (ulong)data.Length), (report.State, report.Block.GenerationStamp, report.Block.NumBytes));
+            Assert.Equal((ReplicaState.Finalized, 2ul, (ulong)data.Length), StoreFixture.StateOf(report));
             var folder = cluster.Stores[node].Store.Volumes[0].FinalizedDirectoryOf(new BlockId(block.Block.BlockId));
             Assert.True(File.Exists(Path.Combine(folder, $"blk_{block.Block.BlockId}_2.meta")));
             Assert.Equal(data, await TestCluster.ReadAsync(cluster.ForRead(block, report.Block), node, 0, data.Length));
@@ -67,11 +66,7 @@ public sealed class StreamingRecoveryTests
         await using var cluster = await TestCluster.StartAsync(1);
         var data = StoreFixture.RandomBytes(8000, seed: 301);
         var block = cluster.NewBlock();
-        await using (var writer = await BlockWriter.OpenAsync(block, "test-client", new BlockWriterOptions(), CancellationToken.None).WaitAsync(TestCluster.Timeout))
-        {
-            await writer.WriteAsync(data, CancellationToken.None).AsTask().WaitAsync(TestCluster.Timeout);
-            Assert.Equal(8000, await writer.FlushAsync(CancellationToken.None).WaitAsync(TestCluster.Timeout));
-        }
+        await (await TestCluster.WriteFlushedAsync(block, data)).DisposeAsync();
 
         // Only 6000 bytes (11 whole chunks and 368 bytes of chunk 11) were acknowledged by every node.
         var recovered = new ExtendedBlock { BlockId = block.Block.BlockId, GenerationStamp = 5 };
@@ -83,7 +78,8 @@ public sealed class StreamingRecoveryTests
         }
 
         var store = cluster.Stores[0].Store;
-        Assert.Equal((ReplicaState.Finalized, 5ul, 6000ul), Assert.Single(store.ListReplicas()) is var r ? (r.State, r.Block.GenerationStamp, r.Block.NumBytes) : default);
+        var report = Assert.Single(store.ListReplicas());
+        Assert.Equal((ReplicaState.Finalized, 5ul, 6000ul), StoreFixture.StateOf(report));
         var meta = Path.Combine(store.Volumes[0].FinalizedDirectoryOf(new BlockId(block.Block.BlockId)), $"blk_{block.Block.BlockId}_5.meta");
         Assert.Equal(11 + (12 * ChunkChecksums.ChecksumSize), new FileInfo(meta).Length);
         using var input = store.OpenForRead(recovered);
@@ -98,11 +94,7 @@ public sealed class StreamingRecoveryTests
         var finalized = cluster.NewBlock([0]);
         await TestCluster.WriteAsync(finalized, StoreFixture.RandomBytes(3000, seed: 302));
         var rbw = cluster.NewBlock([0]);
-        await using (var writer = await BlockWriter.OpenAsync(rbw, "test-client", new BlockWriterOptions(), CancellationToken.None).WaitAsync(TestCluster.Timeout))
-        {
-            await writer.WriteAsync(StoreFixture.RandomBytes(3000, seed: 303), CancellationToken.None).AsTask().WaitAsync(TestCluster.Timeout);
-            await writer.FlushAsync(CancellationToken.None).WaitAsync(TestCluster.Timeout);
-        }
+        await (await TestCluster.WriteFlushedAsync(rbw, StoreFixture.RandomBytes(3000, seed: 303))).DisposeAsync();
 
         await AssertRefusedAsync(cluster, finalized, generationStamp: 2, 3000, ErrorCode.StaleGenerationStamp, "already finalized");
         await AssertRefusedAsync(cluster, rbw, generationStamp: 1, 3000, ErrorCode.StaleGenerationStamp, "not older than the recovery's 1");
@@ -115,7 +107,7 @@ public sealed class StreamingRecoveryTests
         await pipeline.DisposeAsync();
         Assert.Equal((ErrorCode.BlockNotFound, $"127.0.0.1:{cluster.Nodes[1].TransferPort}"), ((ErrorCode)response.ErrorCode, response.FirstBadLink));
         var kept = cluster.Stores[0].Store.Find(new BlockId(rbw.Block.BlockId));
-        Assert.Equal((ReplicaState.Rbw, 2ul, 3000ul), (kept!.State, kept.Block.GenerationStamp, kept.Block.NumBytes));
+        Assert.Equal((ReplicaState.Rbw, 2ul, 3000ul), StoreFixture.StateOf(kept));
         cluster.Log.AssertNoErrors();
     }
 

@@ -84,6 +84,15 @@ internal sealed class TestCluster : IAsyncDisposable
         return await writer.CloseAsync(CancellationToken.None).WaitAsync(Timeout);
     }
 
+    /// <summary>A client writer of <paramref name="block"/> that wrote and hflushed <paramref name="data"/>: every replica holds it, rbw. Dispose it (or keep it writing).</summary>
+    public static async Task<BlockWriter> WriteFlushedAsync(LocatedBlock block, ReadOnlyMemory<byte> data)
+    {
+        var writer = await BlockWriter.OpenAsync(block, "test-client", new BlockWriterOptions(), CancellationToken.None).WaitAsync(Timeout);
+        await writer.WriteAsync(data, CancellationToken.None).AsTask().WaitAsync(Timeout);
+        Assert.Equal(data.Length, await writer.FlushAsync(CancellationToken.None).WaitAsync(Timeout));
+        return writer;
+    }
+
     public static async Task<byte[]> ReadAsync(LocatedBlock block, int replica, long offset, long length, int bufferBytes = 100_000)
     {
         await using var reader = await BlockReader.OpenAsync(block, replica, offset, length, "test-client", new BlockReaderOptions(), CancellationToken.None).WaitAsync(Timeout);
