@@ -1,10 +1,11 @@
 using CkptFS.Common;
+using CkptFS.DataNode.BlockStore;
 using CkptFS.Protocol.DataTransfer;
 using CkptFS.Protocol.V1;
 
 namespace CkptFS.DataNode.Transfer;
 
-/// <summary>Step 1 of WRITE_BLOCK: what is checked before anything is created, and how a refusal is answered.</summary>
+/// <summary>Steps 1 and 2 of WRITE_BLOCK: what is checked before anything is created, the replica's writer, and how a refusal is answered.</summary>
 internal sealed partial class BlockReceiver
 {
     private CkptFsException? CheckRequest()
@@ -14,7 +15,7 @@ internal sealed partial class BlockReceiver
             return new CkptFsException(ErrorCode.InvalidArgument, "The write header names no block.");
         }
 
-        if (header.Stage is not (PipelineStage.SetupCreate or PipelineStage.TransferFinalized))
+        if (header.Stage is not (PipelineStage.SetupCreate or PipelineStage.SetupStreamingRecovery or PipelineStage.TransferFinalized))
         {
             return new CkptFsException(ErrorCode.InvalidArgument, $"Pipeline stage {header.Stage} is not supported yet.");
         }
@@ -35,10 +36,17 @@ internal sealed partial class BlockReceiver
         }
     }
 
+    /// <summary>Step 2: a new rbw replica, or for streaming recovery the existing one continued at the new genstamp.</summary>
+    private async Task<ReplicaWriter> OpenWriterAsync() =>
+        header.Stage == PipelineStage.SetupStreamingRecovery
+            ? await context.Store.RecoverRbwAsync(header.Block, (int)header.BytesPerChecksum, (long)Math.Min(header.MinBytesReceived, long.MaxValue), context.Stopping)
+                .ConfigureAwait(false)
+            : context.Store.CreateRbw(header.Block, (int)header.BytesPerChecksum);
+
     private async Task RefuseAsync(CkptFsException refusal)
     {
         var response = TransferStatuses.Failure(refusal);
-        if (header.Stage is not (PipelineStage.SetupCreate or PipelineStage.TransferFinalized or PipelineStage.Unspecified))
+        if (header.Stage is not (PipelineStage.SetupCreate or PipelineStage.SetupStreamingRecovery or PipelineStage.TransferFinalized or PipelineStage.Unspecified))
         {
             response.Status = TransferStatus.ErrorUnsupported;
         }

@@ -36,4 +36,7 @@ internal static partial class TransferLog
 
     [LoggerMessage(EventId = 4210, Level = LogLevel.Warning, Message = "Write of {BlockId} from {Peer} failed: {Reason}")]
     public static partial void WriteFailed(ILogger logger, BlockId blockId, string peer, string reason);
+
+    [LoggerMessage(EventId = 4211, Level = LogLevel.Information, Message = "Write of {BlockId} from {Peer} stopped after {Bytes} bytes: a recovery took the replica over")]
+    public static partial void WriterStopped(ILogger logger, BlockId blockId, string peer, long bytes);
 }
