@@ -85,7 +85,7 @@ public sealed partial class BlockStore
             if (replica.Owner != owner || owner.StopRequested.IsCancellationRequested || replica.RecoveryId != recoveryId)
             {
                 throw new CkptFsException(ErrorCode.RecoveryInProgress,
-                    $"{replica.Id} was taken over by block recovery {replica.RecoveryId} before it could be finalized; that recovery decides its length.");
+                    $"{replica.Id} was taken over by {(replica.RecoveryId != 0 ? $"block recovery {replica.RecoveryId}" : "a pipeline recovery")} before it could be finalized; that recovery decides its length.");
             }
 
             // Meta first: a crash between the two renames leaves an rbw data file without its meta and a

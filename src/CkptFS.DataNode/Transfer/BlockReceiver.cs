@@ -22,8 +22,10 @@ namespace CkptFS.DataNode.Transfer;
 /// 5. Per packet: verify every chunk BEFORE storing or forwarding (a mismatch is acked ERROR_CHECKSUM
 ///    and the replica discarded), forward to the mirror while writing to disk, fsync when sync_block,
 ///    queue it for its ack (bounded: at most <see cref="MaxQueuedPackets"/>).
-/// 6. The empty last packet: forward it, finalize (fsync, move to finalized/) and only then queue its
-///    ack, which the responder sends after the mirror's: the client's last ack means all finalized.
+/// 6. The empty last packet: forward it and queue it; the responder finalizes (fsync, move to
+///    finalized/) only after the mirror acked it, then acks upstream: the client's last ack means every
+///    replica is finalized, and a pipeline that fails at its end leaves no replica finalized above the
+///    failure (streaming recovery continues rbw replicas only).
 /// A connection cut mid-block leaves the rbw replica (visible up to the bytes acked) for recovery. So
 /// does a recovery that stops this writer (ReplicaWriter.StopRequested): the pending read is cancelled,
 /// the responder aborted, and the connections closed, within SocketTimeout at worst.
@@ -88,7 +90,7 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
     private async Task ReceivePacketsAsync(ReplicaWriter writer, MirrorLink? mirror)
     {
         var queue = Channel.CreateBounded<PendingAck>(new BoundedChannelOptions(MaxQueuedPackets) { SingleReader = true, SingleWriter = true });
-        var responder = new PacketResponder(context, upstream, mirror, writer, queue.Reader);
+        var responder = new PacketResponder(context, peer, upstream, mirror, writer, queue.Reader);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(writer.StopRequested);
         using var stop = writer.StopRequested.UnsafeRegister(static state => ((ReadDeadline)state!).Cancel(), deadline);
         var responderTask = responder.RunAsync(abort.Token);
@@ -162,14 +164,8 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
         var forward = mirror?.ForwardAsync(packet.Frame) ?? ValueTask.CompletedTask;
         try
         {
-            if (packetHeader.LastPacketInBlock)
-            {
-                await forward.ConfigureAwait(false);
-                forward = ValueTask.CompletedTask;
-                FaultPoints.Hit(FaultPoint.DataNodeBeforeFinalize);
-                writer.FinalizeReplica();
-            }
-            else
+            // The last packet carries nothing to store: the responder finalizes once every node downstream acked it.
+            if (!packetHeader.LastPacketInBlock)
             {
                 writer.Write(packetHeader.OffsetInBlock, packet.Data, packet.Checksums);
                 if (packetHeader.SyncBlock)
@@ -183,13 +179,22 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
         }
         catch (CkptFsException exception)
         {
-            TransferLog.WriteFailed(context.Logger, _block, peer, exception.Message);
-            writer.Discard();
-            return TransferStatuses.For(exception.Code);
+            return Discard(context, writer, peer, exception);
         }
         finally
         {
             await forward.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// This node cannot keep the replica (a full or failed disk, a failed finalize): nothing half-written
+    /// stays; the status, in this node's ack slot, tells the client which node to drop.
+    /// </summary>
+    internal static TransferStatus Discard(TransferContext context, ReplicaWriter writer, string peer, CkptFsException exception)
+    {
+        TransferLog.WriteFailed(context.Logger, writer.BlockId, peer, exception.Message);
+        writer.Discard();
+        return TransferStatuses.For(exception.Code);
     }
 }

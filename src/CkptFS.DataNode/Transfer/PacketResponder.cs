@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using CkptFS.Common;
+using CkptFS.Common.Faults;
 using CkptFS.DataNode.BlockStore;
 using CkptFS.Protocol.DataTransfer;
 using CkptFS.Protocol.V1;
@@ -8,10 +10,11 @@ namespace CkptFS.DataNode.Transfer;
 /// <summary>
 /// The ack side of a receiver (HDFS's PacketResponder), on its own task: for each packet the receiver
 /// queued, in seqno order, reads the mirror's ack (when there is a mirror and the packet was stored),
+/// finalizes the replica on the last packet once every node downstream acked it (HDFS's order),
 /// sends upstream [own status] + the mirror's replies, and raises the replica's visible length when
 /// every reply is SUCCESS. Stops after the last packet's ack or the first ack that reports an error.
 /// </summary>
-internal sealed class PacketResponder(TransferContext context, Stream upstream, MirrorLink? mirror, ReplicaWriter writer, ChannelReader<PendingAck> queue)
+internal sealed class PacketResponder(TransferContext context, string peer, Stream upstream, MirrorLink? mirror, ReplicaWriter writer, ChannelReader<PendingAck> queue)
 {
     private readonly CancellationTokenSource _stopped = new();
 
@@ -47,6 +50,11 @@ internal sealed class PacketResponder(TransferContext context, Stream upstream, 
                     }
                 }
 
+                if (pending.Last && ack.Replies.All(reply => reply == TransferStatus.Success))
+                {
+                    ack.Replies[0] = FinalizeReplica();
+                }
+
                 var success = ack.Replies.All(reply => reply == TransferStatus.Success);
                 if (success)
                 {
@@ -69,6 +77,21 @@ internal sealed class PacketResponder(TransferContext context, Stream upstream, 
         finally
         {
             await _stopped.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Finalizes after every node downstream acked the last packet; a failure is this node's status.</summary>
+    private TransferStatus FinalizeReplica()
+    {
+        try
+        {
+            FaultPoints.Hit(FaultPoint.DataNodeBeforeFinalize);
+            writer.FinalizeReplica();
+            return TransferStatus.Success;
+        }
+        catch (CkptFsException exception)
+        {
+            return BlockReceiver.Discard(context, writer, peer, exception);
         }
     }
 }
