@@ -28,10 +28,4 @@ public sealed class BlockPipelineException : CkptFsException
 
     /// <summary>The status the pipeline reported (ERROR when the connection itself failed).</summary>
     public TransferStatus Status { get; }
-
-    /// <summary>
-    /// For a failure an ack reported: how many nodes, from the first, stored the packet (said SUCCESS for
-    /// it); for the last packet of a block, how many finalized the replica. 0 for any other failure.
-    /// </summary>
-    public int NodesAcknowledged { get; init; }
 }

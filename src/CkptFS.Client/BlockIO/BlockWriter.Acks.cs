@@ -170,10 +170,7 @@ public sealed partial class BlockWriter
                 var status = bad < ack.Replies.Count ? ack.Replies[bad] : TransferStatus.Error;
                 var node = _block.Locations[bad];
                 Fail(new BlockPipelineException(DataNodeConnection.CodeOf(status), bad, node, "", status,
-                    $"DataNode {DataNodeConnection.AddressOf(node)} (index {bad}) reported {status} for packet {ack.Seqno} of {new BlockId(_block.Block.BlockId)}.")
-                {
-                    NodesAcknowledged = bad,
-                });
+                    $"DataNode {DataNodeConnection.AddressOf(node)} (index {bad}) reported {status} for packet {ack.Seqno} of {new BlockId(_block.Block.BlockId)}."));
                 return false;
             }
 

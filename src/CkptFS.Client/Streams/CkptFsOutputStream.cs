@@ -207,7 +207,7 @@ public sealed class CkptFsOutputStream : Stream
             var located = await _client.AddBlockAsync(_path, _lastBlock, _excludedNodes, cancellationToken);
             try
             {
-                var recovery = new PipelineRecovery(_client, _path, (int)Status.Replication, _excludedNodes);
+                var recovery = new PipelineRecovery(_client, _path, (int)Status.Replication, _client.Options.PipelineRecoveryAttempts, _excludedNodes, _client.RecoveryLogger);
                 var writer = await BlockWriter.OpenAsync(located, _client.ClientName, _client.Options.BlockWriter, recovery, cancellationToken);
                 _bytesInBlock = 0;
                 return writer;

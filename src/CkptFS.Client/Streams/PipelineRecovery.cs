@@ -1,6 +1,7 @@
 using CkptFS.Client.BlockIO;
 using CkptFS.Common;
 using CkptFS.Protocol.V1;
+using Microsoft.Extensions.Logging;
 
 namespace CkptFS.Client.Streams;
 
@@ -18,16 +19,19 @@ namespace CkptFS.Client.Streams;
 /// A failure in steps 4-6 starts the next attempt from step 1 with the node it blames; a block gets
 /// <see cref="CkptFsClientOptions.PipelineRecoveryAttempts"/> attempts in all. One instance per block.
 ///
-/// Close recovery: when only the last (empty) packet is unacknowledged, every node holds every byte and
-/// some may have finalized the replica, which streaming recovery cannot continue (HDFS has a separate
-/// stage, PIPELINE_CLOSE_RECOVERY, that the protocol does not have). The nodes before the one an ack
-/// blames said SUCCESS for the last packet: they finalized it, and the block ends there as it is; a
-/// survivor that refuses streaming recovery with ERROR_EXISTS has finalized it too. Other nodes'
-/// replicas are completed by the NameNode's re-replication.
+/// Close recovery: when only the last (empty) packet is unacknowledged, every node holds every byte.
+/// A node finalizes once everything downstream of it acked the last packet, so when the pipeline fails
+/// there, the nodes downstream of the failure may have finalized, which streaming recovery cannot
+/// continue (HDFS has a stage for it, PIPELINE_CLOSE_RECOVERY, that the protocol does not have). Such a
+/// survivor refuses the setup with ERROR_EXISTS: it is set aside and the others go on as above (its
+/// replica, at the old genstamp, is then stale and replaced by re-replication). When only such nodes
+/// are left, the block ends on them as it is, at its current genstamp.
 /// </summary>
-internal sealed class PipelineRecovery(CkptFsClient client, string path, int replication, ICollection<string> excludedNodes) : IPipelineRecovery
+internal sealed class PipelineRecovery(IPipelineCoordinator nameNode, string path, int replication, int maxAttempts, ICollection<string> excludedNodes, ILogger logger)
+    : IPipelineRecovery
 {
     private readonly List<string> _failures = [];
+    private readonly List<DatanodeId> _finalized = [];
     private int _attempts;
 
     public async Task RecoverAsync(BlockWriter writer, BlockPipelineException failure, CancellationToken cancellationToken)
@@ -36,21 +40,21 @@ internal sealed class PipelineRecovery(CkptFsClient client, string path, int rep
         while (true)
         {
             var bad = Drop(nodes, failure);
-            if (writer.Closing && failure.NodesAcknowledged > 0)
+            var survivors = nodes.Where((_, i) => i != bad).ToList();
+            var block = writer.Block;
+            if (survivors.Count == 0 && _finalized.Count > 0)
             {
-                await FinishAsync(writer, nodes, nodes[..failure.NodesAcknowledged]);
+                await FinishAsync(writer, block);
                 return;
             }
 
-            var survivors = nodes.Where((_, i) => i != bad).ToList();
-            var block = writer.Block;
             ThrowIfHopeless(block, survivors.Count, failure.Code);
             if (ReplaceDatanodeOnFailure.ReplacementsWanted(replication, survivors.Count, writer.Flushed) is > 0 and var wanted)
             {
-                PipelineRecoveryLog.ReplacementNotAvailable(client.RecoveryLogger, new BlockId(block.BlockId), path, survivors.Count, replication, wanted);
+                PipelineRecoveryLog.ReplacementNotAvailable(logger, new BlockId(block.BlockId), path, survivors.Count, replication, wanted);
             }
 
-            var rebuilt = (await client.UpdateBlockForPipelineAsync(path, block, cancellationToken).ConfigureAwait(false)).Clone();
+            var rebuilt = (await nameNode.UpdateBlockForPipelineAsync(path, block, cancellationToken).ConfigureAwait(false)).Clone();
             rebuilt.Locations.Clear();
             rebuilt.Locations.Add(survivors);
             var acknowledged = writer.BytesAcknowledged;
@@ -58,33 +62,33 @@ internal sealed class PipelineRecovery(CkptFsClient client, string path, int rep
             {
                 await writer.ReconnectAsync(rebuilt, cancellationToken).ConfigureAwait(false);
             }
-            catch (BlockPipelineException setupFailure) when (writer.Closing && setupFailure.Status == TransferStatus.ErrorExists)
-            {
-                await FinishAsync(writer, nodes, [survivors[setupFailure.BadNodeIndex]]);
-                return;
-            }
             catch (BlockPipelineException setupFailure)
             {
-                PipelineRecoveryLog.AttemptFailed(client.RecoveryLogger, new BlockId(block.BlockId), path, _attempts, Describe(survivors), setupFailure.Message);
+                if (writer.Closing && setupFailure.Status == TransferStatus.ErrorExists)
+                {
+                    _finalized.Add(survivors[Math.Clamp(setupFailure.BadNodeIndex, 0, survivors.Count - 1)]);
+                }
+
+                PipelineRecoveryLog.AttemptFailed(logger, new BlockId(block.BlockId), path, _attempts, Describe(survivors), setupFailure.Message);
                 (nodes, failure) = (survivors, setupFailure);
                 continue;
             }
 
             var newBlock = new ExtendedBlock { BlockId = block.BlockId, GenerationStamp = rebuilt.Block.GenerationStamp, NumBytes = (ulong)acknowledged };
-            await client.UpdatePipelineAsync(path, block, newBlock, survivors, cancellationToken).ConfigureAwait(false);
-            PipelineRecoveryLog.Recovered(client.RecoveryLogger, new BlockId(block.BlockId), path, Describe(nodes), Describe(survivors),
+            await nameNode.UpdatePipelineAsync(path, block, newBlock, survivors, cancellationToken).ConfigureAwait(false);
+            PipelineRecoveryLog.Recovered(logger, new BlockId(block.BlockId), path, Describe(nodes), Describe(survivors),
                 new GenerationStamp(block.GenerationStamp), new GenerationStamp(newBlock.GenerationStamp), acknowledged, writer.UnacknowledgedPackets.Count, _attempts, _failures[^1]);
             await writer.ResendAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
     }
 
-    /// <summary>Step 1: records the failure, keeps the node it blames out of later blocks; returns that node's index.</summary>
+    /// <summary>Step 1: records the failure, keeps the node it blames out of later blocks (unless it only finalized early); returns that node's index.</summary>
     private int Drop(List<DatanodeId> nodes, BlockPipelineException failure)
     {
         var bad = Math.Clamp(failure.BadNodeIndex, 0, nodes.Count - 1);
         _failures.Add($"{Describe(nodes[bad])}: {failure.Message}");
-        if (!excludedNodes.Contains(nodes[bad].DatanodeUuid))
+        if (!_finalized.Contains(nodes[bad]) && !excludedNodes.Contains(nodes[bad].DatanodeUuid))
         {
             excludedNodes.Add(nodes[bad].DatanodeUuid);
         }
@@ -99,19 +103,18 @@ internal sealed class PipelineRecovery(CkptFsClient client, string path, int rep
             throw GiveUp(block, ErrorCode.NotEnoughDataNodes, "no DataNode of its pipeline is left");
         }
 
-        if (++_attempts > client.Options.PipelineRecoveryAttempts)
+        if (++_attempts > maxAttempts)
         {
             throw GiveUp(block, code,
-                $"its pipeline failed {_failures.Count} times, more than the {client.Options.PipelineRecoveryAttempts} recoveries allowed per block ({nameof(CkptFsClientOptions.PipelineRecoveryAttempts)})");
+                $"its pipeline failed {_failures.Count} times, more than the {maxAttempts} recoveries allowed per block ({nameof(CkptFsClientOptions.PipelineRecoveryAttempts)})");
         }
     }
 
-    /// <summary>Close recovery (see the class comment): <paramref name="holders"/> finalized the whole block.</summary>
-    private async Task FinishAsync(BlockWriter writer, List<DatanodeId> nodes, IReadOnlyList<DatanodeId> holders)
+    /// <summary>Close recovery (see the class comment): the nodes set aside finalized the whole block; it ends on them.</summary>
+    private async Task FinishAsync(BlockWriter writer, ExtendedBlock block)
     {
-        var block = writer.Block;
-        await writer.FinishWithoutLastAckAsync(holders).ConfigureAwait(false);
-        PipelineRecoveryLog.FinishedOnSurvivors(client.RecoveryLogger, new BlockId(block.BlockId), path, Describe(nodes), Describe(holders), writer.BytesWritten, _failures[^1]);
+        await writer.FinishWithoutLastAckAsync(_finalized).ConfigureAwait(false);
+        PipelineRecoveryLog.FinishedOnFinalized(logger, new BlockId(block.BlockId), path, Describe(_finalized), writer.BytesWritten, string.Join("; ", _failures));
     }
 
     private CkptFsException GiveUp(ExtendedBlock block, ErrorCode code, string why) => new(code,

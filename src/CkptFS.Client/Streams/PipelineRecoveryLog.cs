@@ -17,9 +17,9 @@ internal static partial class PipelineRecoveryLog
     public static partial void AttemptFailed(ILogger logger, BlockId block, string path, int attempt, string pipeline, string reason);
 
     [LoggerMessage(EventId = 7004, Level = LogLevel.Warning,
-        Message = "The last packet of {Block} of {Path} failed after every node acknowledged all {Bytes} bytes; [{Holders}] of [{Pipeline}] finalized it, " +
-                  "so the block ends there and the NameNode re-replicates it ({Failure})")]
-    public static partial void FinishedOnSurvivors(ILogger logger, BlockId block, string path, string pipeline, string holders, long bytes, string failure);
+        Message = "The pipeline of {Block} of {Path} failed on its last packet, after every node acknowledged all {Bytes} bytes, and only [{Holders}] are left, " +
+                  "which finalized it: the block ends there as it is and the NameNode re-replicates it ({Failures})")]
+    public static partial void FinishedOnFinalized(ILogger logger, BlockId block, string path, string holders, long bytes, string failures);
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Warning,
         Message = "The pipeline of {Block} of {Path} is down to {Survivors} of {Replication} DataNodes; the replacement policy asks for {Wanted} more, " +
