@@ -26,9 +26,10 @@ public sealed partial class CkptFsClient
             Replication = (uint)Math.Max(0, options.Replication),
             BlockSize = (ulong)Math.Max(0, options.BlockSizeBytes),
         };
-        var status = await CreateFileAsync(request, cancellationToken);
+        var created = await CreateFileAsync(request, cancellationToken);
+        Leases.UseSoftLimit(TimeSpan.FromMilliseconds(created.LeaseSoftLimitMs));
         Leases.Hold(path);
-        return new CkptFsOutputStream(this, status.Path, status);
+        return new CkptFsOutputStream(this, created.Status.Path, created.Status);
     }
 
     /// <summary>Opens <paramref name="path"/> for reading (no lease needed; a file being written reads up to its last flush).</summary>
@@ -102,7 +103,7 @@ public sealed partial class CkptFsClient
     /// <summary>The leases this client holds, renewed in the background.</summary>
     internal LeaseRenewer Leases => _leases ??= new LeaseRenewer(this);
 
-    internal Task RenewLeaseAsync(CancellationToken cancellationToken) =>
+    internal Task<RenewLeaseResponse> RenewLeaseAsync(CancellationToken cancellationToken) =>
         CallAsync(ClientProtocolMethods.RenewLease, new RenewLeaseRequest { Holder = ClientName }, cancellationToken);
 
     private LeaseRenewer? _leases;

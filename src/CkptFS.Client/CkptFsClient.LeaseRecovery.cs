@@ -46,15 +46,15 @@ public sealed partial class CkptFsClient
     /// Create, retried while the NameNode recovers the file an overwrite replaces (its previous writer's
     /// soft limit passed: the create started the recovery), for at most <see cref="CkptFsClientOptions.LeaseRecoveryTimeout"/>.
     /// </summary>
-    private async Task<FileStatus> CreateFileAsync(CreateRequest request, CancellationToken cancellationToken)
+    private async Task<CreateResponse> CreateFileAsync(CreateRequest request, CancellationToken cancellationToken)
     {
-        FileStatus? created = null;
+        CreateResponse? created = null;
         var done = await PollAsync(async token =>
         {
             request.RequestId = NextRequestId();
             try
             {
-                created = (await CallAsync(ClientProtocolMethods.Create, request, token)).Status;
+                created = await CallAsync(ClientProtocolMethods.Create, request, token);
                 return true;
             }
             catch (CkptFsException e) when (e.Code == ErrorCode.RecoveryInProgress && request.Overwrite)

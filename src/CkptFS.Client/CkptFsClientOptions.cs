@@ -58,7 +58,7 @@ public sealed class CkptFsClientOptions
     /// <summary>How long close waits for the last block's replicas to be reported before it fails.</summary>
     public TimeSpan CompleteTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Lease renewal period: half the NameNode's soft limit (60 s).</summary>
+    /// <summary>Longest lease renewal period: 30 s, half the default soft limit; a NameNode with a shorter soft limit gets half of its own.</summary>
     public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Where the SDK logs what a caller does not see in results: pipeline recoveries (Warning). None by default.</summary>
