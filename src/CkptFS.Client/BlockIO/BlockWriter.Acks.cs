@@ -148,8 +148,7 @@ public sealed partial class BlockWriter
         }
         catch (Exception exception) when (exception is IOException or CkptFsException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
-            Fail(new BlockPipelineException(ErrorCode.Unavailable, 0, _block.Locations[0], "", TransferStatus.Error,
-                $"The ack stream of {new BlockId(_block.Block.BlockId)} from DataNode {connection.Address} broke: {exception.Message}", exception));
+            Fail(FirstNodeFailure($"The ack stream of {new BlockId(_block.Block.BlockId)} from DataNode {connection.Address} broke: {exception.Message}", exception));
         }
     }
 
@@ -185,8 +184,15 @@ public sealed partial class BlockWriter
         }
     }
 
-    private void FailNoAck() => Fail(new BlockPipelineException(ErrorCode.Unavailable, 0, _block.Locations[0], "", TransferStatus.Error,
-        $"No ack for {new BlockId(_block.Block.BlockId)} from DataNode {_connection.Address} in {_options.ReadTimeout.TotalSeconds:0.###} s."));
+    private void FailNoAck() =>
+        Fail(FirstNodeFailure($"No ack for {new BlockId(_block.Block.BlockId)} from DataNode {_connection.Address} in {_options.ReadTimeout.TotalSeconds:0.###} s."));
+
+    private void FailSend(DataNodeConnection connection, Exception exception) =>
+        Fail(FirstNodeFailure($"Sending {new BlockId(_block.Block.BlockId)} to DataNode {connection.Address} failed: {exception.Message}", exception));
+
+    /// <summary>A failure blamed on the first node: the client talks only to it, and a broken connection or silence says nothing of the others.</summary>
+    private BlockPipelineException FirstNodeFailure(string message, Exception? exception = null) =>
+        new(ErrorCode.Unavailable, 0, _block.Locations[0], "", TransferStatus.Error, message, exception);
 
     private void Fail(BlockPipelineException failure)
     {

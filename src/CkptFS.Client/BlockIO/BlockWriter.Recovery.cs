@@ -56,8 +56,7 @@ public sealed partial class BlockWriter
             }
             catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
             {
-                Fail(new BlockPipelineException(ErrorCode.Unavailable, 0, _block.Locations[0], "", TransferStatus.Error,
-                    $"Resending {new BlockId(_block.Block.BlockId)} to DataNode {connection.Address} failed: {exception.Message}", exception));
+                FailSend(connection, exception);
                 return;
             }
         }

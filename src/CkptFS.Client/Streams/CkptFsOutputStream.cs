@@ -73,7 +73,7 @@ public sealed class CkptFsOutputStream : Stream
         }
     }
 
-    private async Task WriteBlocksAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask WriteBlocksAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         while (!buffer.IsEmpty)
         {
