@@ -80,6 +80,25 @@ public sealed class RecoverLeaseTests : IDisposable
     }
 
     [Fact]
+    public async Task AnUploadRenewsWithinTheSoftLimitTheNameNodeAnnouncesSoNobodyTakesItOver()
+    {
+        using var cluster = await LocalClusterProcesses.StartAsync(1, LeaseRecoveryTests.FastLeases);
+        using var upload = ChildProcess.Start(RepoPaths.Launcher, ["put", "-r", "1", "-", "/rl/slow"], new Dictionary<string, string>(cluster.Environment));
+        await upload.StandardInput.WriteAsync(TestFiles.RandomBytes(100_000, seed: 46)).AsTask().WaitAsync(Timeout);
+        await upload.StandardInput.FlushAsync().WaitAsync(Timeout);
+        await WaitUntilAsync(cluster, async () => (await cluster.CliAsync("stat", "/rl/slow._COPYING_")).ExitCode == 0, "the upload's file created", Timeout);
+
+        // Renewing every 30 s (the client's default) would let the 3 s soft limit pass; it renews every 1.5 s.
+        await Task.Delay(3 * SoftLimit);
+        var takeover = await cluster.CliAsync("recover-lease", "/rl/slow._COPYING_");
+
+        Assert.True(takeover.ExitCode == 1, $"a live upload's file was taken over:\n{takeover.Stdout}\n{takeover.Stderr}");
+        Assert.Contains("--force", takeover.Stderr, StringComparison.Ordinal);
+        upload.StandardInput.Close();
+        Assert.Equal(0, await upload.WaitForExitAsync(Timeout));
+    }
+
+    [Fact]
     public async Task PutWithForceOverFilesKilledWritersLeftOpenJustWorks()
     {
         using var cluster = await LocalClusterProcesses.StartAsync(3, LeaseRecoveryTests.FastLeases);
