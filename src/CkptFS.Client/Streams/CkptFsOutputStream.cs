@@ -216,7 +216,9 @@ public sealed class CkptFsOutputStream : Stream
             {
                 // HDFS DataStreamer: abandon the block, exclude the node that failed, ask again.
                 await _client.AbandonBlockAsync(_path, located.Block, cancellationToken);
-                _excludedNodes.Add(e.BadNode?.DatanodeUuid ?? located.Locations[Math.Clamp(e.BadNodeIndex, 0, located.Locations.Count - 1)].DatanodeUuid);
+                var bad = e.BadNode?.DatanodeUuid ?? located.Locations[Math.Clamp(e.BadNodeIndex, 0, located.Locations.Count - 1)].DatanodeUuid;
+                _excludedNodes.Add(bad);
+                PipelineRecoveryLog.SetupAbandoned(_client.RecoveryLogger, new BlockId(located.Block.BlockId), _path, bad, attempt, attempts, e.Message);
             }
             catch (BlockPipelineException e)
             {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CkptFS.Client.Streams;
 
-/// <summary>What pipeline recovery logs: each recovery and each failed attempt at Warning (the write goes on, a DataNode did not).</summary>
+/// <summary>What the write path logs when a DataNode fails under it, at Warning (the write goes on, a DataNode did not): each recovery, each failed attempt, each abandoned setup.</summary>
 internal static partial class PipelineRecoveryLog
 {
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning,
@@ -20,6 +20,10 @@ internal static partial class PipelineRecoveryLog
         Message = "The pipeline of {Block} of {Path} failed on its last packet, after every node acknowledged all {Bytes} bytes, and only [{Holders}] are left, " +
                   "which finalized it: the block ends there as it is and the NameNode re-replicates it ({Failures})")]
     public static partial void FinishedOnFinalized(ILogger logger, BlockId block, string path, string holders, long bytes, string failures);
+
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Warning,
+        Message = "Could not set up a pipeline for the new block {Block} of {Path} (attempt {Attempt} of {Attempts}): abandoned it, asking for another without {Node} ({Reason})")]
+    public static partial void SetupAbandoned(ILogger logger, BlockId block, string path, string node, int attempt, int attempts, string reason);
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Warning,
         Message = "The pipeline of {Block} of {Path} is down to {Survivors} of {Replication} DataNodes; the replacement policy asks for {Wanted} more, " +
