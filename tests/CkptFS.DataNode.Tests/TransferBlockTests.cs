@@ -204,10 +204,10 @@ public sealed class TransferBlockTests
     private static Task TransferAsync(TestCluster cluster, int source, ExtendedBlock block, AccessToken token, params DatanodeId[] targets) =>
         TransferBlockClient.TransferRbwAsync(cluster.Nodes[source], block, token, "test-client", targets, 512, TestCluster.Timeout, None).WaitAsync(TestCluster.Timeout);
 
-    private static async Task<BlockTransferException> AssertTransferFailsAsync(TestCluster cluster, ExtendedBlock block, AccessToken token, DatanodeId[] targets,
+    private static async Task<TransferBlockException> AssertTransferFailsAsync(TestCluster cluster, ExtendedBlock block, AccessToken token, DatanodeId[] targets,
         ErrorCode code, string message)
     {
-        var failure = await Assert.ThrowsAsync<BlockTransferException>(() => TransferAsync(cluster, 0, block, token, targets));
+        var failure = await Assert.ThrowsAsync<TransferBlockException>(() => TransferAsync(cluster, 0, block, token, targets));
         Assert.Equal(code, failure.Code);
         Assert.Contains(message, failure.Message, StringComparison.Ordinal);
         return failure;

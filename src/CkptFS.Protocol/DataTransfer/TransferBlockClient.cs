@@ -16,7 +16,7 @@ public static class TransferBlockClient
     /// <summary>
     /// Copies the first <c>block.NumBytes</c> bytes of <paramref name="source"/>'s replica of
     /// <paramref name="block"/> (at its CURRENT genstamp) to <paramref name="targets"/>; returns once every
-    /// target acknowledged the copy (durable, rbw). Throws <see cref="BlockTransferException"/> (see its
+    /// target acknowledged the copy (durable, rbw). Throws <see cref="TransferBlockException"/> (see its
     /// BadTarget) with the DataNode's ErrorCode: InvalidAccessToken, BlockNotFound (no replica, or fewer
     /// bytes than asked), StaleGenerationStamp (the replica's genstamp differs, or a target already has
     /// one as new), ChecksumMismatch (the source's copy is corrupt), Unavailable (a node unreachable, cut,
@@ -56,17 +56,17 @@ public static class TransferBlockClient
                                           && !cancellationToken.IsCancellationRequested)
         {
             var reason = exception is OperationCanceledException ? $"no answer in {timeout.TotalSeconds:0.###} s" : exception.Message;
-            throw new BlockTransferException(ErrorCode.Unavailable, badTarget: null,
+            throw new TransferBlockException(ErrorCode.Unavailable, badTarget: null,
                 $"TRANSFER_BLOCK of {Describe(header)} with source DataNode {Address(source)} failed: {reason}", exception);
         }
     }
 
-    private static BlockTransferException Failure(DatanodeId source, OpTransferBlockHeader header, BlockOpResponse response)
+    private static TransferBlockException Failure(DatanodeId source, OpTransferBlockHeader header, BlockOpResponse response)
     {
         var badTarget = response.FirstBadLink.Length == 0 ? null : header.Targets.FirstOrDefault(target => Address(target) == response.FirstBadLink);
         var where = response.FirstBadLink.Length == 0 ? $"source DataNode {Address(source)}" : $"target DataNode {response.FirstBadLink}";
         var code = response.ErrorCode != 0 ? (ErrorCode)response.ErrorCode : ErrorCode.Unavailable;
-        return new BlockTransferException(code, badTarget,
+        return new TransferBlockException(code, badTarget,
             $"TRANSFER_BLOCK of {Describe(header)} from {Address(source)} to [{string.Join(", ", header.Targets.Select(Address))}] failed at {where}: {response.Status} {response.Message}");
     }
 

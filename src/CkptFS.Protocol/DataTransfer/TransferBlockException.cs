@@ -9,9 +9,9 @@ namespace CkptFS.Protocol.DataTransfer;
 /// such replica, too few bytes, a corrupt chunk, a bad token, or it could not be reached): then pick
 /// another surviving node as the source. <see cref="CkptFsException.Code"/> is the DataNode's ErrorCode.
 /// </summary>
-public sealed class BlockTransferException : CkptFsException
+public sealed class TransferBlockException : CkptFsException
 {
-    public BlockTransferException(ErrorCode code, DatanodeId? badTarget, string message, Exception? innerException = null)
+    public TransferBlockException(ErrorCode code, DatanodeId? badTarget, string message, Exception? innerException = null)
         : base(code, message, innerException)
     {
         BadTarget = badTarget;
