@@ -12,7 +12,11 @@ public sealed partial class BlockStore
     /// genstamp is finalized or being written, and with RecoveryInProgress while an rbw replica of it is
     /// under block recovery; an older one is replaced (its writer, if any, is stopped). Raises RECEIVING.
     /// </summary>
-    public ReplicaWriter CreateRbw(ExtendedBlock block, int bytesPerChecksum)
+    /// <param name="replaceIdleRbw">
+    /// Whether an rbw replica nobody writes is replaced even at the same or a newer genstamp (a new write
+    /// or a re-replication tried again); false for a TRANSFER_RBW copy, which refuses it too.
+    /// </param>
+    public ReplicaWriter CreateRbw(ExtendedBlock block, int bytesPerChecksum, bool replaceIdleRbw = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(bytesPerChecksum, 0);
         var id = new BlockId(block.BlockId);
@@ -30,7 +34,7 @@ public sealed partial class BlockStore
                         $"{id} is under block recovery {existing.RecoveryId} here; write it again once the recovery has closed the file.");
                 }
 
-                if (existing.GenerationStamp >= generationStamp && (existing.State == ReplicaState.Finalized || existing.Owner is not null))
+                if (existing.GenerationStamp >= generationStamp && (existing.State == ReplicaState.Finalized || existing.Owner is not null || !replaceIdleRbw))
                 {
                     throw new CkptFsException(ErrorCode.StaleGenerationStamp,
                         $"{id} already exists here ({existing.State}, genstamp {existing.GenerationStamp}); cannot write genstamp {generationStamp}.");
@@ -118,6 +122,9 @@ public sealed partial class BlockStore
         Raise(replica, IncrementalBlockReportRequest.Types.Kind.Received);
         return new ExtendedBlock { BlockId = replica.Id.Value, GenerationStamp = replica.GenerationStamp.Value, NumBytes = (ulong)replica.BytesOnDisk };
     }
+
+    /// <summary>Tells the NameNode what an rbw replica holds now (a TRANSFER_RBW copy that arrived whole).</summary>
+    internal void ReportReceiving(Replica replica) => Raise(replica, IncrementalBlockReportRequest.Types.Kind.Receiving);
 
     /// <summary>Removes a replica its <paramref name="owner"/> gave up on; one a recovery took over (or is recovering) is left to it.</summary>
     internal void Discard(Replica replica, ReplicaOwner owner)

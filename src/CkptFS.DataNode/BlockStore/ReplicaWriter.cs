@@ -9,7 +9,8 @@ namespace CkptFS.DataNode.BlockStore;
 /// <summary>
 /// The one writer of an rbw replica: appends packets (data and their chunk checksums) with positional
 /// writes, tracks the bytes received and acknowledged, and ends with <see cref="FinalizeReplica"/>
-/// (durable, then RECEIVED) or <see cref="Discard"/> (files removed). Disposing without either leaves
+/// (durable, then RECEIVED), <see cref="SyncAsRbw"/> (a copy: durable, still rbw) or <see cref="Discard"/>
+/// (files removed). Disposing without either leaves
 /// the rbw replica for lease recovery, visible up to the bytes acknowledged. A recovery may stop the
 /// writer (<see cref="StopRequested"/>): its receiver must then close the connection and dispose it,
 /// and it can no longer finalize or discard the replica.
@@ -108,6 +109,16 @@ public sealed class ReplicaWriter : IDisposable
     {
         Sync();
         return _store.FinalizeReplica(_replica, _owner);
+    }
+
+    /// <summary>
+    /// Ends a TRANSFER_RBW copy: durable, but left rbw (not finalized) for the writer's streaming recovery
+    /// to continue at a new genstamp. Raises RECEIVING again, now with the bytes it holds.
+    /// </summary>
+    public void SyncAsRbw()
+    {
+        Sync();
+        _store.ReportReceiving(_replica);
     }
 
     /// <summary>Closes the files and removes the replica (a checksum error, a full disk): nothing half-written stays.</summary>

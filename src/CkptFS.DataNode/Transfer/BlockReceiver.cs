@@ -10,9 +10,10 @@ namespace CkptFS.DataNode.Transfer;
 
 /// <summary>
 /// WRITE_BLOCK on the receiving DataNode (HDFS's BlockReceiver). Steps:
-/// 1. Check the header (stage CREATE, STREAMING_RECOVERY or TRANSFER_FINALIZED, chunk size) and the
-///    token: WRITE, or COPY when client_name is empty (another DataNode is the source).
-/// 2. CREATE and TRANSFER_FINALIZED: create the rbw replica (refused when one at the same or a newer
+/// 1. Check the header (stage CREATE, STREAMING_RECOVERY, TRANSFER_FINALIZED or TRANSFER_RBW, chunk
+///    size) and the token: WRITE, or COPY when client_name is empty (another DataNode is the source);
+///    TRANSFER_RBW takes either (the writer's token, passed on by the source of TRANSFER_BLOCK).
+/// 2. CREATE and the TRANSFERs: create the rbw replica (refused when one at the same or a newer
 ///    genstamp exists). STREAMING_RECOVERY: continue the existing rbw replica at the new genstamp, cut
 ///    to min_bytes_received, after stopping its old writer (BlockStore.RecoverRbwAsync).
 /// 3. With targets: connect to targets[0] and forward the header (same stage) with targets[1..]; its
@@ -26,6 +27,9 @@ namespace CkptFS.DataNode.Transfer;
 ///    finalized/) only after the mirror acked it, then acks upstream: the client's last ack means every
 ///    replica is finalized, and a pipeline that fails at its end leaves no replica finalized above the
 ///    failure (streaming recovery continues rbw replicas only).
+/// TRANSFER_RBW is the same, except that the last packet leaves the replica rbw, fsynced (the writer's
+/// streaming recovery continues it), and that a copy which did not arrive whole is discarded: no writer
+/// would ever continue it, and it would refuse the next TRANSFER_BLOCK of the block.
 /// A connection cut mid-block leaves the rbw replica (visible up to the bytes acked) for recovery. So
 /// does a recovery that stops this writer (ReplicaWriter.StopRequested): the pending read is cancelled,
 /// the responder aborted, and the connections closed, within SocketTimeout at worst.
@@ -59,6 +63,7 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
         }
 
         MirrorLink? mirror = null;
+        var completed = false;
         try
         {
             if (header.Targets.Count > 0)
@@ -78,19 +83,25 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
             }
 
             await DataTransferCodec.WriteMessageAsync(upstream, new BlockOpResponse { Status = TransferStatus.Success }, deadline.Arm()).ConfigureAwait(false);
-            await ReceivePacketsAsync(writer, mirror).ConfigureAwait(false);
+            completed = await ReceivePacketsAsync(writer, mirror).ConfigureAwait(false);
         }
         finally
         {
             mirror?.Dispose();
+            if (!completed && header.Stage == PipelineStage.TransferRbw)
+            {
+                writer.Discard();
+            }
+
             writer.Dispose();
         }
     }
 
-    private async Task ReceivePacketsAsync(ReplicaWriter writer, MirrorLink? mirror)
+    /// <summary>Steps 4 to 6; true when the last packet was stored and acked SUCCESS by every node from here on.</summary>
+    private async Task<bool> ReceivePacketsAsync(ReplicaWriter writer, MirrorLink? mirror)
     {
         var queue = Channel.CreateBounded<PendingAck>(new BoundedChannelOptions(MaxQueuedPackets) { SingleReader = true, SingleWriter = true });
-        var responder = new PacketResponder(context, peer, upstream, mirror, writer, queue.Reader);
+        var responder = new PacketResponder(context, peer, upstream, mirror, writer, queue.Reader, header.Stage);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(writer.StopRequested);
         using var stop = writer.StopRequested.UnsafeRegister(static state => ((ReadDeadline)state!).Cancel(), deadline);
         var responderTask = responder.RunAsync(abort.Token);
@@ -142,6 +153,8 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
         {
             TransferLog.Received(context.Logger, _block, writer.BytesOnDisk, peer, header.Targets.Count);
         }
+
+        return responder.Completed;
     }
 
     /// <summary>Verifies, forwards and stores one packet (finalizes on the last); returns this node's status for it.</summary>

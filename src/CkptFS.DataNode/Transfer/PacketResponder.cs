@@ -13,8 +13,10 @@ namespace CkptFS.DataNode.Transfer;
 /// finalizes the replica on the last packet once every node downstream acked it (HDFS's order),
 /// sends upstream [own status] + the mirror's replies, and raises the replica's visible length when
 /// every reply is SUCCESS. Stops after the last packet's ack or the first ack that reports an error.
+/// A TRANSFER_RBW copy is not finalized at the last packet: it is fsynced and stays rbw.
 /// </summary>
-internal sealed class PacketResponder(TransferContext context, string peer, Stream upstream, MirrorLink? mirror, ReplicaWriter writer, ChannelReader<PendingAck> queue)
+internal sealed class PacketResponder(TransferContext context, string peer, Stream upstream, MirrorLink? mirror, ReplicaWriter writer, ChannelReader<PendingAck> queue,
+    PipelineStage stage)
 {
     private readonly CancellationTokenSource _stopped = new();
 
@@ -23,6 +25,9 @@ internal sealed class PacketResponder(TransferContext context, string peer, Stre
 
     /// <summary>Why the ack path ended early (a failed mirror, a failed upstream write), or null.</summary>
     public string? Failure { get; private set; }
+
+    /// <summary>True once the last packet was acked SUCCESS upstream: every node from here on holds the replica whole.</summary>
+    public bool Completed { get; private set; }
 
     /// <summary>Runs until the last ack, an error ack, or <paramref name="abort"/> (the receiver failed).</summary>
     public async Task RunAsync(CancellationToken abort)
@@ -66,6 +71,7 @@ internal sealed class PacketResponder(TransferContext context, string peer, Stre
                 if (!success || pending.Last)
                 {
                     Failure ??= success ? null : $"packet {pending.Seqno} acked with {string.Join(",", ack.Replies)}";
+                    Completed = success;
                     return;
                 }
             }
@@ -80,13 +86,21 @@ internal sealed class PacketResponder(TransferContext context, string peer, Stre
         }
     }
 
-    /// <summary>Finalizes after every node downstream acked the last packet; a failure is this node's status.</summary>
+    /// <summary>Finalizes (a copy: syncs) after every node downstream acked the last packet; a failure is this node's status.</summary>
     private TransferStatus FinalizeReplica()
     {
         try
         {
             FaultPoints.Hit(FaultPoint.DataNodeBeforeFinalize);
-            writer.FinalizeReplica();
+            if (stage == PipelineStage.TransferRbw)
+            {
+                writer.SyncAsRbw();
+            }
+            else
+            {
+                writer.FinalizeReplica();
+            }
+
             return TransferStatus.Success;
         }
         catch (CkptFsException exception)
