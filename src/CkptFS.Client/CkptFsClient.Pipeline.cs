@@ -13,6 +13,15 @@ public sealed partial class CkptFsClient : IPipelineCoordinator
         return (await CallAsync(ClientProtocolMethods.UpdateBlockForPipeline, request, cancellationToken)).Block;
     }
 
+    async Task<LocatedBlock> IPipelineCoordinator.GetAdditionalDatanodeAsync(string path, ExtendedBlock block, IReadOnlyList<DatanodeId> existing, IEnumerable<string> excluded,
+        int additional, CancellationToken cancellationToken)
+    {
+        var request = new GetAdditionalDatanodeRequest { Path = path, Holder = ClientName, Block = block, Additional = (uint)additional, ClientHost = Options.ClientHost };
+        request.ExistingNodes.AddRange(existing.Select(node => node.DatanodeUuid));
+        request.ExcludedNodes.AddRange(excluded);
+        return (await CallAsync(ClientProtocolMethods.GetAdditionalDatanode, request, cancellationToken)).Block;
+    }
+
     Task IPipelineCoordinator.UpdatePipelineAsync(string path, ExtendedBlock oldBlock, ExtendedBlock newBlock, IReadOnlyList<DatanodeId> nodes, CancellationToken cancellationToken)
     {
         var request = new UpdatePipelineRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, OldBlock = oldBlock, NewBlock = newBlock };

@@ -11,8 +11,8 @@ namespace CkptFS.IntegrationTests;
 /// <summary>
 /// A DataNode lost mid-block (killed -9, or its disk full) while a client writes with replication 3:
 /// the writer drops it, rebuilds the pipeline from the survivors under a new genstamp, resends what
-/// was not acknowledged and goes on; the file reads back byte for byte, and with a spare DataNode
-/// the NameNode brings every block back to 3 replicas.
+/// was not acknowledged and goes on (with the spare DataNode in its place when the block was hflushed);
+/// the file reads back byte for byte, and the NameNode brings every block back to 3 replicas.
 /// </summary>
 public sealed class PipelineRecoveryTests : IDisposable
 {
@@ -122,6 +122,11 @@ public sealed class PipelineRecoveryTests : IDisposable
         }
 
         AssertRecoveryLogged(log, dropped: victim);
+        if (flushFirst)
+        {
+            // Readers saw the block's bytes: the DEFAULT policy brings in the spare DataNode at once.
+            Assert.Contains(File.ReadLines(log), line => line.Contains("Added [", StringComparison.Ordinal));
+        }
         await WaitUntilAsync(cluster, async () =>
         {
             var blocks = await BlocksAsync(cluster, "/recovery/shard");

@@ -62,6 +62,11 @@ public sealed partial class BlockWriter : IAsyncDisposable
     /// <summary>The DataNodes of the current pipeline, in order (a recovery drops the failed ones).</summary>
     public IReadOnlyList<DatanodeId> Pipeline => _block.Locations;
 
+    /// <summary>The client name and settings the pipeline was set up with (a replacement node's copy uses them too).</summary>
+    internal string ClientName => _clientName;
+
+    internal BlockWriterOptions Options => _options;
+
     /// <summary>True once the last packet is on its way: every data byte was acknowledged by every node of the pipeline.</summary>
     internal bool Closing => _lastPacketQueued;
 

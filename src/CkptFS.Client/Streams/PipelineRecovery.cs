@@ -1,5 +1,6 @@
 using CkptFS.Client.BlockIO;
 using CkptFS.Common;
+using CkptFS.Protocol.DataTransfer;
 using CkptFS.Protocol.V1;
 using Microsoft.Extensions.Logging;
 
@@ -10,8 +11,10 @@ namespace CkptFS.Client.Streams;
 /// DataStreamer.setupPipelineForAppendOrRecovery). One attempt:
 ///   1. drop the node the failure blames (<see cref="BadNodeChooser"/>) and keep it out of later blocks;
 ///      none left → the write fails;
-///   2. ask <see cref="ReplaceDatanodeOnFailure"/> whether to add nodes; it may, but a new node needs
-///      the survivors' bytes first (TRANSFER_RBW, not there yet), so that is logged and the survivors go on;
+///   2. ask <see cref="ReplaceDatanodeOnFailure"/> whether to add nodes; when it does (HDFS
+///      addDatanode2ExistingPipeline), GetAdditionalDatanode names them and the last survivor copies the
+///      acknowledged bytes to them (TRANSFER_BLOCK, stage TRANSFER_RBW), so they join the pipeline at the
+///      end; when none can be had or the copy fails, that is logged and the survivors go on alone;
 ///   3. UpdateBlockForPipeline: a new generation stamp and token (fences the dropped node's replica);
 ///   4. set the survivors up in order with stage SETUP_STREAMING_RECOVERY at the bytes acknowledged;
 ///   5. UpdatePipeline: the NameNode commits the new genstamp, length and nodes;
@@ -49,9 +52,9 @@ internal sealed class PipelineRecovery(IPipelineCoordinator nameNode, string pat
             }
 
             ThrowIfHopeless(block, survivors.Count, failure.Code);
-            if (ReplaceDatanodeOnFailure.ReplacementsWanted(replication, survivors.Count, writer.Flushed) is > 0 and var wanted)
+            if (ReplaceDatanodeOnFailure.ReplacementsWanted(replication, survivors.Count, writer.Flushed) is > 0 and var wanted && !writer.Closing)
             {
-                PipelineRecoveryLog.ReplacementNotAvailable(logger, new BlockId(block.BlockId), path, survivors.Count, replication, wanted);
+                survivors = await AddReplacementsAsync(writer, block, survivors, wanted, cancellationToken).ConfigureAwait(false);
             }
 
             var rebuilt = (await nameNode.UpdateBlockForPipelineAsync(path, block, cancellationToken).ConfigureAwait(false)).Clone();
@@ -94,6 +97,42 @@ internal sealed class PipelineRecovery(IPipelineCoordinator nameNode, string pat
         }
 
         return bad;
+    }
+
+    /// <summary>
+    /// Step 2: the survivors followed by up to <paramref name="wanted"/> new nodes holding the acknowledged
+    /// bytes, or the survivors alone when no node can be added (logged; the NameNode re-replicates later).
+    /// </summary>
+    private async Task<List<DatanodeId>> AddReplacementsAsync(BlockWriter writer, ExtendedBlock block, List<DatanodeId> survivors, int wanted, CancellationToken cancellationToken)
+    {
+        var id = new BlockId(block.BlockId);
+        var acknowledged = writer.BytesAcknowledged;
+        if (acknowledged == 0)
+        {
+            PipelineRecoveryLog.ReplacementSkipped(logger, id, path, survivors.Count, replication, wanted, "no byte was acknowledged yet, so there is nothing to copy");
+            return survivors;
+        }
+
+        try
+        {
+            var located = await nameNode.GetAdditionalDatanodeAsync(path, block, survivors, excludedNodes, wanted, cancellationToken).ConfigureAwait(false);
+            var added = located.Locations.Skip(survivors.Count).ToList();
+            var copied = new ExtendedBlock { BlockId = block.BlockId, GenerationStamp = block.GenerationStamp, NumBytes = (ulong)acknowledged };
+            await TransferBlockClient.TransferRbwAsync(survivors[^1], copied, located.Token, writer.ClientName, added, writer.Options.BytesPerChecksum,
+                writer.Options.ReadTimeout, cancellationToken).ConfigureAwait(false);
+            PipelineRecoveryLog.Replaced(logger, id, path, Describe(added), Describe(survivors[^1]), acknowledged);
+            return [.. survivors, .. added];
+        }
+        catch (CkptFsException e) when (e is not BlockPipelineException)
+        {
+            if (e is TransferBlockException { BadTarget: { } target } && !excludedNodes.Contains(target.DatanodeUuid))
+            {
+                excludedNodes.Add(target.DatanodeUuid);
+            }
+
+            PipelineRecoveryLog.ReplacementSkipped(logger, id, path, survivors.Count, replication, wanted, e.Message);
+            return survivors;
+        }
     }
 
     private void ThrowIfHopeless(ExtendedBlock block, int survivors, ErrorCode code)

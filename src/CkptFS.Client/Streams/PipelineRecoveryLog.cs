@@ -26,8 +26,11 @@ internal static partial class PipelineRecoveryLog
     public static partial void SetupAbandoned(ILogger logger, BlockId block, string path, string node, int attempt, int attempts, string reason);
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Warning,
-        Message = "The pipeline of {Block} of {Path} is down to {Survivors} of {Replication} DataNodes; the replacement policy asks for {Wanted} more, " +
-                  "which needs the surviving replica copied to them first (TRANSFER_RBW, not available yet): going on with the survivors, " +
-                  "the NameNode re-replicates the block once it is complete")]
-    public static partial void ReplacementNotAvailable(ILogger logger, BlockId block, string path, int survivors, int replication, int wanted);
+        Message = "The pipeline of {Block} of {Path} is down to {Survivors} of {Replication} DataNodes and the replacement policy asks for {Wanted} more, " +
+                  "but none could be added ({Reason}): going on with the survivors; the NameNode re-replicates the block once it is complete")]
+    public static partial void ReplacementSkipped(ILogger logger, BlockId block, string path, int survivors, int replication, int wanted, string reason);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Warning,
+        Message = "Added [{Added}] to the pipeline of {Block} of {Path} in place of the lost DataNodes: {Source} copied them the {Bytes} bytes acknowledged so far")]
+    public static partial void Replaced(ILogger logger, BlockId block, string path, string added, string source, long bytes);
 }

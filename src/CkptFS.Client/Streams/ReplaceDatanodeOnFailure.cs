@@ -8,8 +8,8 @@ namespace CkptFS.Client.Streams;
 ///   2. n &lt; r and the block was hflushed: readers already rely on the bytes written so far.
 /// So with r = 3, losing one node of three needs no replacement unless the block was flushed, and
 /// losing two always does; r &lt;= 2 never asks (a small file's writer prefers going on to waiting).
-/// A replacement from GetAdditionalDatanode holds none of the block's bytes: it may only join once
-/// a surviving rbw replica has been copied to it (HDFS TRANSFER_RBW), which is the next step to add.
+/// A replacement from GetAdditionalDatanode holds none of the block's bytes: it joins once a survivor
+/// copied it the acknowledged ones (TRANSFER_BLOCK, see <see cref="PipelineRecovery"/>).
 /// </summary>
 internal static class ReplaceDatanodeOnFailure
 {
