@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Pipeline recovery benchmark: a local cluster of 4 DataNodes on this machine's disk, then in one run
 #   no failure: `ckptfs bench data` writes SIZE with replication 3 (after a warm-up write);
-#   failure:    the same write, and the middle DataNode of the pipeline of the block being written is
-#               killed (-9) once about half of SIZE is written; the writer drops it and goes on;
+#   failure:    the same write, and a DataNode of the pipeline of the block being written is killed (-9)
+#               once about half of SIZE is written (seen on disk); the writer drops it and goes on;
 # then the failure run's file is read back and every byte verified, and both write rates are printed
 # with the recovery the client logged. Usage: scripts/bench-pipeline-recovery.sh [SIZE=1G] [WORKDIR]
 set -euo pipefail
@@ -11,7 +11,6 @@ cd "$root"
 size="${1:-1G}"
 work="${2:-$(mktemp -d -t ckptfs-bench-recovery-XXXXXX)}"
 mkdir -p "$work"
-half=$(( $(numfmt --from=iec "$size") / 2 ))
 
 ./ckptfs --version >/dev/null
 cleanup() { ./ckptfs cluster stop --dir "$work/cluster" >/dev/null 2>&1 || true; rm -rf "$work"; }
@@ -26,27 +25,30 @@ export CKPTFS_NAMENODE="$(grep -o '"address": "[^"]*"' "$work/cluster/cluster.js
 ./ckptfs bench data --size "$size" -r 3 --phase write --path /bench/no-failure >"$work/base.out" 2>&1 || { cat "$work/base.out" >&2; exit 1; }
 ./ckptfs rm /bench/no-failure
 
+finalized_ids() { find "$work"/cluster/dn*/current/finalized -name 'blk_*' ! -name '*.meta' -printf '%f\n' 2>/dev/null | sort -u; }
+finalized_ids >"$work/before"   # the earlier writes' replicas, maybe not deleted yet
 ./ckptfs bench data --size "$size" -r 3 --phase write --path /bench/failure >"$work/failure.out" 2>&1 &
 writer=$!
 victim=""
-for _ in $(seq 1 1200); do
-  # Once half is written, the middle node of the last block's pipeline (its locations, in order).
-  read -r length victim < <(./ckptfs stat --json /bench/failure 2>/dev/null | python3 -c '
-import json, sys
-try:
-    s = json.load(sys.stdin)
-except ValueError:
-    sys.exit()
-if s["length"] >= int(sys.argv[1]) and s["blocks"] and s["blocks"][-1]["length"] < s["blockSize"]:  # the block being written
-    nodes = s["blocks"][-1]["locations"]
-    print(s["length"], nodes[len(nodes) // 2]["uuid"])' "$half") || true
-  [[ -n "$victim" ]] && break
-  sleep 0.2
+blocks=$(( $(numfmt --from=iec "$size") / (128 * 1048576) ))
+for _ in $(seq 1 2400); do
+  # Mid-way and mid-block, seen on disk (a CLI call would take longer than a block): half of the blocks
+  # finalized somewhere, and a node holding an rbw replica between 16 and 96 MiB: a pipeline node, now.
+  finalized=$(finalized_ids | comm -13 "$work/before" - | wc -l)
+  if (( finalized >= blocks / 2 )); then
+    rbw=$(find "$work"/cluster/dn*/current/rbw -name 'blk_*' ! -name '*.meta' -size +16M -size -96M 2>/dev/null | head -1)
+    if [[ -n "$rbw" ]]; then
+      victim=$(basename "$(dirname "$(dirname "$(dirname "$rbw")")")")
+      length="$((finalized * 128)) MiB + $(( $(stat -c %s "$rbw") / 1048576 )) MiB"
+      break
+    fi
+  fi
+  sleep 0.05
 done
-[[ -n "$victim" ]] || { echo "the write never reached $half bytes" >&2; exit 1; }
+[[ -n "$victim" ]] || { echo "the write never reached half of $size" >&2; exit 1; }
 pid=$(python3 -c 'import json,sys; print(next(n["pid"] for n in json.load(open(sys.argv[1]))["dataNodes"] if n["name"] == sys.argv[2]))' "$work/cluster/cluster.json" "$victim")
 kill -9 "$pid"
-echo "killed DataNode $victim (pid $pid) at $length bytes written"
+echo "killed DataNode $victim (pid $pid) with about $length written"
 wait "$writer" || { cat "$work/failure.out" >&2; exit 1; }
 verify=$(./ckptfs bench data --phase read --path /bench/failure)
 
