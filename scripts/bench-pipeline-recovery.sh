@@ -27,27 +27,30 @@ export CKPTFS_NAMENODE="$(grep -o '"address": "[^"]*"' "$work/cluster/cluster.js
 
 finalized_ids() { find "$work"/cluster/dn*/current/finalized -name 'blk_*' ! -name '*.meta' -printf '%f\n' 2>/dev/null | sort -u; }
 finalized_ids >"$work/before"   # the earlier writes' replicas, maybe not deleted yet
+declare -A pids   # DataNode name -> pid, looked up now: the kill must follow the sighting within a fraction of a block
+while read -r name pid; do pids[$name]=$pid; done < <(python3 -c 'import json,sys; [print(n["name"], n["pid"]) for n in json.load(open(sys.argv[1]))["dataNodes"]]' "$work/cluster/cluster.json")
 ./ckptfs bench data --size "$size" -r 3 --phase write --path /bench/failure >"$work/failure.out" 2>&1 &
 writer=$!
 victim=""
 blocks=$(( $(numfmt --from=iec "$size") / (128 * 1048576) ))
-for _ in $(seq 1 2400); do
+for _ in $(seq 1 6000); do
   # Mid-way and mid-block, seen on disk (a CLI call would take longer than a block): half of the blocks
   # finalized somewhere, and a node holding an rbw replica between 16 and 96 MiB: a pipeline node, now.
   finalized=$(finalized_ids | comm -13 "$work/before" - | wc -l)
   if (( finalized >= blocks / 2 )); then
     rbw=$(find "$work"/cluster/dn*/current/rbw -name 'blk_*' ! -name '*.meta' -size +16M -size -96M 2>/dev/null | head -1)
     if [[ -n "$rbw" ]]; then
-      victim=$(basename "$(dirname "$(dirname "$(dirname "$rbw")")")")
+      victim=${rbw#"$work"/cluster/}
+      victim=${victim%%/*}
+      pid=${pids[$victim]}
+      kill -9 "$pid"
       length="$((finalized * 128)) MiB + $(( $(stat -c %s "$rbw") / 1048576 )) MiB"
       break
     fi
   fi
-  sleep 0.05
+  sleep 0.02
 done
 [[ -n "$victim" ]] || { echo "the write never reached half of $size" >&2; exit 1; }
-pid=$(python3 -c 'import json,sys; print(next(n["pid"] for n in json.load(open(sys.argv[1]))["dataNodes"] if n["name"] == sys.argv[2]))' "$work/cluster/cluster.json" "$victim")
-kill -9 "$pid"
 echo "killed DataNode $victim (pid $pid) with about $length written"
 wait "$writer" || { cat "$work/failure.out" >&2; exit 1; }
 verify=$(./ckptfs bench data --phase read --path /bench/failure)
