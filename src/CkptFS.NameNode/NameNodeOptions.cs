@@ -1,4 +1,5 @@
 using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Security;
@@ -40,6 +41,9 @@ public sealed class NameNodeOptions
     /// <summary>Block key update interval (10 h) and token lifetime (10 h).</summary>
     public BlockTokenOptions BlockTokens { get; set; } = new();
 
+    /// <summary>Checkpoint housekeeping: abandoned pending steps collected after 1 h idle, scanned every minute.</summary>
+    public CheckpointOptions Checkpoints { get; set; } = new();
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory))
@@ -57,6 +61,7 @@ public sealed class NameNodeOptions
         Replication.Validate();
         Datanodes.Validate();
         BlockTokens.Validate();
+        Checkpoints.Validate();
     }
 
     private static void RequirePort(string key, int port, bool allowDisabled)

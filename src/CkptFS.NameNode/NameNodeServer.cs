@@ -1,4 +1,5 @@
 using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Http;
 using CkptFS.NameNode.Leases;
@@ -55,6 +56,10 @@ public sealed partial class NameNodeServer : IAsyncDisposable
 
     public BlockTokenSecretManager Tokens { get; }
 
+    public CheckpointManager Checkpoints { get; private init; } = null!;
+
+    private CheckpointJanitor CheckpointJanitor { get; init; } = null!;
+
     public int RpcPort => _host.GrpcPort;
 
     public int? HttpPort => _host.HttpPort;
@@ -82,6 +87,8 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var registry = new GrpcServiceRegistry();
             new ClientProtocolService(fs, new RetryCache(time, options.RetryCacheExpiry), blocks, datanodes, tokens, new LeaseRenewals(time)).Register(registry);
             new DatanodeProtocolService(datanodes, blocks, replication, tokens, stopping.Token).Register(registry);
+            var checkpoints = new CheckpointManager(committer, fs, blocks, options.Checkpoints, loggerFactory.CreateLogger<CheckpointManager>());
+            new CheckpointProtocolService(checkpoints, new RetryCache(time, options.RetryCacheExpiry)).Register(registry);
             var startedAt = time.GetUtcNow();
             var grpcOptions = new GrpcServerOptions
             {
@@ -92,7 +99,11 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var rpcAddress = $"{options.BindAddress}:{options.RpcPort}";
             var host = await GrpcServerHost.StartAsync(grpcOptions, registry, loggerFactory,
                 routes => NameNodeHttpRoutes.Map(routes, fs, committer, rpcAddress, startedAt), cancellationToken);
-            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, host, time, options.Replication.RecheckInterval, logger, stopping);
+            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, host, time, options.Replication.RecheckInterval, logger, stopping)
+            {
+                Checkpoints = checkpoints,
+                CheckpointJanitor = new CheckpointJanitor(checkpoints, time, loggerFactory.CreateLogger<CheckpointJanitor>()),
+            };
             LogStarted(logger, options.BindAddress, host.GrpcPort, host.HttpPort, options.Namespace.DefaultReplication, options.Namespace.DefaultBlockSizeBytes);
             LogBlocks(logger, blocks.GetStats().TotalBlocks, blocks.InSafeMode, options.Blocks.SafeModeThreshold, options.Datanodes.StaleInterval, options.Datanodes.DeadInterval);
             return server;
@@ -110,6 +121,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         // Before the host stops: the DataNodes' Connect streams it ends must not count as their disconnects.
         await _stopping.CancelAsync();
         await _replicationTimer.DisposeAsync();
+        await CheckpointJanitor.DisposeAsync();
         await _host.DisposeAsync();
         _stopping.Dispose();
         Datanodes.Dispose();
