@@ -1,5 +1,6 @@
 using CkptFS.Common;
 using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Persistence;
@@ -50,6 +51,11 @@ public sealed class NamespaceHarness : IDisposable
     public NamespaceOptions Options { get; }
 
     public FsNamespace Fs { get; private set; } = null!;
+
+    /// <summary>Checkpoint settings of <see cref="Checkpoints"/>; change them before a <see cref="Restart"/> to apply.</summary>
+    public CheckpointOptions CheckpointOptions { get; } = new();
+
+    public CheckpointManager Checkpoints { get; private set; } = null!;
 
     public GroupCommitter Committer => _committer;
 
@@ -136,6 +142,7 @@ public sealed class NamespaceHarness : IDisposable
         // Seeded: placement's tie-breaks are the same on every run.
         Datanodes = new DatanodeManager(Time, DatanodeOptions, Blocks, new Random(42), NullLogger<DatanodeManager>.Instance);
         Fs = new FsNamespace(_committer, Options, Blocks, Datanodes);
+        Checkpoints = new CheckpointManager(_committer, Fs, Blocks, CheckpointOptions, NullLogger<CheckpointManager>.Instance);
     }
 
     private void Close()
