@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.Client.Checkpoints;
+
+/// <summary>
+/// Saves checkpoints without stalling training for the upload: <see cref="SaveAsync"/> copies the
+/// caller's buffers into memory it owns and returns; the shards are written and the step
+/// committed in the background, and the returned handle completes when the checkpoint is
+/// durable and committed. At most one save is in flight: a second call first waits for the one
+/// before (that wait is part of its stall, so a checkpoint interval shorter than a save shows up
+/// in the recorded cost). Memory: one copy of the checkpoint per save in flight.
+/// <code>
+/// await using var saver = new AsyncCheckpointSaver(client, "/jobs/llama");
+/// var handle = await saver.SaveAsync(step, [new ShardBuffer("rank-0.safetensors", bytes)]);
+/// // ... training goes on; bytes may be overwritten ...
+/// await handle.WaitAsync();   // or never: DisposeAsync waits for it
+/// </code>
+/// </summary>
+public sealed class AsyncCheckpointSaver(CkptFsClient client, string job, AsyncSaveOptions? options = null) : IAsyncDisposable
+{
+    /// <summary>Copies are kept in chunks: any shard size fits, and no single huge array is needed.</summary>
+    private const int ChunkBytes = 64 * 1024 * 1024;
+
+    private readonly AsyncSaveOptions _options = options ?? new AsyncSaveOptions();
+    private Task _inFlight = Task.CompletedTask;
+
+    public async Task<CheckpointSaveHandle> SaveAsync(ulong step, IReadOnlyList<ShardBuffer> shards, CheckpointMetadata? metadata = null, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await WaitForInFlightAsync(cancellationToken);
+        var copies = new List<byte[]>[shards.Count];
+        Parallel.For(0, shards.Count, i => copies[i] = Copy(shards[i].Segments));
+        var stall = Stopwatch.GetElapsedTime(started);
+        var paths = shards.Select(s => s.Path).ToArray();
+        var committed = Task.Run(() => PersistAsync(step, paths, copies, metadata, stall, started));
+        _inFlight = committed;
+        return new CheckpointSaveHandle(step, stall, committed);
+    }
+
+    /// <summary>Waits for the save in flight, so that a process ending normally does not drop it.</summary>
+    public async ValueTask DisposeAsync() => await WaitForInFlightAsync(CancellationToken.None);
+
+    private async Task WaitForInFlightAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _inFlight.WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // That save's handle reports its failure; it does not stop the next save.
+        }
+    }
+
+    private async Task<CheckpointInfo> PersistAsync(ulong step, string[] paths, List<byte[]>[] copies, CheckpointMetadata? metadata, TimeSpan stall, long started)
+    {
+        var writer = await CheckpointWriter.BeginAsync(client, job, step, writeShardRecords: false);
+        var createOptions = new CreateFileOptions { Replication = _options.Replication, BlockSizeBytes = _options.BlockSizeBytes };
+        await Parallel.ForEachAsync(Enumerable.Range(0, paths.Length), new ParallelOptions { MaxDegreeOfParallelism = _options.ParallelShards },
+            async (i, cancellationToken) =>
+            {
+                await using var shard = await writer.CreateShardAsync(paths[i], createOptions, cancellationToken);
+                foreach (var chunk in copies[i])
+                {
+                    await shard.WriteAsync(chunk, cancellationToken);
+                }
+                await shard.CompleteAsync(cancellationToken);
+                copies[i] = [];   // this shard's memory can go
+            });
+        var timings = new SaveTimings(stall, Stopwatch.GetElapsedTime(started));
+        return (await CheckpointCommitter.CommitAsync(client, job, step, writer.Shards, metadata, timings)).Checkpoint;
+    }
+
+    private static List<byte[]> Copy(IReadOnlyList<ReadOnlyMemory<byte>> segments)
+    {
+        var total = segments.Sum(s => (long)s.Length);
+        var chunks = new List<byte[]>((int)((total + ChunkBytes - 1) / ChunkBytes));
+        byte[]? chunk = null;
+        var filled = 0;
+        foreach (var segment in segments)
+        {
+            var rest = segment.Span;
+            while (!rest.IsEmpty)
+            {
+                if (chunk is null || filled == chunk.Length)
+                {
+                    chunk = GC.AllocateUninitializedArray<byte>((int)Math.Min(ChunkBytes, total));
+                    total -= chunk.Length;
+                    chunks.Add(chunk);
+                    filled = 0;
+                }
+                var take = Math.Min(rest.Length, chunk.Length - filled);
+                rest[..take].CopyTo(chunk.AsSpan(filled));
+                filled += take;
+                rest = rest[take..];
+            }
+        }
+        return chunks;
+    }
+}
