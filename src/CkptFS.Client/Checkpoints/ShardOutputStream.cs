@@ -1,7 +1,6 @@
 using CkptFS.Client.Checkpoints.Safetensors;
 using CkptFS.Client.Streams;
 using CkptFS.Common;
-using CkptFS.Common.Checksums;
 using CkptFS.Protocol.V1;
 
 namespace CkptFS.Client.Checkpoints;
@@ -24,7 +23,7 @@ public sealed class ShardOutputStream : Stream
     private readonly bool _writeRecord;
     private readonly SafetensorsScanner? _safetensors;
     private readonly Action<ShardEntry>? _completed;
-    private uint _crc = 0xFFFFFFFF;
+    private readonly Crc32CStream _checksummed;
     private ShardEntry? _entry;
 
     internal ShardOutputStream(CkptFsClient client, CkptFsOutputStream output, FsPath pending, string shardPath, bool writeRecord, Action<ShardEntry>? completed)
@@ -32,6 +31,7 @@ public sealed class ShardOutputStream : Stream
         _completed = completed;
         _client = client;
         _output = output;
+        _checksummed = new Crc32CStream(output);
         _pending = pending;
         _writeRecord = writeRecord;
         ShardPath = shardPath;
@@ -53,7 +53,6 @@ public sealed class ShardOutputStream : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        _crc = Crc32C.Update(_crc, buffer.Span);
         try
         {
             _safetensors?.Append(buffer.Span);
@@ -62,7 +61,7 @@ public sealed class ShardOutputStream : Stream
         {
             throw new CkptFsException(e.Code, $"Shard {ShardPath} is {e.Message}.", e);
         }
-        await _output.WriteAsync(buffer, cancellationToken);
+        await _checksummed.WriteAsync(buffer, cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -78,7 +77,7 @@ public sealed class ShardOutputStream : Stream
             return _entry;
         }
         await _output.CloseAsync(cancellationToken);
-        var entry = new ShardEntry { Path = ShardPath, Size = (ulong)_output.Length, Crc32C = ~_crc };
+        var entry = new ShardEntry { Path = ShardPath, Size = (ulong)_output.Length, Crc32C = _checksummed.Crc32C };
         if (_safetensors is not null)
         {
             SafetensorsHeader header;
