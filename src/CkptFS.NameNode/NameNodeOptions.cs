@@ -1,6 +1,7 @@
 using CkptFS.NameNode.Blocks;
 using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.DataNodes;
+using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Security;
 
@@ -38,6 +39,9 @@ public sealed class NameNodeOptions
     /// <summary>Heartbeat (3 s), stale (30 s) and recheck (5 min) intervals; dead after 2 × recheck + 10 × heartbeat.</summary>
     public DatanodeManagerOptions Datanodes { get; set; } = new();
 
+    /// <summary>Lease soft limit (60 s), hard limit (20 min), monitor interval (2 s), block recovery timeout (60 s).</summary>
+    public LeaseOptions Leases { get; set; } = new();
+
     /// <summary>Block key update interval (10 h) and token lifetime (10 h).</summary>
     public BlockTokenOptions BlockTokens { get; set; } = new();
 
@@ -62,6 +66,7 @@ public sealed class NameNodeOptions
         Datanodes.Validate();
         BlockTokens.Validate();
         Checkpoints.Validate();
+        Leases.Validate();
     }
 
     private static void RequirePort(string key, int port, bool allowDisabled)

@@ -14,7 +14,8 @@ namespace CkptFS.NameNode;
 
 /// <summary>
 /// A running NameNode: metadata store → namespace image → group committer → block map (the
-/// image's blocks, no locations: safe mode) → DataNode registry → core → RPC (client and DataNode
+/// image's blocks, no locations: safe mode) → DataNode registry → leases (every open file's,
+/// renewed at start) → core and lease monitor → RPC (client and DataNode
 /// protocols on one port) and HTTP endpoints. Start order makes the namespace durable state before the port opens; stop order
 /// closes the port before the store.
 /// </summary>
@@ -27,10 +28,11 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     private readonly ITimer _replicationTimer;
     private readonly TaskCompletionSource _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping;
+    private readonly Task _leaseMonitor;
 
     private NameNodeServer(RocksMetadataStore store, GroupCommitter committer, FsNamespace fs, BlockManager blocks, DatanodeManager datanodes,
-        ReplicationMonitor replication, BlockTokenSecretManager tokens, GrpcServerHost host, TimeProvider time, TimeSpan replicationInterval, ILogger logger,
-        CancellationTokenSource stopping)
+        ReplicationMonitor replication, BlockTokenSecretManager tokens, LeaseMonitor leaseMonitor, GrpcServerHost host, TimeProvider time, TimeSpan replicationInterval,
+        ILogger logger, CancellationTokenSource stopping)
     {
         _stopping = stopping;
         _store = store;
@@ -44,6 +46,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         _logger = logger;
         _committer.Faulted += exception => _fatal.TrySetException(exception);
         _replicationTimer = time.CreateTimer(_ => RunReplicationScan(), null, replicationInterval, replicationInterval);
+        _leaseMonitor = Task.Run(() => leaseMonitor.RunAsync(time, stopping.Token), CancellationToken.None);
     }
 
     public FsNamespace Namespace { get; }
@@ -83,10 +86,14 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var datanodes = new DatanodeManager(time, options.Datanodes, blocks, new Random(), loggerFactory.CreateLogger<DatanodeManager>());
             var tokens = new BlockTokenSecretManager(time, options.BlockTokens);
             var replication = new ReplicationMonitor(blocks, datanodes, options.Replication, time, loggerFactory.CreateLogger<ReplicationMonitor>());
-            var fs = new FsNamespace(committer, options.Namespace, blocks, datanodes);
+            var leases = new LeaseManager(time, options.Leases);
+            leases.Load(image.Tree);
+            var recoveries = new BlockRecoveries(time, options.Leases);
+            var fs = new FsNamespace(committer, options.Namespace, blocks, datanodes, leases, recoveries, loggerFactory.CreateLogger<FsNamespace>());
+            var leaseMonitor = new LeaseMonitor(fs, leases, recoveries, blocks, loggerFactory.CreateLogger<LeaseMonitor>());
             var registry = new GrpcServiceRegistry();
-            new ClientProtocolService(fs, new RetryCache(time, options.RetryCacheExpiry), blocks, datanodes, tokens, new LeaseRenewals(time)).Register(registry);
-            new DatanodeProtocolService(datanodes, blocks, replication, tokens, stopping.Token).Register(registry);
+            new ClientProtocolService(fs, new RetryCache(time, options.RetryCacheExpiry), blocks, datanodes, tokens, leases).Register(registry);
+            new DatanodeProtocolService(datanodes, blocks, replication, tokens, fs, recoveries, stopping.Token).Register(registry);
             var checkpoints = new CheckpointManager(committer, fs, blocks, options.Checkpoints, loggerFactory.CreateLogger<CheckpointManager>());
             new CheckpointProtocolService(checkpoints, new RetryCache(time, options.RetryCacheExpiry)).Register(registry);
             var startedAt = time.GetUtcNow();
@@ -99,11 +106,13 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var rpcAddress = $"{options.BindAddress}:{options.RpcPort}";
             var host = await GrpcServerHost.StartAsync(grpcOptions, registry, loggerFactory,
                 routes => NameNodeHttpRoutes.Map(routes, fs, committer, rpcAddress, startedAt), cancellationToken);
-            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, host, time, options.Replication.RecheckInterval, logger, stopping)
+            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, leaseMonitor, host, time, options.Replication.RecheckInterval,
+                logger, stopping)
             {
                 Checkpoints = checkpoints,
                 CheckpointJanitor = new CheckpointJanitor(checkpoints, time, loggerFactory.CreateLogger<CheckpointJanitor>()),
             };
+            LogLeases(logger, leases.HolderCount, leases.OpenFileCount, options.Leases.SoftLimit, options.Leases.HardLimit);
             LogStarted(logger, options.BindAddress, host.GrpcPort, host.HttpPort, options.Namespace.DefaultReplication, options.Namespace.DefaultBlockSizeBytes);
             LogBlocks(logger, blocks.GetStats().TotalBlocks, blocks.InSafeMode, options.Blocks.SafeModeThreshold, options.Datanodes.StaleInterval, options.Datanodes.DeadInterval);
             return server;
@@ -122,6 +131,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         await _stopping.CancelAsync();
         await _replicationTimer.DisposeAsync();
         await CheckpointJanitor.DisposeAsync();
+        await _leaseMonitor;
         await _host.DisposeAsync();
         _stopping.Dispose();
         Datanodes.Dispose();
@@ -154,6 +164,9 @@ public sealed partial class NameNodeServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Block map: {Blocks} blocks, safe mode {SafeMode} (threshold {Threshold}); DataNodes stale after {Stale}, dead after {Dead}")]
     private static partial void LogBlocks(ILogger logger, long blocks, bool safeMode, double threshold, TimeSpan stale, TimeSpan dead);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Leases: {Holders} holders of {OpenFiles} open files, renewed now; soft limit {SoftLimit}, hard limit {HardLimit}")]
+    private static partial void LogLeases(ILogger logger, int holders, int openFiles, TimeSpan softLimit, TimeSpan hardLimit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "NameNode stopped")]
     private static partial void LogStopped(ILogger logger);

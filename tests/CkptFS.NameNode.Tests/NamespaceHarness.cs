@@ -2,6 +2,7 @@ using CkptFS.Common;
 using CkptFS.NameNode.Blocks;
 using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.DataNodes;
+using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Persistence;
 using CkptFS.Testing;
@@ -37,13 +38,29 @@ public sealed class NamespaceHarness : IDisposable
 
     public DatanodeManager Datanodes { get; private set; } = null!;
 
+    /// <summary>Short limits so that tests move the fake clock by seconds: soft 10 s, hard 60 s, recovery timeout 30 s.</summary>
+    public LeaseOptions LeaseOptions { get; } = new()
+    {
+        SoftLimit = TimeSpan.FromSeconds(10),
+        HardLimit = TimeSpan.FromSeconds(60),
+        RecoveryTimeout = TimeSpan.FromSeconds(30),
+    };
+
+    public LeaseManager Leases { get; private set; } = null!;
+
+    public BlockRecoveries Recoveries { get; private set; } = null!;
+
+    public LeaseMonitor LeaseMonitor { get; private set; } = null!;
+
     /// <summary>A namespace with an empty block map and DataNode registry, for tests that build their own committer.</summary>
     public static FsNamespace NewNamespace(GroupCommitter committer, TimeProvider time)
     {
         var blocks = new BlockManager(new BlockManagerOptions(), NullLogger<BlockManager>.Instance);
         blocks.LoadFromNamespace(committer.Published);
         var datanodes = new DatanodeManager(time, new DatanodeManagerOptions(), blocks, new Random(1), NullLogger<DatanodeManager>.Instance);
-        return new FsNamespace(committer, new NamespaceOptions(), blocks, datanodes);
+        var leaseOptions = new LeaseOptions();
+        return new FsNamespace(committer, new NamespaceOptions(), blocks, datanodes, new LeaseManager(time, leaseOptions), new BlockRecoveries(time, leaseOptions),
+            NullLogger<FsNamespace>.Instance);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
@@ -141,7 +158,11 @@ public sealed class NamespaceHarness : IDisposable
         Blocks.LoadFromNamespace(image.Tree);
         // Seeded: placement's tie-breaks are the same on every run.
         Datanodes = new DatanodeManager(Time, DatanodeOptions, Blocks, new Random(42), NullLogger<DatanodeManager>.Instance);
-        Fs = new FsNamespace(_committer, Options, Blocks, Datanodes);
+        Leases = new LeaseManager(Time, LeaseOptions);
+        Leases.Load(image.Tree);
+        Recoveries = new BlockRecoveries(Time, LeaseOptions);
+        Fs = new FsNamespace(_committer, Options, Blocks, Datanodes, Leases, Recoveries, NullLogger<FsNamespace>.Instance);
+        LeaseMonitor = new LeaseMonitor(Fs, Leases, Recoveries, Blocks, NullLogger<LeaseMonitor>.Instance);
         Checkpoints = new CheckpointManager(_committer, Fs, Blocks, CheckpointOptions, NullLogger<CheckpointManager>.Instance);
     }
 

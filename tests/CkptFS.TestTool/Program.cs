@@ -17,6 +17,7 @@ public static class Program
         {
             RocksDbWriterCommand.Name => RocksDbWriterCommand.Run(args[1..]),
             RocksDbFillCommand.Name => RocksDbFillCommand.Run(args[1..]),
+            SlowWriterCommand.Name => SlowWriterCommand.Run(args[1..]),
             _ => Usage(),
         };
     }
@@ -26,6 +27,7 @@ public static class Program
         Console.Error.WriteLine("usage: CkptFS.TestTool <subcommand> [args]");
         Console.Error.WriteLine($"  {RocksDbWriterCommand.Usage}");
         Console.Error.WriteLine($"  {RocksDbFillCommand.Usage}");
+        Console.Error.WriteLine($"  {SlowWriterCommand.Usage}");
         return 2;
     }
 }

@@ -111,6 +111,11 @@ public sealed partial class FsNamespace
         {
             throw new CkptFsException(ErrorCode.FileNotUnderConstruction, $"Cannot {operation} {path}: it is not open for write (closed files are immutable).");
         }
+        if (IsRecoveryHolder(file.LeaseHolder))
+        {
+            throw new CkptFsException(ErrorCode.LeaseNotHeld,
+                $"Cannot {operation} {path}: {holder} no longer holds its lease; the file is under lease recovery (the lease expired or another client took it over).");
+        }
         if (!string.Equals(file.LeaseHolder, holder, StringComparison.Ordinal))
         {
             throw new CkptFsException(ErrorCode.LeaseNotHeld,

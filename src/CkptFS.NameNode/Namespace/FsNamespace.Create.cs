@@ -1,4 +1,5 @@
 using CkptFS.Common;
+using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Persistence;
 
 namespace CkptFS.NameNode.Namespace;
@@ -26,6 +27,7 @@ public sealed partial class FsNamespace
         var mode = PermissionOrDefault(request.Permission, DefaultFilePermission);
         var owner = OwnerOrDefault(request.Owner);
         _blocks.ThrowIfSafeMode($"create {path}");
+        await TakeOverAbandonedAsync(request, cancellationToken);
         return await _committer.SubmitAsync(context =>
         {
             var parentPath = path.Parent;
@@ -39,7 +41,7 @@ public sealed partial class FsNamespace
             {
                 RequireReplaceable(path, existing, request);
                 context.Delete(existing.Id);
-                RemoveBlocksOnCommit(context, existing);
+                RemoveFilesOnCommit(context, existing);
                 inodeCountDelta = 0;
             }
             var file = new FileInode(context.AllocateInodeId(), parent.Id, path.Name, context.NowMs, owner, _options.DefaultGroup, mode,
@@ -47,6 +49,7 @@ public sealed partial class FsNamespace
             context.Put(file);
             context.Tree = context.Tree.WithChild(parentPath, file, inodeCountDelta, context.NowMs);
             context.PutDirectory(parentPath);
+            context.OnCommitted(() => _leases.Add(request.Holder, file.Id, path));
             return new NamespaceEntry(path, file);
         }, cancellationToken);
     }
@@ -79,12 +82,38 @@ public sealed partial class FsNamespace
                 {
                     context.OnCommitted(() => _blocks.UpdateBlock(lastBlock, complete: ready));
                 }
+                if (ready)
+                {
+                    context.OnCommitted(() => _leases.Remove(file.Id));
+                }
             }
             return new CompleteResult(new NamespaceEntry(path, file), ready);
         }, cancellationToken);
     }
 
-    private static void RequireReplaceable(FsPath path, Inode existing, CreateFileRequest request)
+    /// <summary>
+    /// A create over a file another client left open (HDFS recoverLeaseInternal): once that client's
+    /// soft limit has passed, lease recovery starts and the create fails with the transient
+    /// <see cref="ErrorCode.RecoveryInProgress"/> until the recovery closed the file (the SDK retries);
+    /// a file that could be closed at once (nothing to recover) is simply replaced. A live writer's
+    /// file is refused in the mutation (<see cref="RequireReplaceable"/>).
+    /// </summary>
+    private async Task TakeOverAbandonedAsync(CreateFileRequest request, CancellationToken cancellationToken)
+    {
+        if (Current.Find(request.Path) is not FileInode { IsUnderConstruction: true } open
+            || string.Equals(open.LeaseHolder, request.Holder, StringComparison.Ordinal)
+            || !(IsRecoveryHolder(open.LeaseHolder) || _leases.IsSoftLimitExpired(open.LeaseHolder)))
+        {
+            return;
+        }
+        if (!await StartLeaseRecoveryAsync(new OpenFile(open.Id, request.Path, open.LeaseHolder), $"create by {request.Holder}", cancellationToken))
+        {
+            throw new CkptFsException(ErrorCode.RecoveryInProgress,
+                $"Cannot create {request.Path} yet: it was left open by {open.LeaseHolder}, whose lease expired; lease recovery is closing it. Try again in a few seconds.");
+        }
+    }
+
+    private void RequireReplaceable(FsPath path, Inode existing, CreateFileRequest request)
     {
         if (existing is not FileInode file)
         {
@@ -92,7 +121,7 @@ public sealed partial class FsNamespace
         }
         if (file.IsUnderConstruction && !string.Equals(file.LeaseHolder, request.Holder, StringComparison.Ordinal))
         {
-            throw new CkptFsException(ErrorCode.LeaseHeldByOther, $"Cannot create {path}: it is being written by {file.LeaseHolder}.");
+            throw new CkptFsException(ErrorCode.LeaseHeldByOther, $"Cannot create {path}: {_leases.Describe(file.LeaseHolder)}.");
         }
         if (!request.Overwrite)
         {

@@ -28,7 +28,7 @@ public sealed partial class FsNamespace
             throw new CkptFsException(ErrorCode.DirectoryNotEmpty, $"Cannot delete {path}: the directory is not empty (use -r to delete it and its contents).");
         }
         long files = 0, directories = 0;
-        RemoveBlocksOnCommit(context, inode);
+        RemoveFilesOnCommit(context, inode);
         foreach (var deleted in Subtree(inode))
         {
             context.Delete(deleted.Id);
@@ -46,30 +46,50 @@ public sealed partial class FsNamespace
         return new DeleteResult(files, directories);
     }
 
-    /// <summary>Once the batch is durable, the blocks of every file at or below <paramref name="removed"/> are deleted on their DataNodes.</summary>
-    private void RemoveBlocksOnCommit(MutationContext context, Inode removed)
+    /// <summary>
+    /// Once the batch is durable, the blocks of every file at or below <paramref name="removed"/> are
+    /// deleted on their DataNodes, and the leases of those being written are released (HDFS lets an
+    /// open file be deleted; its writer's next call fails with FileNotFound).
+    /// </summary>
+    private void RemoveFilesOnCommit(MutationContext context, Inode removed)
     {
-        var blocks = Subtree(removed).OfType<FileInode>().SelectMany(f => f.Blocks).ToList();
-        if (blocks.Count > 0)
+        var files = Subtree(removed).OfType<FileInode>().ToList();
+        var blocks = files.SelectMany(f => f.Blocks).ToList();
+        var open = files.Where(f => f.IsUnderConstruction).Select(f => f.Id).ToList();
+        if (blocks.Count > 0 || open.Count > 0)
         {
-            context.OnCommitted(() => _blocks.RemoveBlocks(blocks));
+            context.OnCommitted(() =>
+            {
+                _blocks.RemoveBlocks(blocks);
+                foreach (var id in open)
+                {
+                    _leases.Remove(id);
+                    _recoveries.Finish(id);
+                }
+            });
         }
     }
 
-    /// <summary>The inode and everything below it, parents first, without recursion (trees can be deep).</summary>
-    internal static IEnumerable<Inode> Subtree(Inode top)
+    /// <summary>The inode and everything below it, parents first.</summary>
+    internal static IEnumerable<Inode> Subtree(Inode top) => Walk<object?>(null, top, static (_, _) => null).Select(static x => x.Inode);
+
+    /// <summary>
+    /// The inode and everything below it, parents first, without recursion (trees can be deep), each
+    /// with a state derived from its parent's (its path, or nothing).
+    /// </summary>
+    private static IEnumerable<(T State, Inode Inode)> Walk<T>(T topState, Inode top, Func<T, Inode, T> childState)
     {
-        var stack = new Stack<Inode>();
-        stack.Push(top);
+        var stack = new Stack<(T, Inode)>();
+        stack.Push((topState, top));
         while (stack.Count > 0)
         {
-            var inode = stack.Pop();
-            yield return inode;
+            var (state, inode) = stack.Pop();
+            yield return (state, inode);
             if (inode is DirectoryInode directory)
             {
                 foreach (var child in directory.Children.Values)
                 {
-                    stack.Push(child);
+                    stack.Push((childState(state, child), child));
                 }
             }
         }

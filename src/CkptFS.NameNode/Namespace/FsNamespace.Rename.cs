@@ -43,7 +43,7 @@ public sealed partial class FsNamespace
         {
             RequireOverwritable(source, target, moving, existing, overwrite);
             context.Delete(existing.Id);
-            RemoveBlocksOnCommit(context, existing);
+            RemoveFilesOnCommit(context, existing);
             inodeCountDelta = -1;
         }
 

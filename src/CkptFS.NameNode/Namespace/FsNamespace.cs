@@ -1,7 +1,9 @@
 using CkptFS.Common;
 using CkptFS.NameNode.Blocks;
 using CkptFS.NameNode.DataNodes;
+using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Persistence;
+using Microsoft.Extensions.Logging;
 
 namespace CkptFS.NameNode.Namespace;
 
@@ -10,7 +12,11 @@ namespace CkptFS.NameNode.Namespace;
 /// and no clock of its own: mutations run inside <see cref="GroupCommitter"/> (which persists them
 /// before anyone can see them) with the group's timestamp; reads walk the published tree without
 /// locks. One file per concern: Mkdirs, Create (and Complete), Rename, Delete, Read, Blocks
-/// (AddBlock, AbandonBlock, UpdateLength), Locations, Fsck.
+/// (AddBlock, AbandonBlock, UpdateLength), Pipeline (pipeline recovery), Recovery (lease and block
+/// recovery), Locations, Fsck.
+///
+/// Leases: who writes a file is durable (<see cref="FileInode.LeaseHolder"/>); the
+/// <see cref="LeaseManager"/> index over it is updated after each durable change, like the block map.
 ///
 /// Blocks: a file's blocks are part of its durable inode; where their replicas are is soft state in
 /// the <see cref="BlockManager"/>, which a mutation updates only after its batch is durable
@@ -26,15 +32,24 @@ public sealed partial class FsNamespace
     private readonly NamespaceOptions _options;
     private readonly BlockManager _blocks;
     private readonly DatanodeManager _datanodes;
+    private readonly LeaseManager _leases;
+    private readonly BlockRecoveries _recoveries;
+    private readonly ILogger _logger;
 
-    public FsNamespace(GroupCommitter committer, NamespaceOptions options, BlockManager blocks, DatanodeManager datanodes)
+    public FsNamespace(GroupCommitter committer, NamespaceOptions options, BlockManager blocks, DatanodeManager datanodes, LeaseManager leases,
+        BlockRecoveries recoveries, ILogger<FsNamespace> logger)
     {
         options.Validate();
         _committer = committer;
         _options = options;
         _blocks = blocks;
         _datanodes = datanodes;
+        _leases = leases;
+        _recoveries = recoveries;
+        _logger = logger;
     }
+
+    public LeaseManager Leases => _leases;
 
     /// <summary>The latest durable version of the namespace.</summary>
     public NamespaceTree Current => _committer.Published;

@@ -46,7 +46,8 @@ public sealed class MutationContext
     /// <summary>Side effects on soft state (the block map) that run once the group is durable, in order, before callers resume.</summary>
     internal IReadOnlyList<Action> AfterCommit => _afterCommit;
 
-    internal bool HasChanges => _ops.Count > 0;
+    /// <summary>Something to write: ops, or only a moved id counter (a genstamp handed out for a pipeline must never be handed out again).</summary>
+    internal bool HasChanges => _ops.Count > 0 || _nextInodeId != _persistedNextInodeId || _counters != _persistedCounters;
 
     public InodeId AllocateInodeId() => new(_nextInodeId++);
 

@@ -24,8 +24,7 @@ public sealed partial class ClientProtocolService
     public Task<AbandonBlockResponse> AbandonBlockAsync(AbandonBlockRequest request, ServerCallContext context)
     {
         var path = FsPath.Parse(request.Path);
-        var block = request.Block.ToFileBlock()
-            ?? throw new CkptFsException(ErrorCode.InvalidArgument, $"Cannot abandon a block of {path}: the request names no block.");
+        var block = RequireBlock(request.Block, $"abandon a block of {path}");
         return retryCache.RunOnceAsync(request.RequestId, async () =>
         {
             await fs.AbandonBlockAsync(path, request.Holder, block, context.CancellationToken);
@@ -53,21 +52,10 @@ public sealed partial class ClientProtocolService
     public async Task<UpdateLengthResponse> UpdateLengthAsync(UpdateLengthRequest request, ServerCallContext context)
     {
         var path = FsPath.Parse(request.Path);
-        var last = request.Last.ToFileBlock()
-            ?? throw new CkptFsException(ErrorCode.InvalidArgument, $"Cannot update the length of {path}: the request names no block.");
+        var last = RequireBlock(request.Last, $"update the length of {path}");
         // Not through the retry cache: the request has no id, and applying it twice is harmless (lengths only grow).
         var length = await fs.UpdateLengthAsync(path, request.Holder, last, context.CancellationToken);
         return new UpdateLengthResponse { FileLength = (ulong)length };
-    }
-
-    public Task<RenewLeaseResponse> RenewLeaseAsync(RenewLeaseRequest request, ServerCallContext context)
-    {
-        if (string.IsNullOrWhiteSpace(request.Holder))
-        {
-            throw new CkptFsException(ErrorCode.InvalidArgument, "Cannot renew leases: no holder (client name) given.");
-        }
-        leases.Renew(request.Holder);
-        return Task.FromResult(new RenewLeaseResponse());
     }
 
     public Task<ClientReportBadBlocksResponse> ReportBadBlocksAsync(ClientReportBadBlocksRequest request, ServerCallContext context)
@@ -80,6 +68,9 @@ public sealed partial class ClientProtocolService
         }
         return Task.FromResult(new ClientReportBadBlocksResponse());
     }
+
+    private static FileBlock RequireBlock(ExtendedBlock? block, string what) =>
+        block.ToFileBlock() ?? throw new CkptFsException(ErrorCode.InvalidArgument, $"Cannot {what}: the request names no block.");
 
     private static LocatedBlock ToLocatedBlock(FileBlock block, long offset, IEnumerable<DatanodeSnapshot> locations, AccessToken token, bool corrupt)
     {

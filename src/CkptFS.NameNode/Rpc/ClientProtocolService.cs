@@ -14,10 +14,10 @@ namespace CkptFS.NameNode.Rpc;
 /// ckptfs.v1.ClientProtocol handlers. Each one only translates: parse and validate the request,
 /// call the core, map the result. Errors are CkptFsExceptions that the gRPC layer maps to status
 /// codes through its one table. Mutations go through the retry cache. One file per concern: the
-/// namespace calls (here), the block calls, the cluster reports.
+/// namespace calls (here), the block calls, leases, pipeline recovery, the cluster reports.
 /// </summary>
 public sealed partial class ClientProtocolService(
-    FsNamespace fs, RetryCache retryCache, BlockManager blocks, DatanodeManager datanodes, BlockTokenSecretManager tokens, LeaseRenewals leases)
+    FsNamespace fs, RetryCache retryCache, BlockManager blocks, DatanodeManager datanodes, BlockTokenSecretManager tokens, LeaseManager leases)
 {
     /// <summary>Metadata key a client uses to say which user it acts for (recorded as owner).</summary>
     public const string UserHeader = "ckptfs-user";
@@ -37,6 +37,10 @@ public sealed partial class ClientProtocolService(
         registry.AddUnary(ClientProtocolMethods.GetBlockLocations, GetBlockLocationsAsync);
         registry.AddUnary(ClientProtocolMethods.UpdateLength, UpdateLengthAsync);
         registry.AddUnary(ClientProtocolMethods.RenewLease, RenewLeaseAsync);
+        registry.AddUnary(ClientProtocolMethods.RecoverLease, RecoverLeaseAsync);
+        registry.AddUnary(ClientProtocolMethods.UpdateBlockForPipeline, UpdateBlockForPipelineAsync);
+        registry.AddUnary(ClientProtocolMethods.UpdatePipeline, UpdatePipelineAsync);
+        registry.AddUnary(ClientProtocolMethods.GetAdditionalDatanode, GetAdditionalDatanodeAsync);
         registry.AddUnary(ClientProtocolMethods.ReportBadBlocks, ReportBadBlocksAsync);
         registry.AddUnary(ClientProtocolMethods.GetDatanodeReport, GetDatanodeReportAsync);
         registry.AddUnary(ClientProtocolMethods.Fsck, FsckAsync);
@@ -57,7 +61,7 @@ public sealed partial class ClientProtocolService(
         var create = new CreateFileRequest(FsPath.Parse(request.Path), request.Holder, request.Overwrite, request.CreateParent,
             ToInt(request.Replication, "replication"), ToLong(request.BlockSize, "block_size"), ToMode(request.Permission), UserOf(context));
         return retryCache.RunOnceAsync(request.RequestId, async () =>
-            new CreateResponse { Status = (await fs.CreateAsync(create, context.CancellationToken)).ToProto() });
+            new CreateResponse { Status = (await fs.CreateAsync(create, context.CancellationToken)).ToProto(), LeaseSoftLimitMs = SoftLimitMs });
     }
 
     public Task<CompleteResponse> CompleteAsync(CompleteRequest request, ServerCallContext context)

@@ -1,6 +1,8 @@
 using CkptFS.Common;
 using CkptFS.NameNode.Blocks;
 using CkptFS.NameNode.DataNodes;
+using CkptFS.NameNode.Leases;
+using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Security;
 using CkptFS.Protocol;
 using CkptFS.Protocol.Grpc;
@@ -16,7 +18,7 @@ namespace CkptFS.NameNode.Rpc;
 /// </summary>
 /// <param name="stopping">Fires when this NameNode stops: Connect streams it ends are not the DataNodes' disconnects.</param>
 public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockManager blocks, ReplicationMonitor replication, BlockTokenSecretManager tokens,
-    CancellationToken stopping)
+    FsNamespace fs, BlockRecoveries recoveries, CancellationToken stopping)
 {
     public void Register(GrpcServiceRegistry registry)
     {
@@ -26,6 +28,7 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
         registry.AddUnary(DatanodeProtocolMethods.IncrementalBlockReport, IncrementalBlockReportAsync);
         registry.AddUnary(DatanodeProtocolMethods.ReportBadBlocks, ReportBadBlocksAsync);
         registry.AddServerStreaming(DatanodeProtocolMethods.Connect, ConnectAsync);
+        registry.AddUnary(DatanodeProtocolMethods.CommitBlockSynchronization, CommitBlockSynchronizationAsync);
     }
 
     public Task<RegisterDatanodeResponse> RegisterAsync(RegisterDatanodeRequest request, ServerCallContext context)
@@ -65,6 +68,11 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
         {
             response.Commands.Add(new DatanodeCommand { Replicate = ToCommand(transfers) });
         }
+        var recoveryCommands = recoveries.Drain(request.DatanodeUuid);
+        if (recoveryCommands.Count > 0)
+        {
+            response.Commands.Add(new DatanodeCommand { Recover = ToCommand(request.DatanodeUuid, recoveryCommands) });
+        }
         return Task.FromResult(response);
     }
 
@@ -90,6 +98,25 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
             blocks.MarkCorrupt(new BlockId(block.BlockId), request.DatanodeUuid, $"DataNode report: {request.Reason}");
         }
         return Task.FromResult(new ReportBadBlocksResponse());
+    }
+
+    /// <summary>The primary of a block recovery reports that the replicas agree (or hold nothing): the file is closed.</summary>
+    public async Task<CommitBlockSynchronizationResponse> CommitBlockSynchronizationAsync(CommitBlockSynchronizationRequest request, ServerCallContext context)
+    {
+        RequireRegistered(request.DatanodeUuid);
+        var block = request.Block.ToFileBlock()
+            ?? throw new CkptFsException(ErrorCode.InvalidArgument, "Cannot commit a block recovery: the request names no block.");
+        if (!request.CloseFile)
+        {
+            throw new CkptFsException(ErrorCode.InvalidArgument, $"Cannot commit the recovery of {block.Id} without close_file: recovery always closes the file.");
+        }
+        if (request.NewLength > long.MaxValue)
+        {
+            throw new CkptFsException(ErrorCode.InvalidArgument, $"Cannot commit the recovery of {block.Id}: length {request.NewLength} is out of range.");
+        }
+        await fs.CommitBlockSynchronizationAsync(block, new GenerationStamp(request.NewGenerationStamp), (long)request.NewLength, request.DeleteBlock,
+            [.. request.NewTargets], context.CancellationToken);
+        return new CommitBlockSynchronizationResponse();
     }
 
     /// <summary>
@@ -133,6 +160,24 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
             };
             proto.Targets.AddRange(transfer.Targets.Select(t => t.ToProto()));
             command.Transfers.Add(proto);
+        }
+        return command;
+    }
+
+    /// <summary>Each recovery carries a RECOVER token, which every replica's DataNode checks before it stops its writer.</summary>
+    private RecoverBlocksCommand ToCommand(string primary, IReadOnlyList<BlockRecovery> recoveryList)
+    {
+        var command = new RecoverBlocksCommand();
+        foreach (var recovery in recoveryList)
+        {
+            var proto = new RecoverBlocksCommand.Types.Recovery
+            {
+                Block = recovery.Block.ToProto(),
+                NewGenerationStamp = recovery.RecoveryId.Value,
+                Token = tokens.Issue(primary, recovery.Block.Id, AccessMode.Recover),
+            };
+            proto.Replicas.AddRange(recovery.Replicas.Select(r => r.ToProto()));
+            command.Recoveries.Add(proto);
         }
         return command;
     }

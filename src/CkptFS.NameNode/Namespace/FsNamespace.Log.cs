@@ -1,0 +1,17 @@
+using CkptFS.Common;
+using Microsoft.Extensions.Logging;
+
+namespace CkptFS.NameNode.Namespace;
+
+public sealed partial class FsNamespace
+{
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Lease recovery of {Path} (held by {Holder}; {Reason}): last block {Block}, recovery id {RecoveryId}, primary {Primary} of {Replicas} replicas")]
+    private partial void LogLeaseRecoveryStarted(FsPath path, string holder, FileBlock block, GenerationStamp recoveryId, string primary, int replicas, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease recovery of {Path} committed: last block {Block} (dropped: {Dropped}) on {Replicas} replicas; file closed")]
+    private partial void LogLeaseRecovered(FsPath path, FileBlock block, bool dropped, int replicas);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline of {Path} rebuilt by {Holder}: {OldBlock} -> {NewBlock} on [{Nodes}]")]
+    private partial void LogPipelineUpdated(FsPath path, string holder, FileBlock oldBlock, FileBlock newBlock, string nodes);
+}
