@@ -1,4 +1,3 @@
-using CkptFS.Client.Streams;
 using CkptFS.Common;
 using CkptFS.Common.Checkpoints;
 using CkptFS.Protocol.V1;
@@ -30,10 +29,11 @@ public sealed class CheckpointReader(CkptFsClient client)
         client.ListCheckpointsAsync(job, cancellationToken);
 
     /// <summary>Opens one shard of a committed checkpoint (<paramref name="checkpoint"/> from Get, with its manifest).</summary>
-    public async Task<CkptFsInputStream> OpenShardAsync(CheckpointInfo checkpoint, string shardPath, CancellationToken cancellationToken = default)
+    public async Task<ShardInputStream> OpenShardAsync(CheckpointInfo checkpoint, string shardPath, CancellationToken cancellationToken = default)
     {
-        _ = FindShard(checkpoint, shardPath);
-        return await GuardAsync(checkpoint, () => client.OpenAsync(PathOf(checkpoint, shardPath), cancellationToken));
+        var shard = FindShard(checkpoint, shardPath);
+        var input = await ShardInputStream.Guard(checkpoint, () => client.OpenAsync(PathOf(checkpoint, shardPath), cancellationToken));
+        return new ShardInputStream(input, checkpoint, shard);
     }
 
     /// <summary>The bytes of tensor <paramref name="name"/> (in the first shard that has it, or in <paramref name="shardPath"/>).</summary>
@@ -59,25 +59,11 @@ public sealed class CheckpointReader(CkptFsClient client)
     private async Task ReadTensorIntoAsync(CheckpointInfo checkpoint, ShardEntry shard, TensorInfo tensor, Memory<byte> destination, CancellationToken cancellationToken)
     {
         await using var input = await OpenShardAsync(checkpoint, shard.Path, cancellationToken);
-        var read = await GuardAsync(checkpoint, () => input.ReadAtAsync((long)tensor.Begin, destination, cancellationToken));
+        var read = await input.ReadAtAsync((long)tensor.Begin, destination, cancellationToken);
         if (read != destination.Length)
         {
             throw new CkptFsException(ErrorCode.CheckpointIncomplete,
                 $"Shard {shard.Path} of step {checkpoint.Step} of {checkpoint.Job} ends before tensor {tensor.Name} does (read {read} of {destination.Length} bytes).");
-        }
-    }
-
-    /// <summary>Turns "the file or its blocks are gone" into the reason: the checkpoint was deleted under the reader.</summary>
-    private static async Task<T> GuardAsync<T>(CheckpointInfo checkpoint, Func<Task<T>> read)
-    {
-        try
-        {
-            return await read();
-        }
-        catch (CkptFsException e) when (e.Code is ErrorCode.FileNotFound or ErrorCode.BlockMissing)
-        {
-            throw new CkptFsException(ErrorCode.CheckpointNotFound,
-                $"Step {checkpoint.Step} of {checkpoint.Job} was deleted while it was being read (retention or 'ckpt rm'); load the latest checkpoint again. ({e.Message})", e);
         }
     }
 
