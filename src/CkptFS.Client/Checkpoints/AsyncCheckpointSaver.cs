@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CkptFS.Protocol.V1;
 
 namespace CkptFS.Client.Checkpoints;
 
@@ -17,23 +16,23 @@ namespace CkptFS.Client.Checkpoints;
 /// await handle.WaitAsync();   // or never: DisposeAsync waits for it
 /// </code>
 /// </summary>
-public sealed class AsyncCheckpointSaver(CkptFsClient client, string job, AsyncSaveOptions? options = null) : IAsyncDisposable
+public sealed class AsyncCheckpointSaver(CkptFsClient client, string job, CheckpointSaveOptions? options = null) : IAsyncDisposable
 {
     /// <summary>Copies are kept in chunks: any shard size fits, and no single huge array is needed.</summary>
     private const int ChunkBytes = 64 * 1024 * 1024;
 
-    private readonly AsyncSaveOptions _options = options ?? new AsyncSaveOptions();
+    private readonly CheckpointSaveOptions _options = options ?? new CheckpointSaveOptions();
     private Task _inFlight = Task.CompletedTask;
 
     public async Task<CheckpointSaveHandle> SaveAsync(ulong step, IReadOnlyList<ShardBuffer> shards, CheckpointMetadata? metadata = null, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
         await WaitForInFlightAsync(cancellationToken);
-        var copies = new List<byte[]>[shards.Count];
-        Parallel.For(0, shards.Count, i => copies[i] = Copy(shards[i].Segments));
+        var copies = new ShardBuffer[shards.Count];
+        Parallel.For(0, shards.Count, i => copies[i] = new ShardBuffer(shards[i].Path, Copy(shards[i].Segments)));
         var stall = Stopwatch.GetElapsedTime(started);
-        var paths = shards.Select(s => s.Path).ToArray();
-        var committed = Task.Run(() => PersistAsync(step, paths, copies, metadata, stall, started));
+        // The background save's own clock starts after the copy; the manifest records the stall as its blocking cost.
+        var committed = Task.Run(() => CheckpointSaver.SaveAsync(client, job, step, copies, metadata, _options, stall));
         _inFlight = committed;
         return new CheckpointSaveHandle(step, stall, committed);
     }
@@ -53,29 +52,10 @@ public sealed class AsyncCheckpointSaver(CkptFsClient client, string job, AsyncS
         }
     }
 
-    private async Task<CheckpointInfo> PersistAsync(ulong step, string[] paths, List<byte[]>[] copies, CheckpointMetadata? metadata, TimeSpan stall, long started)
-    {
-        var writer = await CheckpointWriter.BeginAsync(client, job, step, writeShardRecords: false);
-        var createOptions = new CreateFileOptions { Replication = _options.Replication, BlockSizeBytes = _options.BlockSizeBytes };
-        await Parallel.ForEachAsync(Enumerable.Range(0, paths.Length), new ParallelOptions { MaxDegreeOfParallelism = _options.ParallelShards },
-            async (i, cancellationToken) =>
-            {
-                await using var shard = await writer.CreateShardAsync(paths[i], createOptions, cancellationToken);
-                foreach (var chunk in copies[i])
-                {
-                    await shard.WriteAsync(chunk, cancellationToken);
-                }
-                await shard.CompleteAsync(cancellationToken);
-                copies[i] = [];   // this shard's memory can go
-            });
-        var timings = new SaveTimings(stall, Stopwatch.GetElapsedTime(started));
-        return (await CheckpointCommitter.CommitAsync(client, job, step, writer.Shards, metadata, timings)).Checkpoint;
-    }
-
-    private static List<byte[]> Copy(IReadOnlyList<ReadOnlyMemory<byte>> segments)
+    private static List<ReadOnlyMemory<byte>> Copy(IReadOnlyList<ReadOnlyMemory<byte>> segments)
     {
         var total = segments.Sum(s => (long)s.Length);
-        var chunks = new List<byte[]>((int)((total + ChunkBytes - 1) / ChunkBytes));
+        var chunks = new List<ReadOnlyMemory<byte>>((int)((total + ChunkBytes - 1) / ChunkBytes));
         byte[]? chunk = null;
         var filled = 0;
         foreach (var segment in segments)
