@@ -30,26 +30,32 @@ public static class ShardRecords
         await output.CloseAsync(cancellationToken);
     }
 
-    /// <summary>Every record in the pending folder, by shard path.</summary>
+    /// <summary>Every record in the pending folder, by shard path (read <see cref="ParallelReads"/> at once: a record is one small block).</summary>
     public static async Task<Dictionary<string, ShardEntry>> ReadAllAsync(CkptFsClient client, FsPath pending, CancellationToken cancellationToken)
     {
-        var records = new Dictionary<string, ShardEntry>(StringComparer.Ordinal);
         var folder = pending.Child(CheckpointNames.ShardRecordsFolder);
         if (await client.TryGetFileInfoAsync(folder.Value, cancellationToken) is null)
         {
-            return records;
+            return new Dictionary<string, ShardEntry>(StringComparer.Ordinal);
         }
+        var closed = new List<string>();
         await foreach (var status in client.ListAsync(folder.Value, cancellationToken))
         {
-            if (status.UnderConstruction)
+            if (!status.UnderConstruction)
             {
-                continue;
+                closed.Add(status.Path);
             }
-            await using var input = await client.OpenAsync(status.Path, cancellationToken);
-            using var reader = new StreamReader(input, Encoding.UTF8);
-            var entry = Parser.Parse<ShardEntry>(await reader.ReadToEndAsync(cancellationToken));
-            records[entry.Path] = entry;
         }
-        return records;
+        var entries = new ShardEntry[closed.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, closed.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (i, token) =>
+            {
+                await using var input = await client.OpenAsync(closed[i], token);
+                using var reader = new StreamReader(input, Encoding.UTF8);
+                entries[i] = Parser.Parse<ShardEntry>(await reader.ReadToEndAsync(token));
+            });
+        return entries.ToDictionary(e => e.Path, StringComparer.Ordinal);
     }
+
+    private const int ParallelReads = 16;
 }
