@@ -47,7 +47,7 @@ run_put() {
   start=$(date +%s.%N)
   for ((p = 0; p < procs; p++)); do
     # shellcheck disable=SC2046
-    ./ckptfs put -q $(files_of "$p") "/bench/put-$round/" & pids+=($!)
+    ./ckptfs put -q $(files_of "$p") "/bench/put-$round/" 2>/dev/null & pids+=($!)
   done
   for pid in "${pids[@]}"; do wait "$pid"; done
   seconds "$start"
