@@ -41,9 +41,14 @@ export CKPTFS_NAMENODE="$(grep -o '"address": "[^"]*"' "$work/cluster/cluster.js
 # The files of process p: every procs-th shard starting at p.
 files_of() { local p=$1; for ((i = p; i < shards; i += procs)); do printf '%s ' "$work/shards/rank-$i.bin"; done; }
 
+# Before each timed run: the previous run's writes reach the disk and its deleted replicas are gone,
+# so that neither side pays for the other's writeback.
+quiesce() { sync; sleep 10; sync; }
+
 run_put() {
   local round=$1 start pids=()
   ./ckptfs mkdir -p "/bench/put-$round"
+  quiesce
   start=$(date +%s.%N)
   for ((p = 0; p < procs; p++)); do
     # shellcheck disable=SC2046
@@ -55,6 +60,7 @@ run_put() {
 
 run_ckpt() {
   local round=$1 start commit_start pids=()
+  quiesce
   start=$(date +%s.%N)
   for ((p = 0; p < procs; p++)); do
     # shellcheck disable=SC2046
@@ -75,8 +81,7 @@ for ((round = 1; round <= rounds; round++)); do
   fi
   ./ckptfs rm -r "/bench/put-$round"
   puts+=("$put"); ckpts+=("$ckpt"); commits+=("$commit")
-  echo "round $round: put ${put} s ($(rate "$put") MiB/s); ckpt put-shard + commit ${ckpt} s ($(rate "$ckpt") MiB/s), of which the commit process ${commit} s"
-  sleep 5   # the DataNodes delete the removed replicas on their next heartbeats
+  echo "round $round: put ${put} s ($(rate "$put") MiB/s); ckpt put-shard + commit ${ckpt} s ($(rate "$ckpt") MiB/s), of which the commit process ${commit} s; load $(cut -d' ' -f1 /proc/loadavg)"
 done
 put=$(median "${puts[@]}"); ckpt=$(median "${ckpts[@]}"); commit=$(median "${commits[@]}")
 awk -v p="$put" -v c="$ckpt" -v m="$commit" 'BEGIN {
@@ -84,5 +89,5 @@ awk -v p="$put" -v c="$ckpt" -v m="$commit" 'BEGIN {
 
 ./ckptfs ckpt ls /bench/ckpt | head -3
 ./ckptfs rm -r /bench
-sleep 5
+quiesce
 ./ckptfs bench ckpt --shards "$shards" --shard-size "$shard_size" --parallel "$procs"

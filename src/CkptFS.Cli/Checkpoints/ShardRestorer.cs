@@ -18,6 +18,11 @@ internal sealed class ShardRestorer(CkptFsClient client, bool overwrite, int par
 {
     public async Task RestoreAsync(CheckpointInfo checkpoint, string folder, bool quiet, CancellationToken cancellationToken)
     {
+        if (checkpoint.State == CheckpointState.Damaged)
+        {
+            throw new CkptFsException(ErrorCode.CheckpointIncomplete,
+                $"Step {checkpoint.Step} of {checkpoint.Job} is damaged ({checkpoint.Problem}); restore another step (see 'ckptfs ckpt ls {checkpoint.Job}').");
+        }
         var shards = checkpoint.Manifest.Shards;
         var targets = shards.ToDictionary(s => s.Path, s => LocalPath(folder, s.Path), StringComparer.Ordinal);
         if (!overwrite && targets.Values.FirstOrDefault(File.Exists) is { } existing)
