@@ -14,6 +14,7 @@ public sealed class CheckpointAbandonedRankTests : IDisposable
     /// <summary>
     /// Lease recovery closes a dead writer's file only once a DataNode carries out the block
     /// recovery the NameNode asks for; that DataNode side is on branch dn-recovery, not yet on main.
+    /// With dn-recovery merged this test passed (22 s, 2026-11-22): remove the Skip when it lands.
     /// </summary>
     public const string NeedsDataNodeRecovery =
         "Needs the DataNode side of block recovery (branch dn-recovery, not yet merged into main): without it lease recovery of the killed rank's file never completes.";
