@@ -1,4 +1,5 @@
 using CkptFS.DataNode.NameNodeLink;
+using CkptFS.DataNode.Recovery;
 using CkptFS.DataNode.Replication;
 
 namespace CkptFS.DataNode;
@@ -34,6 +35,9 @@ public sealed class DataNodeOptions
     /// <summary>Re-replication copies this node sends: 2 at once, 64 queued, 10 min each at most.</summary>
     public BlockTransferOptions Transfers { get; set; } = new();
 
+    /// <summary>Block recoveries this node leads as primary: 4 at once, 256 queued, 2 min per replica call, 10 min each.</summary>
+    public BlockRecoveryOptions Recovery { get; set; } = new();
+
     public void Validate()
     {
         if (HttpPort < -1 || HttpPort > 65535)
@@ -48,6 +52,7 @@ public sealed class DataNodeOptions
         NameNode.Validate();
         Scanner.Validate();
         Transfers.Validate();
+        Recovery.Validate();
     }
 
     /// <summary>The host this node advertises (see <see cref="AdvertisedHost"/>).</summary>

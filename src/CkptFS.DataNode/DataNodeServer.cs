@@ -1,3 +1,4 @@
+using CkptFS.DataNode.Recovery;
 using CkptFS.DataNode.Replication;
 using CkptFS.DataNode.Scanner;
 using CkptFS.DataNode.Security;
@@ -11,7 +12,8 @@ namespace CkptFS.DataNode;
 
 /// <summary>
 /// A running DataNode: block store (loaded from disk) → data transfer server → HTTP endpoints →
-/// link to the NameNode (register, report, heartbeat). The data port opens before the node
+/// link to the NameNode (register, report, heartbeat), with the workers that run its commands
+/// (re-replication copies, block recoveries). The data port opens before the node
 /// registers, so every replica the NameNode learns of can be served; a DataNode that cannot reach
 /// the NameNode keeps serving reads and keeps trying.
 /// </summary>
@@ -21,12 +23,14 @@ public sealed partial class DataNodeServer : IAsyncDisposable
     private readonly StatusHttpServer? _http;
     private readonly Link _link;
     private readonly BlockTransferWorker _copies;
+    private readonly BlockRecoveryWorker _recoveries;
     private readonly BlockScanner _scanner;
     private readonly ILogger _logger;
 
     private DataNodeServer(DatanodeId id, BlockStore.BlockStore store, DataTransferServer transfer, StatusHttpServer? http, Link link, BlockTransferWorker copies,
-        BlockScanner scanner, ILogger logger)
+        BlockRecoveryWorker recoveries, BlockScanner scanner, ILogger logger)
     {
+        _recoveries = recoveries;
         _scanner = scanner;
         Id = id;
         Store = store;
@@ -55,6 +59,9 @@ public sealed partial class DataNodeServer : IAsyncDisposable
         StatusHttpServer? http = null;
         Link? link = null;
         var copies = new BlockTransferWorker(store, options.Transfers, loggerFactory.CreateLogger<BlockTransferWorker>());
+        // The worker commits through the link, created below; it runs nothing before the link hands it a command.
+        var recoveries = new BlockRecoveryWorker(options.Recovery, nodeId, (request, ct) => link!.CommitBlockSynchronizationAsync(request, ct),
+            loggerFactory.CreateLogger<BlockRecoveryWorker>());
         try
         {
             var id = new DatanodeId
@@ -71,12 +78,12 @@ public sealed partial class DataNodeServer : IAsyncDisposable
                     routes => DataNodeHttpRoutes.Map(routes, nodeId, store, () => link?.IsRegistered == true), cancellationToken);
                 id.HttpPort = (uint)http.Port;
             }
-            link = new Link(options.NameNode, id, store, keys, time, loggerFactory.CreateLogger<Link>(), copies);
+            link = new Link(options.NameNode, id, store, keys, time, loggerFactory.CreateLogger<Link>(), copies, recoveries);
             var scanner = new BlockScanner(options.Scanner, store, link.ReportBadBlockAsync, time, loggerFactory.CreateLogger<BlockScanner>());
             await link.StartAsync(cancellationToken);
             scanner.Start();
             LogStarted(logger, nodeId, id.Host, transfer.Port, id.HttpPort, options.NameNode.NameNodeAddress, store.ListReplicas().Count);
-            return new DataNodeServer(id, store, transfer, http, link, copies, scanner, logger);
+            return new DataNodeServer(id, store, transfer, http, link, copies, recoveries, scanner, logger);
         }
         catch
         {
@@ -89,6 +96,7 @@ public sealed partial class DataNodeServer : IAsyncDisposable
                 await http.DisposeAsync();
             }
             await copies.DisposeAsync();
+            await recoveries.DisposeAsync();
             await transfer.DisposeAsync();
             throw;
         }
@@ -96,9 +104,11 @@ public sealed partial class DataNodeServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // The scanner and the link first: no new reports or commands; then the copies in flight are
-        // cancelled before the port closes.
+        // The scanner first; the recoveries before the link, whose channel their commits use (a recover
+        // command that arrives meanwhile is dropped: the NameNode starts it again); then the link (no
+        // new commands), and the copies in flight are cancelled before the port closes.
         await _scanner.DisposeAsync();
+        await _recoveries.DisposeAsync();
         await _link.DisposeAsync();
         await _copies.DisposeAsync();
         if (_http is not null)

@@ -1,7 +1,5 @@
 using System.Net.Sockets;
-using CkptFS.Common.Checksums;
 using CkptFS.Protocol.DataTransfer;
-using CkptFS.Protocol.Security;
 using CkptFS.Protocol.V1;
 
 namespace CkptFS.DataNode.Tests;
@@ -52,7 +50,7 @@ public sealed class BadPeerTests
         await DataTransferCodec.WriteRequestAsync(stream, DataTransferOp.WriteBlock, WriteHeader(block), None);
         Assert.Equal(TransferStatus.Success, (await DataTransferCodec.ReadMessageAsync(stream, BlockOpResponse.Parser, None).AsTask().WaitAsync(TestCluster.Timeout)).Status);
 
-        using var packet = Packet(offset: 0, seqno: 0, StoreFixture.RandomBytes(2000, seed: 201));
+        using var packet = HandWrite.Packet(offset: 0, seqno: 0, StoreFixture.RandomBytes(2000, seed: 201));
         packet.Checksums[5] ^= 0x40;
         await stream.WriteAsync(packet.Frame);
         var ack = await DataTransferCodec.ReadMessageAsync(stream, PipelineAck.Parser, None).AsTask().WaitAsync(TestCluster.Timeout);
@@ -71,7 +69,7 @@ public sealed class BadPeerTests
         var stream = new NetworkStream(await ConnectAsync(cluster), ownsSocket: true);
         await DataTransferCodec.WriteRequestAsync(stream, DataTransferOp.WriteBlock, WriteHeader(block, targets: [cluster.Nodes[1]]), None);
         Assert.Equal(TransferStatus.Success, (await DataTransferCodec.ReadMessageAsync(stream, BlockOpResponse.Parser, None).AsTask().WaitAsync(TestCluster.Timeout)).Status);
-        using var packet = Packet(offset: 0, seqno: 0, StoreFixture.RandomBytes(60_000, seed: 202));
+        using var packet = HandWrite.Packet(offset: 0, seqno: 0, StoreFixture.RandomBytes(60_000, seed: 202));
         await stream.WriteAsync(packet.Frame[..30_000]);
         await stream.DisposeAsync();
 
@@ -105,33 +103,12 @@ public sealed class BadPeerTests
         cluster.Log.AssertNoErrors();
     }
 
+    private static OpWriteBlockHeader WriteHeader(LocatedBlock block, DatanodeId[]? targets = null) => HandWrite.Header(block.Block, block.Token, targets: targets);
+
     private static async Task<Socket> ConnectAsync(TestCluster cluster)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync("127.0.0.1", (int)cluster.Nodes[0].TransferPort).WaitAsync(TestCluster.Timeout);
         return socket;
-    }
-
-    private static OpWriteBlockHeader WriteHeader(LocatedBlock block, DatanodeId[]? targets = null) => new()
-    {
-        Block = block.Block,
-        Token = block.Token,
-        ClientName = "test-client",
-        Stage = PipelineStage.SetupCreate,
-        BytesPerChecksum = 512,
-        Targets = { targets ?? [] },
-    };
-
-    private static PacketBuffer Packet(long offset, long seqno, byte[] data)
-    {
-        var packet = PacketBuffer.Rent(data.Length, 512);
-        data.CopyTo(packet.DataSpace);
-        packet.SetDataLength(data.Length);
-        packet.ComputeChecksums();
-        packet.Header.OffsetInBlock = offset;
-        packet.Header.Seqno = seqno;
-        packet.Seal();
-        Assert.Equal(-1, ChunkChecksums.Verify(packet.Data, 512, packet.Checksums));
-        return packet;
     }
 }

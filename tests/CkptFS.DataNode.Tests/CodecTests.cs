@@ -61,6 +61,23 @@ public sealed class CodecTests
         await Assert.ThrowsAsync<DataTransferProtocolException>(async () => await DataTransferCodec.ReadMessageAsync(stream, PipelineAck.Parser, None));
     }
 
+    [Theory]
+    [InlineData(DataTransferOp.InitReplicaRecovery)]
+    [InlineData(DataTransferOp.UpdateReplicaUnderRecovery)]
+    public async Task Block_recovery_ops_are_read(DataTransferOp op)
+    {
+        using var stream = new MemoryStream();
+        var header = new OpUpdateReplicaUnderRecoveryHeader { Block = new ExtendedBlock { BlockId = 7, GenerationStamp = 3 }, RecoveryId = 9, NewLength = 1000 };
+        await DataTransferCodec.WriteRequestAsync(stream, op, header, None);
+        stream.Position = 0;
+
+        var request = await DataTransferCodec.ReadRequestAsync(stream, None);
+
+        Assert.Equal((byte)op, stream.GetBuffer()[2]);
+        Assert.Equal(op, request!.Op);
+        Assert.Equal(header, request.ParseHeader(OpUpdateReplicaUnderRecoveryHeader.Parser));
+    }
+
     [Fact]
     public async Task Wrong_version_and_unknown_op_are_rejected()
     {

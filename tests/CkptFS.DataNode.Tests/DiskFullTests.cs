@@ -1,4 +1,6 @@
+using CkptFS.Client.BlockIO;
 using CkptFS.Common;
+using CkptFS.Protocol.V1;
 using CkptFS.Testing;
 
 namespace CkptFS.DataNode.Tests;
@@ -24,5 +26,29 @@ public sealed class DiskFullTests
         var data = fixture.WriteFinalized(61, 4096, seed: 1);
         using var input = fixture.Store.OpenForRead(StoreFixture.Block(61));
         Assert.Equal(data, StoreFixture.ReadAll(input));
+    }
+
+    [TmpfsFact]
+    public async Task A_node_whose_disk_fills_mid_block_is_named_by_ERROR_DISK_FULL_in_its_ack_slot()
+    {
+        using var mount = TmpfsMount.Create(sizeKiB: 512);
+        await using var cluster = await TestCluster.StartAsync(3, folders: node => node == 1 ? mount.Path : null);
+        var data = StoreFixture.RandomBytes(2 * 1024 * 1024, seed: 62);
+        var block = cluster.NewBlock();
+
+        var error = await Assert.ThrowsAsync<BlockPipelineException>(() => TestCluster.WriteAsync(block, data));
+
+        Assert.Equal((1, TransferStatus.ErrorDiskFull, ErrorCode.DiskFull), (error.BadNodeIndex, error.Status, error.Code));
+        // The full node discarded its replica; the others keep theirs as rbw for recovery; none is finalized.
+        await PipelineTests.WaitUntilAsync(() => cluster.Stores[1].Store.ListReplicas().Count == 0);
+        Assert.Empty(Directory.GetFiles(mount.Path, "blk_*", SearchOption.AllDirectories));
+        foreach (var node in new[] { 0, 2 })
+        {
+            Assert.Equal(ReplicaState.Rbw, Assert.Single(cluster.Stores[node].Store.ListReplicas()).State);
+            Assert.Empty(Directory.GetFiles(cluster.Stores[node].Store.Volumes[0].FinalizedDirectory, "*", SearchOption.AllDirectories));
+        }
+
+        Assert.True(cluster.Log.Contains(Microsoft.Extensions.Logging.LogLevel.Warning, "No space left on device"), "the full node logged why");
+        cluster.Log.AssertNoErrors();
     }
 }

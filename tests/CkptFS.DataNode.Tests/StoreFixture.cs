@@ -40,6 +40,14 @@ internal sealed class StoreFixture : IDisposable
         }
     }
 
+    /// <summary>An rbw replica of <paramref name="block"/> holding <paramref name="data"/>, with no writer left (as after a client vanished).</summary>
+    public static void WriteRbw(BlockStore.BlockStore store, ExtendedBlock block, ReadOnlySpan<byte> data)
+    {
+        using var writer = store.CreateRbw(block, 512);
+        Append(writer, 0, data);
+        writer.Acknowledge(data.Length);
+    }
+
     public byte[] WriteFinalized(ulong id, int length, int seed)
     {
         var data = RandomBytes(length, seed);
@@ -48,6 +56,10 @@ internal sealed class StoreFixture : IDisposable
         writer.FinalizeReplica();
         return data;
     }
+
+    /// <summary>State, genstamp and visible length of a replica report (all default when there is none), to compare in one assert.</summary>
+    public static (ReplicaState State, ulong GenerationStamp, ulong Bytes) StateOf(ReplicaReport? report) =>
+        report is null ? default : (report.State, report.Block.GenerationStamp, report.Block.NumBytes);
 
     public static byte[] RandomBytes(int length, int seed)
     {

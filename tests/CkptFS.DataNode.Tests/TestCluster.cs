@@ -30,7 +30,8 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public IReadOnlyList<DatanodeId> Nodes => [.. _servers.Select((server, i) => new DatanodeId { DatanodeUuid = $"dn{i}", Host = "127.0.0.1", TransferPort = (uint)server.Port })];
 
-    public static async Task<TestCluster> StartAsync(int dataNodes, TimeSpan? socketTimeout = null)
+    /// <param name="folders">Data folders per node (null: a fresh temp folder), e.g. a tmpfs for one node.</param>
+    public static async Task<TestCluster> StartAsync(int dataNodes, TimeSpan? socketTimeout = null, Func<int, string?>? folders = null)
     {
         var key = new BlockKey { KeyId = 7, Key = Google.Protobuf.ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)), ExpiryMs = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() };
         var cluster = new TestCluster(key);
@@ -38,7 +39,7 @@ internal sealed class TestCluster : IAsyncDisposable
         keys.Update([key]);
         for (var i = 0; i < dataNodes; i++)
         {
-            var store = new StoreFixture();
+            var store = folders?.Invoke(i) is { } folder ? new StoreFixture(folders: [folder]) : new StoreFixture();
             store.Options.BindAddress = "127.0.0.1";
             store.Options.TransferPort = 0;
             store.Options.SocketTimeout = socketTimeout ?? TimeSpan.FromSeconds(20);
@@ -61,6 +62,13 @@ internal sealed class TestCluster : IAsyncDisposable
         return block;
     }
 
+    /// <summary>A token for <paramref name="block"/> allowing <paramref name="modes"/>.</summary>
+    public AccessToken Token(ExtendedBlock block, params AccessMode[] modes) =>
+        BlockTokens.Issue(Key, "test-client", new BlockId(block.BlockId), modes, DateTimeOffset.UtcNow.AddHours(1));
+
+    /// <summary>Stops node <paramref name="node"/>'s data port as a crash would: its connections are cut, its files stay.</summary>
+    public async Task KillAsync(int node) => await _servers[node].DisposeAsync().AsTask().WaitAsync(Timeout);
+
     /// <summary>The same block, re-addressed for reading (length known, replicas in the given order).</summary>
     public LocatedBlock ForRead(LocatedBlock written, ExtendedBlock finished)
     {
@@ -74,6 +82,15 @@ internal sealed class TestCluster : IAsyncDisposable
         await using var writer = await BlockWriter.OpenAsync(block, "test-client", options ?? new BlockWriterOptions(), CancellationToken.None).WaitAsync(Timeout);
         await writer.WriteAsync(data, CancellationToken.None).AsTask().WaitAsync(Timeout);
         return await writer.CloseAsync(CancellationToken.None).WaitAsync(Timeout);
+    }
+
+    /// <summary>A client writer of <paramref name="block"/> that wrote and hflushed <paramref name="data"/>: every replica holds it, rbw. Dispose it (or keep it writing).</summary>
+    public static async Task<BlockWriter> WriteFlushedAsync(LocatedBlock block, ReadOnlyMemory<byte> data)
+    {
+        var writer = await BlockWriter.OpenAsync(block, "test-client", new BlockWriterOptions(), CancellationToken.None).WaitAsync(Timeout);
+        await writer.WriteAsync(data, CancellationToken.None).AsTask().WaitAsync(Timeout);
+        Assert.Equal(data.Length, await writer.FlushAsync(CancellationToken.None).WaitAsync(Timeout));
+        return writer;
     }
 
     public static async Task<byte[]> ReadAsync(LocatedBlock block, int replica, long offset, long length, int bufferBytes = 100_000)

@@ -146,7 +146,7 @@ public sealed class RandomizedFaultTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        /// <summary>The end of the schedule: every paused node resumed, every killed node restarted.</summary>
+        /// <summary>The end of the schedule (logged at <see cref="Duration"/>): every paused node resumed, every killed node restarted.</summary>
         public async Task HealAsync()
         {
             foreach (var name in _pausedUntil.Keys.ToList())
@@ -156,7 +156,7 @@ public sealed class RandomizedFaultTests(ITestOutputHelper output) : IDisposable
             _pausedUntil.Clear();
             foreach (var name in _down.ToList())
             {
-                await RestartAsync(name, TimeSpan.Zero);
+                await RestartAsync(name, Duration);
             }
         }
 

@@ -29,4 +29,16 @@ public sealed partial class BlockStore
 
     [LoggerMessage(EventId = 4108, Level = LogLevel.Error, Message = "A ReplicaChanged handler failed on {BlockId} ({Kind})")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, BlockId blockId, IncrementalBlockReportRequest.Types.Kind kind);
+
+    [LoggerMessage(EventId = 4109, Level = LogLevel.Information, Message = "Stopping the writer of {BlockId} for {Purpose}")]
+    private static partial void LogStoppingWriter(ILogger logger, BlockId blockId, string purpose);
+
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Information, Message = "Replica {BlockId} under block recovery {RecoveryId}: {State}, genstamp {GenerationStamp}, {VerifiedBytes} verified of {BytesOnDisk} bytes")]
+    private static partial void LogUnderRecovery(ILogger logger, BlockId blockId, ulong recoveryId, ReplicaState state, GenerationStamp generationStamp, long verifiedBytes, long bytesOnDisk);
+
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "Replica {BlockId} recovered: finalized with {Bytes} bytes at genstamp {RecoveryId} (the recovery id)")]
+    private static partial void LogRecovered(ILogger logger, BlockId blockId, ulong recoveryId, long bytes);
+
+    [LoggerMessage(EventId = 4112, Level = LogLevel.Information, Message = "Replica {BlockId} continues from genstamp {OldGenerationStamp} at genstamp {GenerationStamp} with {Bytes} acknowledged bytes (streaming recovery)")]
+    private static partial void LogStreamingRecovery(ILogger logger, BlockId blockId, GenerationStamp oldGenerationStamp, GenerationStamp generationStamp, long bytes);
 }

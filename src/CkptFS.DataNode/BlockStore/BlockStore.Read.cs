@@ -34,7 +34,7 @@ public sealed partial class BlockStore
                 data = File.OpenHandle(replica.DataPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 var meta = File.OpenHandle(replica.MetaPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 BeginTransfer();
-                return new ReplicaInput(id, replica.VisibleLength, replica.BytesPerChecksum, replica.State == ReplicaState.Finalized, data, meta, replica.DataPath, EndTransfer);
+                return new ReplicaInput(id, replica.GenerationStamp, replica.VisibleLength, replica.BytesPerChecksum, replica.State == ReplicaState.Finalized, data, meta, replica.DataPath, EndTransfer);
             }
             catch (IOException exception)
             {

@@ -4,8 +4,9 @@ using CkptFS.Protocol.V1;
 namespace CkptFS.DataNode.BlockStore;
 
 /// <summary>
-/// The store's record of one replica. State, paths and flags change only under the store's lock;
-/// the byte counters are written by the one writer and read by anyone, so they go through Interlocked.
+/// The store's record of one replica. State, genstamp, paths, owner and flags change only under the
+/// store's lock; the byte counters are written by the one owner and read by anyone, so they go through
+/// Interlocked.
 /// </summary>
 internal sealed class Replica(BlockId id, GenerationStamp generationStamp, StorageVolume volume, int bytesPerChecksum)
 {
@@ -14,7 +15,8 @@ internal sealed class Replica(BlockId id, GenerationStamp generationStamp, Stora
 
     public BlockId Id { get; } = id;
 
-    public GenerationStamp GenerationStamp { get; } = generationStamp;
+    /// <summary>Changes only when a recovery gives the replica a new genstamp (its meta file is renamed with it).</summary>
+    public GenerationStamp GenerationStamp { get; set; } = generationStamp;
 
     public StorageVolume Volume { get; } = volume;
 
@@ -26,8 +28,16 @@ internal sealed class Replica(BlockId id, GenerationStamp generationStamp, Stora
 
     public string MetaPath { get; set; } = "";
 
-    /// <summary>A writer holds this rbw replica now: a second writer is refused.</summary>
-    public bool Writing { get; set; }
+    /// <summary>Who holds the replica's files now (a writer or a recovery step); null when nobody does.</summary>
+    public ReplicaOwner? Owner { get; set; }
+
+    /// <summary>
+    /// The id of the block recovery this replica is under (INIT_REPLICA_RECOVERY), 0 when none. An rbw
+    /// replica under recovery refuses new writers and is finalized only by that recovery's UPDATE.
+    /// Kept in memory only: after a restart the replica is plain rbw again and the NameNode retries
+    /// with a new id.
+    /// </summary>
+    public ulong RecoveryId { get; set; }
 
     /// <summary>Removed from the store (deleted or discarded): its writer must not finalize it.</summary>
     public bool Removed { get; set; }

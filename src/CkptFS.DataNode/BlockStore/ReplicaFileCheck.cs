@@ -5,7 +5,7 @@ using CkptFS.Protocol.DataTransfer;
 
 namespace CkptFS.DataNode.BlockStore;
 
-/// <summary>The checks a restart runs on a replica's files (see BlockStore.Load).</summary>
+/// <summary>The checks a restart runs on a replica's files (see BlockStore.Load), and the cut that restart and recovery share.</summary>
 internal static class ReplicaFileCheck
 {
     /// <summary>
@@ -38,6 +38,22 @@ internal static class ReplicaFileCheck
     /// </summary>
     public static int? TruncateToVerifiedPrefix(string dataPath, string metaPath, out long length, out string? problem)
     {
+        var bytesPerChecksum = VerifiedLength(dataPath, metaPath, out length, out problem);
+        if (bytesPerChecksum is { } chunkSize)
+        {
+            Truncate(dataPath, metaPath, chunkSize, length);
+        }
+
+        return bytesPerChecksum;
+    }
+
+    /// <summary>
+    /// The longest prefix of a replica's data whose chunks verify against their stored checksums, capped
+    /// at the bytes on disk (a last partial chunk counts when its checksum covers exactly those bytes).
+    /// Reads only. Returns the bytes per checksum, or null with the problem when the meta header is bad.
+    /// </summary>
+    public static int? VerifiedLength(string dataPath, string metaPath, out long length, out string? problem)
+    {
         length = 0;
         var bytesPerChecksum = ReadHeader(metaPath, out problem);
         if (bytesPerChecksum is not { } chunkSize)
@@ -48,8 +64,8 @@ internal static class ReplicaFileCheck
         var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
         try
         {
-            using var data = File.OpenHandle(dataPath, FileMode.Open, FileAccess.ReadWrite);
-            using var meta = File.OpenHandle(metaPath, FileMode.Open, FileAccess.ReadWrite);
+            using var data = File.OpenHandle(dataPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var meta = File.OpenHandle(metaPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var dataLength = RandomAccess.GetLength(data);
             var storedChunks = (RandomAccess.GetLength(meta) - ReplicaMetaHeader.Size) / ChunkChecksums.ChecksumSize;
             Span<byte> stored = stackalloc byte[ChunkChecksums.ChecksumSize];
@@ -66,16 +82,56 @@ internal static class ReplicaFileCheck
                 length += size;
             }
 
-            RandomAccess.SetLength(data, length);
-            RandomAccess.SetLength(meta, ReplicaMetaHeader.Size + ((long)ChunkChecksums.ChunkCount(length, chunkSize) * ChunkChecksums.ChecksumSize));
-            RandomAccess.FlushToDisk(data);
-            RandomAccess.FlushToDisk(meta);
             return chunkSize;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Cuts a replica to <paramref name="length"/> bytes (at most what its data file holds) and its meta to
+    /// one checksum per chunk of them. A partial last chunk gets its checksum computed again from the bytes
+    /// on disk, so that every stored checksum covers exactly its chunk's bytes. fsyncs both files.
+    /// </summary>
+    public static void Truncate(string dataPath, string metaPath, int bytesPerChecksum, long length)
+    {
+        using var data = File.OpenHandle(dataPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        using var meta = File.OpenHandle(metaPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        var onDisk = RandomAccess.GetLength(data);
+        if (length > onDisk)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), $"Cannot cut '{dataPath}' to {length} bytes: it holds {onDisk}.");
+        }
+
+        RandomAccess.SetLength(data, length);
+        var chunks = ChunkChecksums.ChunkCount(length, bytesPerChecksum);
+        var tail = (int)(length % bytesPerChecksum);
+        if (tail > 0)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(tail);
+            try
+            {
+                var read = RandomAccess.Read(data, buffer.AsSpan(0, tail), length - tail);
+                if (read != tail)
+                {
+                    throw new IOException($"'{dataPath}' returned {read} of the {tail} bytes of its last chunk.");
+                }
+
+                Span<byte> checksum = stackalloc byte[ChunkChecksums.ChecksumSize];
+                BinaryPrimitives.WriteUInt32BigEndian(checksum, Crc32C.Compute(buffer.AsSpan(0, tail)));
+                RandomAccess.Write(meta, checksum, ReplicaMetaHeader.Size + ((long)(chunks - 1) * ChunkChecksums.ChecksumSize));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        RandomAccess.SetLength(meta, ReplicaMetaHeader.Size + ((long)chunks * ChunkChecksums.ChecksumSize));
+        RandomAccess.FlushToDisk(data);
+        RandomAccess.FlushToDisk(meta);
     }
 
     private static int? ReadHeader(string metaPath, out string? problem)

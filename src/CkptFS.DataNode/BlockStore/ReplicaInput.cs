@@ -18,9 +18,11 @@ public sealed class ReplicaInput : IDisposable
     private readonly Action _onClose;
     private int _disposed;
 
-    internal ReplicaInput(BlockId block, long length, int bytesPerChecksum, bool finalized, SafeFileHandle data, SafeFileHandle meta, string dataPath, Action onClose)
+    internal ReplicaInput(BlockId block, GenerationStamp generationStamp, long length, int bytesPerChecksum, bool finalized, SafeFileHandle data, SafeFileHandle meta, string dataPath,
+        Action onClose)
     {
         BlockId = block;
+        GenerationStamp = generationStamp;
         Length = length;
         BytesPerChecksum = bytesPerChecksum;
         IsFinalized = finalized;
@@ -31,6 +33,9 @@ public sealed class ReplicaInput : IDisposable
     }
 
     public BlockId BlockId { get; }
+
+    /// <summary>The replica's genstamp when opened (a recovery may give it a newer one meanwhile).</summary>
+    public GenerationStamp GenerationStamp { get; }
 
     /// <summary>Bytes a reader may see.</summary>
     public long Length { get; }

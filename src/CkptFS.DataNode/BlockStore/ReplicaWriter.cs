@@ -9,8 +9,11 @@ namespace CkptFS.DataNode.BlockStore;
 /// <summary>
 /// The one writer of an rbw replica: appends packets (data and their chunk checksums) with positional
 /// writes, tracks the bytes received and acknowledged, and ends with <see cref="FinalizeReplica"/>
-/// (durable, then RECEIVED) or <see cref="Discard"/> (files removed). Disposing without either leaves
-/// the rbw replica for lease recovery, visible up to the bytes acknowledged.
+/// (durable, then RECEIVED), <see cref="SyncAsRbw"/> (a copy: durable, still rbw) or <see cref="Discard"/>
+/// (files removed). Disposing without either leaves
+/// the rbw replica for lease recovery, visible up to the bytes acknowledged. A recovery may stop the
+/// writer (<see cref="StopRequested"/>): its receiver must then close the connection and dispose it,
+/// and it can no longer finalize or discard the replica.
 /// Invariant: every stored checksum covers a chunk from its start, so a packet starts on a chunk
 /// boundary, at the end or at the start of a partial last chunk that it rewrites (after an hflush).
 /// </summary>
@@ -18,14 +21,16 @@ public sealed class ReplicaWriter : IDisposable
 {
     private readonly BlockStore _store;
     private readonly Replica _replica;
+    private readonly ReplicaOwner _owner;
     private readonly SafeFileHandle _data;
     private readonly SafeFileHandle _meta;
     private int _disposed;
 
-    internal ReplicaWriter(BlockStore store, Replica replica, SafeFileHandle data, SafeFileHandle meta)
+    internal ReplicaWriter(BlockStore store, Replica replica, ReplicaOwner owner, SafeFileHandle data, SafeFileHandle meta)
     {
         _store = store;
         _replica = replica;
+        _owner = owner;
         _data = data;
         _meta = meta;
     }
@@ -41,6 +46,9 @@ public sealed class ReplicaWriter : IDisposable
     public long BytesAcknowledged => _replica.BytesAcknowledged;
 
     public string StorageId => _replica.Volume.StorageId;
+
+    /// <summary>Fires when a recovery takes the replica over: stop reading packets, close the connection, dispose.</summary>
+    public CancellationToken StopRequested => _owner.StopRequested;
 
     /// <summary>Stores a packet's <paramref name="data"/> at <paramref name="offsetInBlock"/> with its chunk <paramref name="checksums"/>.</summary>
     public void Write(long offsetInBlock, ReadOnlySpan<byte> data, ReadOnlySpan<byte> checksums)
@@ -100,14 +108,26 @@ public sealed class ReplicaWriter : IDisposable
     public ExtendedBlock FinalizeReplica()
     {
         Sync();
-        return _store.FinalizeReplica(_replica);
+        return _store.FinalizeReplica(_replica, _owner);
+    }
+
+    /// <summary>
+    /// Ends a TRANSFER_RBW copy: durable, but left rbw (not finalized) for the writer's streaming recovery
+    /// to continue at a new genstamp. Raises RECEIVING again, now with the bytes it holds.
+    /// </summary>
+    public void SyncAsRbw()
+    {
+        Sync();
+        _store.ReportReceiving(_replica);
     }
 
     /// <summary>Closes the files and removes the replica (a checksum error, a full disk): nothing half-written stays.</summary>
     public void Discard()
     {
+        // Removed while this writer still owns it (unlinked files stay valid until closed): after
+        // Dispose a recovery may own the replica, and it must not lose it.
+        _store.Discard(_replica, _owner);
         Dispose();
-        _store.Discard(_replica);
     }
 
     public void Dispose()
@@ -119,6 +139,6 @@ public sealed class ReplicaWriter : IDisposable
 
         _data.Dispose();
         _meta.Dispose();
-        _store.ReleaseWriter(_replica);
+        _store.ReleaseWriter(_replica, _owner);
     }
 }

@@ -25,6 +25,18 @@ internal sealed class IncrementalReportBuffer
         }
     }
 
+    /// <summary>A finalized replica is waiting: a writer's Complete is waiting for it, so it goes out without the batching delay (as HDFS does).</summary>
+    public bool HasReceived
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pending.Values.Any(c => c.Kind == IncrementalBlockReportRequest.Types.Kind.Received);
+            }
+        }
+    }
+
     public void Add(IncrementalBlockReportRequest.Types.Change change)
     {
         lock (_lock)

@@ -39,4 +39,7 @@ public sealed partial class NameNodeLink
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connect stream to the NameNode at {Address} ended; reopening in {Backoff}")]
     private partial void LogConnectStreamBroken(Exception? exception, string address, TimeSpan backoff);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "CommitBlockSynchronization of blk_{BlockId} (recovery {RecoveryId}) failed (attempt {Attempt}); retrying in {Backoff}")]
+    private partial void LogCommitRetry(Exception exception, ulong blockId, ulong recoveryId, int attempt, TimeSpan backoff);
 }

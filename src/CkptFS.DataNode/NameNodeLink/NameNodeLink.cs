@@ -1,5 +1,6 @@
 using CkptFS.Common;
 using CkptFS.DataNode.BlockStore;
+using CkptFS.DataNode.Recovery;
 using CkptFS.DataNode.Replication;
 using CkptFS.DataNode.Security;
 using CkptFS.Protocol;
@@ -17,14 +18,16 @@ namespace CkptFS.DataNode.NameNodeLink;
 ///   2. a full block report right after each registration, then every FullBlockReportInterval;
 ///   3. a heartbeat every HeartbeatInterval with storage and load; the reply carries the current
 ///      block keys and commands: delete (done here), replicate (handed to the transfer worker, which
-///      copies in the background); recover is not supported yet;
+///      copies in the background), recover (handed to the recovery worker, which commits each
+///      recovery through <see cref="CommitBlockSynchronizationAsync"/>);
 ///      "reregister" (the NameNode restarted, or declared this node dead) goes back to 1;
 ///   4. a Connect stream opened after each registration and held open (reopened with back-off if it
 ///      breaks, closed when told to register again or on dispose): when this process dies or its
 ///      connection is reset, the NameNode sees the stream break and declares this node dead after
 ///      a short grace instead of the long heartbeat timeout;
 ///   5. replica changes from the block store, coalesced per block and sent as one incremental
-///      report IncrementalReportDelay after the first change (a separate loop, so that a slow
+///      report IncrementalReportDelay after the first change, or at once when a replica was
+///      finalized (a separate loop, so that a slow
 ///      heartbeat never delays the reports that writers' AddBlock and Complete wait for).
 /// </summary>
 public sealed partial class NameNodeLink : IAsyncDisposable
@@ -36,6 +39,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly BlockTransferWorker? _transfers;
+    private readonly BlockRecoveryWorker? _recoveries;
     private readonly GrpcChannel _channel;
     private readonly IncrementalReportBuffer _incremental = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -49,8 +53,9 @@ public sealed partial class NameNodeLink : IAsyncDisposable
 
     /// <param name="self">This DataNode's identity: its stable uuid, the host and ports peers use, its location label.</param>
     /// <param name="transfers">Runs replicate commands; without one (tests of the link alone) they are logged and ignored.</param>
+    /// <param name="recoveries">Runs recover commands; without one they are logged and ignored.</param>
     public NameNodeLink(NameNodeLinkOptions options, DatanodeId self, IReplicaCatalog catalog, BlockKeyRing keys, TimeProvider time, ILogger<NameNodeLink> logger,
-        BlockTransferWorker? transfers = null)
+        BlockTransferWorker? transfers = null, BlockRecoveryWorker? recoveries = null)
     {
         options.Validate();
         if (string.IsNullOrWhiteSpace(self.DatanodeUuid))
@@ -64,6 +69,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
         _time = time;
         _logger = logger;
         _transfers = transfers;
+        _recoveries = recoveries;
         _channel = GrpcChannel.ForAddress(options.NameNodeAddress);
     }
 
@@ -128,7 +134,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
                 LogRegistrationFailed(exception, _options.NameNodeAddress, attempt, backoff);
             }
             await Task.Delay(backoff, _time, stopping);
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.ReconnectBackoffMax.Ticks));
+            backoff = NextBackoff(backoff);
         }
     }
 
@@ -238,6 +244,9 @@ public sealed partial class NameNodeLink : IAsyncDisposable
             case DatanodeCommand.CommandOneofCase.Replicate when _transfers is not null:
                 _transfers.Enqueue(command.Replicate);
                 break;
+            case DatanodeCommand.CommandOneofCase.Recover when _recoveries is not null:
+                _recoveries.Enqueue(command.Recover);
+                break;
             default:
                 LogCommandIgnored(command.CommandCase.ToString());
                 break;
@@ -251,7 +260,10 @@ public sealed partial class NameNodeLink : IAsyncDisposable
         {
             while (await _incremental.WaitAsync(stopping))
             {
-                await Task.Delay(_options.IncrementalReportDelay, _time, stopping);
+                if (!_incremental.HasReceived)
+                {
+                    await Task.Delay(_options.IncrementalReportDelay, _time, stopping);
+                }
                 if (!_registered)
                 {
                     // Kept: the full report after the next registration replaces them.
@@ -274,7 +286,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
                     LogIncrementalFailed(exception, changes.Count, backoff);
                     _incremental.Return(changes);
                     await Task.Delay(backoff, _time, stopping);
-                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.ReconnectBackoffMax.Ticks));
+                    backoff = NextBackoff(backoff);
                 }
             }
         }
@@ -317,7 +329,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
                     _connected = false;
                 }
                 await Task.Delay(backoff, _time, registration);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.ReconnectBackoffMax.Ticks));
+                backoff = NextBackoff(backoff);
             }
         }
         catch (Exception exception) when (IsStopping(exception, registration))
@@ -333,4 +345,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
         token.IsCancellationRequested && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled };
 
     private CallOptions Call(CancellationToken stopping) => CallOptions.WithTimeout(_options.CallTimeout, stopping);
+
+    /// <summary>The wait after one more failure: doubled, at most ReconnectBackoffMax.</summary>
+    private TimeSpan NextBackoff(TimeSpan backoff) => TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.ReconnectBackoffMax.Ticks));
 }

@@ -13,9 +13,9 @@ public sealed class NameNodeLinkOptions
     public TimeSpan FullBlockReportInterval { get; set; } = TimeSpan.FromHours(6);
 
     /// <summary>
-    /// How long replica changes are gathered before one incremental report goes out: 100 ms. Short,
-    /// because a writer's AddBlock and Complete wait for these reports; long enough to batch the
-    /// replicas finalized by one burst of writes.
+    /// How long replica changes (being written, deleted) are gathered before one incremental report
+    /// goes out: 100 ms. A finalized replica goes out at once, with whatever else is pending, because
+    /// a writer's Complete waits for it; under load, changes still batch while a report is in flight.
     /// </summary>
     public TimeSpan IncrementalReportDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 

@@ -31,7 +31,7 @@ public sealed class BlockKeyRing(TimeProvider time)
         }
     }
 
-    /// <summary>Throws <see cref="ErrorCode.InvalidAccessToken"/> unless the token allows <paramref name="mode"/> on <paramref name="block"/> now.</summary>
-    public BlockTokenIdentifier Verify(AccessToken? token, BlockId block, AccessMode mode) =>
-        BlockTokens.Verify(token, block, mode, time.GetUtcNow(), keyId => _keys.TryGetValue(keyId, out var key) ? key : null);
+    /// <summary>Throws <see cref="ErrorCode.InvalidAccessToken"/> unless the token allows one of <paramref name="modes"/> on <paramref name="block"/> now.</summary>
+    public BlockTokenIdentifier Verify(AccessToken? token, BlockId block, params ReadOnlySpan<AccessMode> modes) =>
+        BlockTokens.VerifyAny(token, block, modes, time.GetUtcNow(), keyId => _keys.TryGetValue(keyId, out var key) ? key : null);
 }

@@ -10,18 +10,31 @@ namespace CkptFS.DataNode.Transfer;
 
 /// <summary>
 /// WRITE_BLOCK on the receiving DataNode (HDFS's BlockReceiver). Steps:
-/// 1. Check the header (stage CREATE or TRANSFER_FINALIZED, chunk size) and the token: WRITE, or COPY
-///    when client_name is empty (another DataNode is the source).
-/// 2. Create the rbw replica (refused when one at the same or a newer genstamp exists).
-/// 3. With targets: connect to targets[0] and forward the header with targets[1..]; its failure is
-///    answered upstream with first_bad_link, and the replica is discarded.
+/// 1. Check the header (stage CREATE, STREAMING_RECOVERY, TRANSFER_FINALIZED or TRANSFER_RBW, chunk
+///    size) and the token: WRITE, or COPY when client_name is empty (another DataNode is the source);
+///    TRANSFER_RBW takes either (the writer's token, passed on by the source of TRANSFER_BLOCK).
+/// 2. CREATE and the TRANSFERs: create the rbw replica (refused when one at the same or a newer
+///    genstamp exists). STREAMING_RECOVERY: continue the existing rbw replica at the new genstamp, cut
+///    to min_bytes_received, after stopping its old writer (BlockStore.RecoverRbwAsync).
+/// 3. With targets: connect to targets[0] and forward the header (same stage) with targets[1..]; its
+///    failure is answered upstream with first_bad_link, and a new replica is discarded (a continued one
+///    stays rbw: it holds acknowledged bytes the next recovery needs).
 /// 4. Reply SUCCESS upstream, start the <see cref="PacketResponder"/>.
 /// 5. Per packet: verify every chunk BEFORE storing or forwarding (a mismatch is acked ERROR_CHECKSUM
 ///    and the replica discarded), forward to the mirror while writing to disk, fsync when sync_block,
 ///    queue it for its ack (bounded: at most <see cref="MaxQueuedPackets"/>).
-/// 6. The empty last packet: forward it, finalize (fsync, move to finalized/) and only then queue its
-///    ack, which the responder sends after the mirror's: the client's last ack means all finalized.
-/// A connection cut mid-block leaves the rbw replica (visible up to the bytes acked) for recovery.
+/// 6. The empty last packet: forward it and queue it; the responder finalizes (fsync, move to
+///    finalized/) only after the mirror acked it, then acks upstream: the client's last ack means every
+///    replica is finalized, and a pipeline that fails at its end leaves no replica finalized above the
+///    failure (streaming recovery continues rbw replicas only).
+/// TRANSFER_RBW is the same, except that the last packet leaves the replica rbw, fsynced (the writer's
+/// streaming recovery continues it), and that a copy which did not arrive whole is discarded: no writer
+/// would ever continue it, and it would refuse the next TRANSFER_BLOCK of the block.
+/// A connection cut mid-block leaves the rbw replica (visible up to the bytes acked) for recovery. So
+/// does a recovery that stops this writer (ReplicaWriter.StopRequested): the pending read is cancelled,
+/// the responder aborted, and the connections closed, within SocketTimeout at worst.
+/// A packet this node cannot store (a full disk: ERROR_DISK_FULL) is acked with its own status in its
+/// own slot, so the client knows which node to drop; the replica is discarded, never finalized.
 /// </summary>
 internal sealed partial class BlockReceiver(TransferContext context, string peer, Stream input, Stream upstream, ReadDeadline deadline, OpWriteBlockHeader header)
 {
@@ -41,7 +54,7 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
         ReplicaWriter writer;
         try
         {
-            writer = context.Store.CreateRbw(header.Block, (int)header.BytesPerChecksum);
+            writer = await OpenWriterAsync().ConfigureAwait(false);
         }
         catch (CkptFsException exception)
         {
@@ -50,6 +63,7 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
         }
 
         MirrorLink? mirror = null;
+        var completed = false;
         try
         {
             if (header.Targets.Count > 0)
@@ -58,27 +72,38 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
                 if (failure is not null)
                 {
                     TransferLog.MirrorFailed(context.Logger, failure.FirstBadLink, _block, failure.Message);
-                    writer.Discard();
+                    if (header.Stage != PipelineStage.SetupStreamingRecovery)
+                    {
+                        writer.Discard();
+                    }
+
                     await DataTransferCodec.WriteMessageAsync(upstream, failure, deadline.Arm()).ConfigureAwait(false);
                     return;
                 }
             }
 
             await DataTransferCodec.WriteMessageAsync(upstream, new BlockOpResponse { Status = TransferStatus.Success }, deadline.Arm()).ConfigureAwait(false);
-            await ReceivePacketsAsync(writer, mirror).ConfigureAwait(false);
+            completed = await ReceivePacketsAsync(writer, mirror).ConfigureAwait(false);
         }
         finally
         {
             mirror?.Dispose();
+            if (!completed && header.Stage == PipelineStage.TransferRbw)
+            {
+                writer.Discard();
+            }
+
             writer.Dispose();
         }
     }
 
-    private async Task ReceivePacketsAsync(ReplicaWriter writer, MirrorLink? mirror)
+    /// <summary>Steps 4 to 6; true when the last packet was stored and acked SUCCESS by every node from here on.</summary>
+    private async Task<bool> ReceivePacketsAsync(ReplicaWriter writer, MirrorLink? mirror)
     {
         var queue = Channel.CreateBounded<PendingAck>(new BoundedChannelOptions(MaxQueuedPackets) { SingleReader = true, SingleWriter = true });
-        var responder = new PacketResponder(context, upstream, mirror, writer, queue.Reader);
-        using var abort = new CancellationTokenSource();
+        var responder = new PacketResponder(context, peer, upstream, mirror, writer, queue.Reader, header.Stage);
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(writer.StopRequested);
+        using var stop = writer.StopRequested.UnsafeRegister(static state => ((ReadDeadline)state!).Cancel(), deadline);
         var responderTask = responder.RunAsync(abort.Token);
         var finished = false;
         try
@@ -97,6 +122,10 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
                 await queue.Writer.WriteAsync(pending, responder.Stopped).ConfigureAwait(false);
             }
         }
+        catch (Exception exception) when (writer.StopRequested.IsCancellationRequested && exception is OperationCanceledException or IOException)
+        {
+            // A recovery took the replica over: the connection closes when this returns.
+        }
         catch (OperationCanceledException) when (responder.Stopped.IsCancellationRequested)
         {
             // The responder stopped first (upstream or mirror failed): its reason is logged below.
@@ -112,7 +141,11 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
             await responderTask.ConfigureAwait(false);
         }
 
-        if (responder.Failure is { } failure)
+        if (writer.StopRequested.IsCancellationRequested)
+        {
+            TransferLog.WriterStopped(context.Logger, _block, peer, writer.BytesOnDisk);
+        }
+        else if (responder.Failure is { } failure)
         {
             TransferLog.WriteFailed(context.Logger, _block, peer, failure);
         }
@@ -120,6 +153,8 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
         {
             TransferLog.Received(context.Logger, _block, writer.BytesOnDisk, peer, header.Targets.Count);
         }
+
+        return responder.Completed;
     }
 
     /// <summary>Verifies, forwards and stores one packet (finalizes on the last); returns this node's status for it.</summary>
@@ -142,14 +177,8 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
         var forward = mirror?.ForwardAsync(packet.Frame) ?? ValueTask.CompletedTask;
         try
         {
-            if (packetHeader.LastPacketInBlock)
-            {
-                await forward.ConfigureAwait(false);
-                forward = ValueTask.CompletedTask;
-                FaultPoints.Hit(FaultPoint.DataNodeBeforeFinalize);
-                writer.FinalizeReplica();
-            }
-            else
+            // The last packet carries nothing to store: the responder finalizes once every node downstream acked it.
+            if (!packetHeader.LastPacketInBlock)
             {
                 writer.Write(packetHeader.OffsetInBlock, packet.Data, packet.Checksums);
                 if (packetHeader.SyncBlock)
@@ -163,13 +192,22 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
         }
         catch (CkptFsException exception)
         {
-            TransferLog.WriteFailed(context.Logger, _block, peer, exception.Message);
-            writer.Discard();
-            return TransferStatuses.For(exception.Code);
+            return Discard(context, writer, peer, exception);
         }
         finally
         {
             await forward.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// This node cannot keep the replica (a full or failed disk, a failed finalize): nothing half-written
+    /// stays; the status, in this node's ack slot, tells the client which node to drop.
+    /// </summary>
+    internal static TransferStatus Discard(TransferContext context, ReplicaWriter writer, string peer, CkptFsException exception)
+    {
+        TransferLog.WriteFailed(context.Logger, writer.BlockId, peer, exception.Message);
+        writer.Discard();
+        return TransferStatuses.For(exception.Code);
     }
 }

@@ -40,6 +40,16 @@ internal sealed class DataTransferConnection(TransferContext context, Socket soc
                 case DataTransferOp.ReadBlock:
                     await new BlockSender(context, _peer, input, network, deadline, request.ParseHeader(OpReadBlockHeader.Parser)).RunAsync().ConfigureAwait(false);
                     break;
+                case DataTransferOp.TransferBlock:
+                    await new TransferBlockHandler(context, _peer, network, deadline, request.ParseHeader(OpTransferBlockHeader.Parser)).RunAsync().ConfigureAwait(false);
+                    break;
+                case DataTransferOp.InitReplicaRecovery:
+                    await new InitReplicaRecoveryHandler(context, _peer, network, deadline, request.ParseHeader(OpInitReplicaRecoveryHeader.Parser)).RunAsync().ConfigureAwait(false);
+                    break;
+                case DataTransferOp.UpdateReplicaUnderRecovery:
+                    await new UpdateReplicaUnderRecoveryHandler(context, _peer, network, deadline, request.ParseHeader(OpUpdateReplicaUnderRecoveryHeader.Parser))
+                        .RunAsync().ConfigureAwait(false);
+                    break;
                 default:
                     throw new DataTransferProtocolException($"Op {request.Op} is not served.");
             }

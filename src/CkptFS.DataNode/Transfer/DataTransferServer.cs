@@ -8,7 +8,8 @@ namespace CkptFS.DataNode.Transfer;
 
 /// <summary>
 /// The DataNode's data transfer port (HDFS's DataXceiverServer): accepts TCP connections on
-/// BindAddress:TransferPort and serves one op per connection (WRITE_BLOCK, READ_BLOCK) on its own task.
+/// BindAddress:TransferPort and serves one op per connection (WRITE_BLOCK, READ_BLOCK, TRANSFER_BLOCK,
+/// and block recovery's INIT_REPLICA_RECOVERY and UPDATE_REPLICA_UNDER_RECOVERY) on its own task.
 /// At most MaxConcurrentTransfers connections are served; more are closed at accept (the client tries
 /// another replica). A connection that breaks the protocol or goes silent is closed with a warning;
 /// the server goes on serving.

@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using CkptFS.Common;
+using CkptFS.Common.Faults;
 using CkptFS.DataNode.BlockStore;
 using CkptFS.Protocol.DataTransfer;
 using CkptFS.Protocol.V1;
@@ -8,10 +10,13 @@ namespace CkptFS.DataNode.Transfer;
 /// <summary>
 /// The ack side of a receiver (HDFS's PacketResponder), on its own task: for each packet the receiver
 /// queued, in seqno order, reads the mirror's ack (when there is a mirror and the packet was stored),
+/// finalizes the replica on the last packet once every node downstream acked it (HDFS's order),
 /// sends upstream [own status] + the mirror's replies, and raises the replica's visible length when
 /// every reply is SUCCESS. Stops after the last packet's ack or the first ack that reports an error.
+/// A TRANSFER_RBW copy is not finalized at the last packet: it is fsynced and stays rbw.
 /// </summary>
-internal sealed class PacketResponder(TransferContext context, Stream upstream, MirrorLink? mirror, ReplicaWriter writer, ChannelReader<PendingAck> queue)
+internal sealed class PacketResponder(TransferContext context, string peer, Stream upstream, MirrorLink? mirror, ReplicaWriter writer, ChannelReader<PendingAck> queue,
+    PipelineStage stage)
 {
     private readonly CancellationTokenSource _stopped = new();
 
@@ -20,6 +25,9 @@ internal sealed class PacketResponder(TransferContext context, Stream upstream, 
 
     /// <summary>Why the ack path ended early (a failed mirror, a failed upstream write), or null.</summary>
     public string? Failure { get; private set; }
+
+    /// <summary>True once the last packet was acked SUCCESS upstream: every node from here on holds the replica whole.</summary>
+    public bool Completed { get; private set; }
 
     /// <summary>Runs until the last ack, an error ack, or <paramref name="abort"/> (the receiver failed).</summary>
     public async Task RunAsync(CancellationToken abort)
@@ -47,6 +55,11 @@ internal sealed class PacketResponder(TransferContext context, Stream upstream, 
                     }
                 }
 
+                if (pending.Last && ack.Replies.All(reply => reply == TransferStatus.Success))
+                {
+                    ack.Replies[0] = FinalizeReplica();
+                }
+
                 var success = ack.Replies.All(reply => reply == TransferStatus.Success);
                 if (success)
                 {
@@ -58,6 +71,7 @@ internal sealed class PacketResponder(TransferContext context, Stream upstream, 
                 if (!success || pending.Last)
                 {
                     Failure ??= success ? null : $"packet {pending.Seqno} acked with {string.Join(",", ack.Replies)}";
+                    Completed = success;
                     return;
                 }
             }
@@ -69,6 +83,29 @@ internal sealed class PacketResponder(TransferContext context, Stream upstream, 
         finally
         {
             await _stopped.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Finalizes (a copy: syncs) after every node downstream acked the last packet; a failure is this node's status.</summary>
+    private TransferStatus FinalizeReplica()
+    {
+        try
+        {
+            FaultPoints.Hit(FaultPoint.DataNodeBeforeFinalize);
+            if (stage == PipelineStage.TransferRbw)
+            {
+                writer.SyncAsRbw();
+            }
+            else
+            {
+                writer.FinalizeReplica();
+            }
+
+            return TransferStatus.Success;
+        }
+        catch (CkptFsException exception)
+        {
+            return BlockReceiver.Discard(context, writer, peer, exception);
         }
     }
 }

@@ -36,4 +36,13 @@ internal static partial class TransferLog
 
     [LoggerMessage(EventId = 4210, Level = LogLevel.Warning, Message = "Write of {BlockId} from {Peer} failed: {Reason}")]
     public static partial void WriteFailed(ILogger logger, BlockId blockId, string peer, string reason);
+
+    [LoggerMessage(EventId = 4211, Level = LogLevel.Information, Message = "Write of {BlockId} from {Peer} stopped after {Bytes} bytes: a recovery took the replica over")]
+    public static partial void WriterStopped(ILogger logger, BlockId blockId, string peer, long bytes);
+
+    [LoggerMessage(EventId = 4212, Level = LogLevel.Information, Message = "Transferred {Bytes} bytes of rbw {BlockId} (genstamp {GenerationStamp}) to {Targets} for {Client}")]
+    public static partial void Transferred(ILogger logger, BlockId blockId, long bytes, ulong generationStamp, string targets, string client);
+
+    [LoggerMessage(EventId = 4213, Level = LogLevel.Warning, Message = "Transfer of {BlockId} to {Targets} failed at target {BadTarget}: {Reason}")]
+    public static partial void TransferFailed(ILogger logger, BlockId blockId, string targets, string badTarget, string reason);
 }

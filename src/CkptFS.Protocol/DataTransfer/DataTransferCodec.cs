@@ -56,7 +56,8 @@ public static class DataTransferCodec
         }
 
         var op = (DataTransferOp)prefix[2];
-        if (op is not (DataTransferOp.WriteBlock or DataTransferOp.ReadBlock))
+        if (op is not (DataTransferOp.WriteBlock or DataTransferOp.ReadBlock or DataTransferOp.TransferBlock or DataTransferOp.InitReplicaRecovery
+    or DataTransferOp.UpdateReplicaUnderRecovery))
         {
             throw new DataTransferProtocolException($"Unknown or unsupported data transfer op {prefix[2]}.");
         }

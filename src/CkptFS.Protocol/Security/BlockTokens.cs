@@ -35,7 +35,14 @@ public static class BlockTokens
     /// finding its key with <paramref name="findKey"/>; throws <see cref="ErrorCode.InvalidAccessToken"/>
     /// with the reason when it does not hold.
     /// </summary>
-    public static BlockTokenIdentifier Verify(AccessToken? token, BlockId block, AccessMode mode, DateTimeOffset now, Func<uint, BlockKey?> findKey)
+    public static BlockTokenIdentifier Verify(AccessToken? token, BlockId block, AccessMode mode, DateTimeOffset now, Func<uint, BlockKey?> findKey) =>
+        VerifyAny(token, block, [mode], now, findKey);
+
+    /// <summary>
+    /// <see cref="Verify"/> for an op that any of several modes allows (TRANSFER_BLOCK: the writer's WRITE
+    /// token or a COPY one); the token must allow at least one of <paramref name="modes"/>.
+    /// </summary>
+    public static BlockTokenIdentifier VerifyAny(AccessToken? token, BlockId block, ReadOnlySpan<AccessMode> modes, DateTimeOffset now, Func<uint, BlockKey?> findKey)
     {
         if (token is null || token.Identifier.IsEmpty)
         {
@@ -64,11 +71,14 @@ public static class BlockTokens
         {
             throw Refuse(block, $"the token expired at {DateTimeOffset.FromUnixTimeMilliseconds(identifier.ExpiryMs):u}");
         }
-        if (!identifier.Modes.Contains(mode))
+        foreach (var mode in modes)
         {
-            throw Refuse(block, $"the token does not allow {mode}");
+            if (identifier.Modes.Contains(mode))
+            {
+                return identifier;
+            }
         }
-        return identifier;
+        throw Refuse(block, $"the token does not allow {string.Join(" or ", modes.ToArray())}");
     }
 
     private static CkptFsException Refuse(BlockId block, string reason) =>

@@ -5,20 +5,12 @@ namespace CkptFS.IntegrationTests.Checkpoints;
 
 /// <summary>
 /// Ranks that die: a rank killed (-9) mid-shard makes the commit fail naming the open shard, and
-/// latest stays; an abandoned pending step is collected once no file in it is open and it has been
-/// idle for the grace period. Seconds-long limits: leases soft 3 s / hard 10 s (as
+/// latest stays; an abandoned pending step is collected once no file in it is open (lease recovery,
+/// after the hard limit, closes the dead rank's file) and it has been idle for the grace period. Seconds-long limits: leases soft 3 s / hard 10 s (as
 /// LeaseRecoveryTests), pending grace 2 s, scans every second.
 /// </summary>
 public sealed class CheckpointAbandonedRankTests : IDisposable
 {
-    /// <summary>
-    /// Lease recovery closes a dead writer's file only once a DataNode carries out the block
-    /// recovery the NameNode asks for; that DataNode side is on branch dn-recovery, not yet on main.
-    /// With dn-recovery merged this test passed (22 s, 2026-11-22): remove the Skip when it lands.
-    /// </summary>
-    public const string NeedsDataNodeRecovery =
-        "Needs the DataNode side of block recovery (branch dn-recovery, not yet merged into main): without it lease recovery of the killed rank's file never completes.";
-
     private static readonly Dictionary<string, string> Settings = new(LeaseRecoveryTests.FastLeases)
     {
         ["CKPTFS_NAMENODE__CHECKPOINTS__PENDINGGRACEPERIOD"] = "00:00:02",
@@ -54,7 +46,7 @@ public sealed class CheckpointAbandonedRankTests : IDisposable
         Assert.Equal(0, (await cluster.CliAsync("stat", "/ckpt/killed/.pending/step-00000002/rank-0.bin")).ExitCode);
     }
 
-    [Fact(Skip = NeedsDataNodeRecovery)]
+    [Fact]
     public async Task TheStepOfARankKilledMidShardIsCollectedAfterLeaseRecoveryClosesItsFile()
     {
         using var cluster = await LocalClusterProcesses.StartAsync(3, Settings);
