@@ -61,6 +61,9 @@ public sealed class CheckpointRankTests(ClusterFixture fixture) : IDisposable
         var usage = await Cluster.CliAsync("ckpt", "advise", "--mtbf", "soon");
         Assert.Equal(2, usage.ExitCode);
         Assert.Contains("is not a duration", usage.Stderr, StringComparison.Ordinal);
+        var daly = (await Cluster.CliAsync("ckpt", "advise", "--mtbf", "24h", "--restart", "10m", "--cost", "5m")).EnsureSuccess().Stdout;
+        Assert.Contains("daly     116.69 min", daly, StringComparison.Ordinal);
+        Assert.Contains("young    120 min", daly, StringComparison.Ordinal);
         var help = (await Cluster.CliAsync("ckpt", "restore", "--help")).EnsureSuccess();
         Assert.Contains("verifying every shard's CRC32C", help.Stdout, StringComparison.Ordinal);
     }

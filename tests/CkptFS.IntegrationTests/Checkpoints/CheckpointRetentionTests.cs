@@ -35,6 +35,9 @@ public sealed class CheckpointRetentionTests(ClusterFixture fixture) : IDisposab
         Assert.Contains("retention deleted step 15", last.Stdout, StringComparison.Ordinal);
         Assert.Equal([10UL, 20UL, 25UL], await StepsAsync(job));
         Assert.Contains("keep the last 2 and every step divisible by 10", (await Cluster.CliAsync("ckpt", "retain", job)).EnsureSuccess().Stdout, StringComparison.Ordinal);
+        var advice = (await Cluster.CliAsync("ckpt", "advise", job, "--mtbf", "24h", "--restart", "10m")).EnsureSuccess().Stdout;
+        Assert.Contains("(median recorded by /ckpt/retention)", advice, StringComparison.Ordinal);
+        Assert.Contains("current  ", advice, StringComparison.Ordinal);   // the job has a history of commits
 
         (await Cluster.CliAsync("ckpt", "retain", job, "--keep-last", "1", "--keep-every", "0")).EnsureSuccess();
         var gc = (await Cluster.CliAsync("ckpt", "gc", job)).EnsureSuccess();

@@ -58,7 +58,7 @@ internal static class CkptAdviseCommand
             foreach (var (name, how, interval) in rows)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-8} {Describe(interval),-22} expected waste {IntervalAdvice.Waste(interval, c, r, m):P1}   {how}"));
+                    $"{name,-8} {Describe(interval),-26} expected waste {IntervalAdvice.Waste(interval, c, r, m):P1}   {how}"));
             }
             Console.WriteLine($"advice: checkpoint every {Describe(rows[1].Interval)} (Daly)");
             return 0;
