@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CkptFS.Cli.Commands;
+using CkptFS.Cli.Commands.Checkpoints;
 using CkptFS.Common;
 using CkptFS.Common.Faults;
 
@@ -27,6 +28,7 @@ public static class CliApp
             DuCommand.Create(),
             ReportCommand.Create(),
             FsckCommand.Create(),
+            CkptCommand.Create(),
             BenchCommand.Create(),
         };
         root.Add(CliOptions.NameNode);
