@@ -28,6 +28,7 @@ public static class CliApp
             DuCommand.Create(),
             ReportCommand.Create(),
             FsckCommand.Create(),
+            RecoverLeaseCommand.Create(),
             CkptCommand.Create(),
             BenchCommand.Create(),
         };

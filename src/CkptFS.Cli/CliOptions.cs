@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CkptFS.Client;
+using Microsoft.Extensions.Logging;
 
 namespace CkptFS.Cli;
 
@@ -15,9 +16,10 @@ public static class CliOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
 
-    public static CkptFsClient CreateClient(ParseResult result)
+    /// <summary>A client for the NameNode the user named; <paramref name="logging"/> takes its warnings (pipeline recoveries) to stderr.</summary>
+    public static CkptFsClient CreateClient(ParseResult result, ILoggerFactory logging)
     {
-        var options = new CkptFsClientOptions();
+        var options = new CkptFsClientOptions { LoggerFactory = logging };
         if (result.GetValue(NameNode) is { Length: > 0 } address)
         {
             options.NameNodeAddress = address;

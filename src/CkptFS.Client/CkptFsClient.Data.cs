@@ -10,7 +10,8 @@ public sealed partial class CkptFsClient
 {
     /// <summary>
     /// Creates <paramref name="path"/> and returns a stream to write it (single writer: the file is
-    /// leased to this client until the stream is closed). Dispose or <see cref="CkptFsOutputStream.CloseAsync"/>
+    /// leased to this client until the stream is closed). An overwrite of a file whose writer is gone
+    /// waits while the NameNode recovers it (<see cref="CkptFsClientOptions.LeaseRecoveryTimeout"/>). Dispose or <see cref="CkptFsOutputStream.CloseAsync"/>
     /// returns only once the file is durable.
     /// </summary>
     public async Task<CkptFsOutputStream> CreateAsync(string path, CreateFileOptions? options = null, CancellationToken cancellationToken = default)
@@ -18,7 +19,6 @@ public sealed partial class CkptFsClient
         options ??= new CreateFileOptions();
         var request = new CreateRequest
         {
-            RequestId = NextRequestId(),
             Path = path,
             Holder = ClientName,
             Overwrite = options.Overwrite,
@@ -26,9 +26,10 @@ public sealed partial class CkptFsClient
             Replication = (uint)Math.Max(0, options.Replication),
             BlockSize = (ulong)Math.Max(0, options.BlockSizeBytes),
         };
-        var status = (await CallAsync(ClientProtocolMethods.Create, request, cancellationToken)).Status;
+        var created = await CreateFileAsync(request, cancellationToken);
+        Leases.UseSoftLimit(TimeSpan.FromMilliseconds(created.LeaseSoftLimitMs));
         Leases.Hold(path);
-        return new CkptFsOutputStream(this, status.Path, status);
+        return new CkptFsOutputStream(this, created.Status.Path, created.Status);
     }
 
     /// <summary>Opens <paramref name="path"/> for reading (no lease needed; a file being written reads up to its last flush).</summary>
@@ -103,7 +104,7 @@ public sealed partial class CkptFsClient
     /// <summary>The leases this client holds, renewed in the background.</summary>
     internal LeaseRenewer Leases => _leases ??= new LeaseRenewer(this);
 
-    internal Task RenewLeaseAsync(CancellationToken cancellationToken) =>
+    internal Task<RenewLeaseResponse> RenewLeaseAsync(CancellationToken cancellationToken) =>
         CallAsync(ClientProtocolMethods.RenewLease, new RenewLeaseRequest { Holder = ClientName }, cancellationToken);
 
     private LeaseRenewer? _leases;

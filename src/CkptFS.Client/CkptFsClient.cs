@@ -3,6 +3,7 @@ using CkptFS.Common;
 using CkptFS.Protocol;
 using CkptFS.Protocol.Grpc;
 using CkptFS.Protocol.V1;
+using Microsoft.Extensions.Logging;
 
 namespace CkptFS.Client;
 
@@ -22,9 +23,13 @@ public sealed partial class CkptFsClient : IDisposable
         Options = options ?? new CkptFsClientOptions();
         _channel = GrpcChannel.ForAddress(Options.NameNodeAddress);
         _headers = new Metadata().Add("ckptfs-user", Options.User);
+        RecoveryLogger = Options.LoggerFactory.CreateLogger<Streams.PipelineRecovery>();
     }
 
     public CkptFsClientOptions Options { get; }
+
+    /// <summary>Where write streams log pipeline recoveries.</summary>
+    internal ILogger RecoveryLogger { get; }
 
     /// <summary>This client's unique name (lease holder and request-id client id).</summary>
     public string ClientName => Options.ClientName;
@@ -38,8 +43,8 @@ public sealed partial class CkptFsClient : IDisposable
     /// <summary>Creates an empty, closed file (touch); with <paramref name="overwrite"/> replaces an existing file.</summary>
     public async Task<FileStatus> CreateEmptyFileAsync(string path, bool overwrite = false, bool createParents = false, CancellationToken cancellationToken = default)
     {
-        var create = new CreateRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, Overwrite = overwrite, CreateParent = createParents };
-        await CallAsync(ClientProtocolMethods.Create, create, cancellationToken);
+        var create = new CreateRequest { Path = path, Holder = ClientName, Overwrite = overwrite, CreateParent = createParents };
+        await CreateFileAsync(create, cancellationToken);
         return await CompleteFileAsync(path, last: null, cancellationToken);
     }
 

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace CkptFS.Client;
 
 /// <summary>Settings of a <see cref="CkptFsClient"/>, with the defaults a CLI call or a training job wants.</summary>
@@ -40,11 +43,26 @@ public sealed class CkptFsClientOptions
     /// <summary>Pipelines tried for one block before a write fails (HDFS dfs.client.block.write.retries, 3).</summary>
     public int BlockWriteAttempts { get; set; } = 3;
 
+    /// <summary>
+    /// Pipeline recoveries one block may go through (a DataNode failing mid-block, or one failing during
+    /// a recovery, each count one) before the write fails: 5, as HDFS's limit of 5 recoveries per packet.
+    /// </summary>
+    public int PipelineRecoveryAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// How long a create with overwrite waits while the NameNode recovers the file it replaces (the
+    /// previous writer died and its soft limit passed): 60 s, backing off from 100 ms to 2 s.
+    /// </summary>
+    public TimeSpan LeaseRecoveryTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long close waits for the last block's replicas to be reported before it fails.</summary>
     public TimeSpan CompleteTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Lease renewal period: half the NameNode's soft limit (60 s).</summary>
+    /// <summary>Longest lease renewal period: 30 s, half the default soft limit; a NameNode with a shorter soft limit gets half of its own.</summary>
     public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where the SDK logs what a caller does not see in results: pipeline recoveries (Warning). None by default.</summary>
+    public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
     public BlockIO.BlockWriterOptions BlockWriter { get; set; } = new();
 

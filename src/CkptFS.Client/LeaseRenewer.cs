@@ -4,8 +4,8 @@ namespace CkptFS.Client;
 
 /// <summary>
 /// Keeps this client's leases alive: while it has files open for write, one RenewLease call (covering
-/// all of them) every <see cref="CkptFsClientOptions.LeaseRenewInterval"/> (soft limit / 2, as HDFS's
-/// LeaseRenewer). A failed renewal is retried on the next tick; the NameNode only reclaims a file after
+/// all of them) every <see cref="CkptFsClientOptions.LeaseRenewInterval"/>, or every half of the
+/// NameNode's soft limit when that is shorter (Create and RenewLease answers carry it), as HDFS's LeaseRenewer. A failed renewal is retried on the next tick; the NameNode only reclaims a file after
 /// the soft limit has passed without any renewal.
 /// </summary>
 internal sealed class LeaseRenewer : IDisposable
@@ -14,11 +14,31 @@ internal sealed class LeaseRenewer : IDisposable
     private readonly HashSet<string> _openFiles = [];
     private readonly object _lock = new();
     private ITimer? _timer;
+    private TimeSpan _interval;
     private int _renewing;
 
     public LeaseRenewer(CkptFsClient client)
     {
         _client = client;
+        _interval = client.Options.LeaseRenewInterval;
+    }
+
+    /// <summary>Renews at least every half of <paramref name="softLimit"/>, the NameNode's (ignored when it did not say).</summary>
+    public void UseSoftLimit(TimeSpan softLimit)
+    {
+        if (softLimit <= TimeSpan.Zero)
+        {
+            return;
+        }
+        lock (_lock)
+        {
+            var interval = softLimit / 2 < _client.Options.LeaseRenewInterval ? softLimit / 2 : _client.Options.LeaseRenewInterval;
+            if (interval != _interval)
+            {
+                _interval = interval;
+                _timer?.Change(interval, interval);
+            }
+        }
     }
 
     public void Hold(string path)
@@ -26,8 +46,7 @@ internal sealed class LeaseRenewer : IDisposable
         lock (_lock)
         {
             _openFiles.Add(path);
-            var interval = _client.Options.LeaseRenewInterval;
-            _timer ??= TimeProvider.System.CreateTimer(_ => Renew(), null, interval, interval);
+            _timer ??= TimeProvider.System.CreateTimer(_ => Renew(), null, _interval, _interval);
         }
     }
 
@@ -66,7 +85,8 @@ internal sealed class LeaseRenewer : IDisposable
     {
         try
         {
-            await _client.RenewLeaseAsync(CancellationToken.None);
+            var answer = await _client.RenewLeaseAsync(CancellationToken.None);
+            UseSoftLimit(TimeSpan.FromMilliseconds(answer.SoftLimitMs));
         }
         catch (CkptFsException)
         {

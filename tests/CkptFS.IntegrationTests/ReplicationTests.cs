@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CkptFS.Testing;
+using static CkptFS.IntegrationTests.ClusterChecks;
 
 namespace CkptFS.IntegrationTests;
 
@@ -114,23 +115,5 @@ public sealed class ReplicationTests : IDisposable
         Assert.Equal(TestFiles.Sha256(source), TestFiles.Sha256(back));
     }
 
-    private sealed record BlockNodes(ulong Id, List<string> Nodes);
-
-    private static async Task<List<BlockNodes>> BlocksAsync(LocalClusterProcesses cluster)
-    {
-        using var stat = JsonDocument.Parse((await cluster.CliAsync("stat", "--json", "/repl/shard")).EnsureSuccess().Stdout);
-        return stat.RootElement.GetProperty("blocks").EnumerateArray()
-            .Select(b => new BlockNodes(b.GetProperty("blockId").GetUInt64(), b.GetProperty("locations").EnumerateArray().Select(l => l.GetProperty("uuid").GetString()!).ToList()))
-            .ToList();
-    }
-
-    private static async Task WaitUntilAsync(LocalClusterProcesses cluster, Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not reached within 90 s: {what}.\n{cluster.Logs()}");
-            await Task.Delay(250);
-        }
-    }
+    private static Task<List<BlockNodes>> BlocksAsync(LocalClusterProcesses cluster) => ClusterChecks.BlocksAsync(cluster, "/repl/shard");
 }

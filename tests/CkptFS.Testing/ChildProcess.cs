@@ -27,6 +27,9 @@ public sealed class ChildProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The process's stdin, for a test that feeds it (e.g. `put -` from a pipe it controls).</summary>
+    public Stream StandardInput => _process.StandardInput.BaseStream;
+
     public string Stdout { get { lock (_stdoutLines) { return string.Join('\n', _stdoutLines); } } }
 
     public string Stderr { get { lock (_stderrLines) { return string.Join('\n', _stderrLines); } } }

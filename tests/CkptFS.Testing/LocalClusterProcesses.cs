@@ -57,6 +57,15 @@ public sealed partial class LocalClusterProcesses : IDisposable
 
     public string DataNodeDirectory(string nodeId) => System.IO.Path.Combine(Directory, nodeId);
 
+    /// <summary>kill -9 of one DataNode (by its id, as `cluster start` named it: dn0, dn1...), waiting until it is gone.</summary>
+    public async Task KillDataNodeAsync(string nodeId)
+    {
+        var node = State().GetProperty("dataNodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == nodeId);
+        using var process = System.Diagnostics.Process.GetProcessById(node.GetProperty("pid").GetInt32());
+        process.Kill();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>Every log of the cluster, for failure messages.</summary>
     public string Logs() => Logs(Directory);
 

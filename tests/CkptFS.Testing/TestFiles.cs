@@ -20,6 +20,14 @@ public static class TestFiles
         return path;
     }
 
+    /// <summary>The same bytes in memory, for tests that write through the SDK or a pipe and compare what comes back.</summary>
+    public static byte[] RandomBytes(int count, int seed)
+    {
+        var data = new byte[count];
+        new Random(seed).NextBytes(data);
+        return data;
+    }
+
     public static string Sha256(string path)
     {
         using var file = File.OpenRead(path);

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using CkptFS.Client;
+using CkptFS.Common.Logging;
+using Serilog.Events;
 
 namespace CkptFS.Cli.Commands;
 
@@ -9,7 +11,9 @@ internal static class ClientAction
     public static void Set(Command command, Func<ParseResult, CkptFsClient, CancellationToken, Task<int>> body) =>
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var client = CliOptions.CreateClient(result);
+            // Warnings only: a client command's output is its result; lifecycle lines would be noise.
+            using var logging = LogSetup.CreateFactory(minimumLevel: LogEventLevel.Warning);
+            using var client = CliOptions.CreateClient(result, logging);
             return await body(result, client, cancellationToken);
         });
 }

@@ -56,9 +56,14 @@ public sealed class Uploader(CkptFsClient client, CreateFileOptions options)
             await client.MkdirsAsync(item.RemotePath, createParents: true, cancellationToken: cancellationToken);
             return;
         }
-        if (!options.Overwrite && await client.TryGetFileInfoAsync(item.RemotePath, cancellationToken) is not null)
+        var existing = await client.TryGetFileInfoAsync(item.RemotePath, cancellationToken);
+        if (existing is not null && !options.Overwrite)
         {
             throw new CkptFsException(ErrorCode.FileAlreadyExists, $"Cannot put {item.RemotePath}: it already exists (use -f to overwrite it).");
+        }
+        if (existing is { UnderConstruction: true })
+        {
+            await TakeOverAsync(item.RemotePath, cancellationToken);
         }
         var temporary = item.RemotePath + CopyingSuffix;
         await using (var source = item.LocalFile == "-" ? Console.OpenStandardInput() : OpenLocal(item.LocalFile))
@@ -77,6 +82,22 @@ public sealed class Uploader(CkptFsClient client, CreateFileOptions options)
             }
         }
         await client.RenameAsync(temporary, item.RemotePath, overwrite: options.Overwrite, cancellationToken);
+    }
+
+    /// <summary>
+    /// -f over a file another writer left open: the final rename may not replace an open file, so its
+    /// lease is recovered first (after the holder's soft limit; a live writer's file is refused with
+    /// the NameNode's message naming it), as the create of NAME._COPYING_ waits out its own.
+    /// </summary>
+    private async Task TakeOverAsync(string path, CancellationToken cancellationToken)
+    {
+        var timeout = client.Options.LeaseRecoveryTimeout;
+        if (!await client.WaitForLeaseRecoveryAsync(path, force: false, timeout, cancellationToken))
+        {
+            throw new CkptFsException(ErrorCode.RecoveryInProgress,
+                $"Cannot put {path}: the file it replaces, left open by a writer that is gone, is still being recovered after {timeout.TotalSeconds:0} s. " +
+                $"Try again later; 'ckptfs recover-lease {path}' waits for the recovery and shows how it ends.");
+        }
     }
 
     /// <summary>Best-effort removal of a half-written upload; the original error is the one to report.</summary>

@@ -7,15 +7,16 @@ namespace CkptFS.Client.BlockIO;
 /// <summary>
 /// The ack side of <see cref="BlockWriter"/>: packets in flight stay in <see cref="_unacked"/> (seqno
 /// order) until every replica acknowledged them, then go to a free list for reuse, so a steady write
-/// rents no new buffers. The window semaphore counts free slots; a failure wakes every waiter.
+/// rents no new buffers. The window semaphore counts free slots; a failure wakes every waiter, which
+/// then recovers the pipeline (a new window) or throws.
 /// </summary>
 public sealed partial class BlockWriter
 {
     private readonly Lock _ackLock = new();
     private readonly Queue<PacketBuffer> _unacked = new();
     private readonly Stack<PacketBuffer> _free = new();
-    private readonly SemaphoreSlim _window;
-    private readonly Task _ackLoop;
+    private SemaphoreSlim _window;
+    private Task _ackLoop;
     private long _bytesAcknowledged;
     private long _lastAckedSeqno = -1;
     private TaskCompletionSource? _progress;
@@ -42,9 +43,7 @@ public sealed partial class BlockWriter
             return;
         }
 
-        _connection.Abort();
-        await _ackLoop.ConfigureAwait(false);
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        await StopPipelineAsync().ConfigureAwait(false);
         lock (_ackLock)
         {
             _current?.Dispose();
@@ -75,24 +74,38 @@ public sealed partial class BlockWriter
         return PacketBuffer.Rent(_options.PacketSizeBytes, _options.BytesPerChecksum);
     }
 
+    /// <summary>Takes a window slot on a healthy pipeline (recovering a failed one first).</summary>
     private async ValueTask WaitForWindowAsync(CancellationToken cancellationToken)
     {
-        if (!await _window.WaitAsync(_options.ReadTimeout, cancellationToken).ConfigureAwait(false))
+        while (true)
         {
-            FailNoAck();
-        }
+            await EnsureHealthyAsync(cancellationToken).ConfigureAwait(false);
+            if (!await _window.WaitAsync(_options.ReadTimeout, cancellationToken).ConfigureAwait(false))
+            {
+                FailNoAck();
+            }
+            else if (Volatile.Read(ref _failure) is null)
+            {
+                return;
+            }
 
-        ThrowIfFailed();
+            // Woken by a failure: the slot belonged to the failed pipeline's window, which recovery replaces.
+        }
     }
 
     private async Task WaitForAckAsync(long seqno, CancellationToken cancellationToken)
     {
         while (true)
         {
+            await EnsureHealthyAsync(cancellationToken).ConfigureAwait(false);
             Task progress;
             lock (_ackLock)
             {
-                ThrowIfFailed();
+                if (_failure is not null)
+                {
+                    continue;
+                }
+
                 if (_lastAckedSeqno >= seqno)
                 {
                     return;
@@ -115,11 +128,12 @@ public sealed partial class BlockWriter
 
     private async Task ReadAcksAsync()
     {
+        var connection = _connection;
         try
         {
             while (true)
             {
-                var ack = await DataTransferCodec.ReadMessageAsync(_connection.Input, PipelineAck.Parser, CancellationToken.None).ConfigureAwait(false);
+                var ack = await DataTransferCodec.ReadMessageAsync(connection.Input, PipelineAck.Parser, CancellationToken.None).ConfigureAwait(false);
                 if (!Acknowledge(ack, out var last))
                 {
                     return;
@@ -134,8 +148,7 @@ public sealed partial class BlockWriter
         }
         catch (Exception exception) when (exception is IOException or CkptFsException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
-            Fail(new BlockPipelineException(ErrorCode.Unavailable, 0, _block.Locations[0], "", TransferStatus.Error,
-                $"The ack stream of {new BlockId(_block.Block.BlockId)} from DataNode {_connection.Address} broke: {exception.Message}", exception));
+            Fail(FirstNodeFailure($"The ack stream of {new BlockId(_block.Block.BlockId)} from DataNode {connection.Address} broke: {exception.Message}", exception));
         }
     }
 
@@ -150,20 +163,11 @@ public sealed partial class BlockWriter
                 throw new DataTransferProtocolException($"An ack for seqno {ack.Seqno} arrived while waiting for {(packet is null ? "none" : packet.Header.Seqno)}.");
             }
 
-            var bad = ack.Replies.Count < _block.Locations.Count ? ack.Replies.Count : -1;
-            for (var i = 0; i < ack.Replies.Count; i++)
-            {
-                if (ack.Replies[i] != TransferStatus.Success)
-                {
-                    bad = i;
-                    break;
-                }
-            }
-
+            var bad = BadNodeChooser.FromAck(ack.Replies, _block.Locations.Count);
             if (bad >= 0)
             {
                 var status = bad < ack.Replies.Count ? ack.Replies[bad] : TransferStatus.Error;
-                var node = _block.Locations[Math.Min(bad, _block.Locations.Count - 1)];
+                var node = _block.Locations[bad];
                 Fail(new BlockPipelineException(DataNodeConnection.CodeOf(status), bad, node, "", status,
                     $"DataNode {DataNodeConnection.AddressOf(node)} (index {bad}) reported {status} for packet {ack.Seqno} of {new BlockId(_block.Block.BlockId)}."));
                 return false;
@@ -180,11 +184,19 @@ public sealed partial class BlockWriter
         }
     }
 
-    private void FailNoAck() => Fail(new BlockPipelineException(ErrorCode.Unavailable, 0, _block.Locations[0], "", TransferStatus.Error,
-        $"No ack for {new BlockId(_block.Block.BlockId)} from DataNode {_connection.Address} in {_options.ReadTimeout.TotalSeconds:0.###} s."));
+    private void FailNoAck() =>
+        Fail(FirstNodeFailure($"No ack for {new BlockId(_block.Block.BlockId)} from DataNode {_connection.Address} in {_options.ReadTimeout.TotalSeconds:0.###} s."));
+
+    private void FailSend(DataNodeConnection connection, Exception exception) =>
+        Fail(FirstNodeFailure($"Sending {new BlockId(_block.Block.BlockId)} to DataNode {connection.Address} failed: {exception.Message}", exception));
+
+    /// <summary>A failure blamed on the first node: the client talks only to it, and a broken connection or silence says nothing of the others.</summary>
+    private BlockPipelineException FirstNodeFailure(string message, Exception? exception = null) =>
+        new(ErrorCode.Unavailable, 0, _block.Locations[0], "", TransferStatus.Error, message, exception);
 
     private void Fail(BlockPipelineException failure)
     {
+        SemaphoreSlim window;
         lock (_ackLock)
         {
             if (_failure is not null)
@@ -193,18 +205,11 @@ public sealed partial class BlockWriter
             }
 
             _failure = failure;
+            window = _window;
             _progress?.TrySetResult();
             _progress = null;
         }
 
-        _window.Release(_options.WindowPackets);
-    }
-
-    private void ThrowIfFailed()
-    {
-        if (Volatile.Read(ref _failure) is { } failure)
-        {
-            throw new BlockPipelineException(failure.Code, failure.BadNodeIndex, failure.BadNode, failure.FirstBadLink, failure.Status, failure.Message, failure);
-        }
+        window.Release(_options.WindowPackets);
     }
 }

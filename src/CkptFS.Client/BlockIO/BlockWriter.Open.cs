@@ -8,15 +8,32 @@ namespace CkptFS.Client.BlockIO;
 public sealed partial class BlockWriter
 {
     public static Task<BlockWriter> OpenAsync(LocatedBlock block, string clientName, BlockWriterOptions options, CancellationToken cancellationToken) =>
-        OpenAsync(block, clientName, PipelineStage.SetupCreate, options, cancellationToken);
+        OpenAsync(block, clientName, PipelineStage.SetupCreate, options, recovery: null, cancellationToken);
 
     /// <summary>
     /// Also opens a DataNode-to-DataNode copy: stage TRANSFER_FINALIZED, an empty
     /// <paramref name="clientName"/> and a COPY token (re-replication; the DataNode is the writer).
     /// </summary>
-    public static async Task<BlockWriter> OpenAsync(LocatedBlock block, string clientName, PipelineStage stage, BlockWriterOptions options, CancellationToken cancellationToken)
+    public static Task<BlockWriter> OpenAsync(LocatedBlock block, string clientName, PipelineStage stage, BlockWriterOptions options, CancellationToken cancellationToken) =>
+        OpenAsync(block, clientName, stage, options, recovery: null, cancellationToken);
+
+    /// <summary>A new block (stage CREATE) whose pipeline failures mid-block go to <paramref name="recovery"/>.</summary>
+    internal static Task<BlockWriter> OpenAsync(LocatedBlock block, string clientName, BlockWriterOptions options, IPipelineRecovery recovery, CancellationToken cancellationToken) =>
+        OpenAsync(block, clientName, PipelineStage.SetupCreate, options, recovery, cancellationToken);
+
+    private static async Task<BlockWriter> OpenAsync(LocatedBlock block, string clientName, PipelineStage stage, BlockWriterOptions options, IPipelineRecovery? recovery, CancellationToken cancellationToken)
     {
         options.Validate();
+        var connection = await SetUpAsync(block, clientName, stage, minBytesReceived: 0, options, cancellationToken).ConfigureAwait(false);
+        return new BlockWriter(block, clientName, options, connection, recovery);
+    }
+
+    /// <summary>
+    /// Connects to the first node of <paramref name="block"/>'s locations and sets the pipeline up
+    /// (header, then the setup response); any failure is a <see cref="BlockPipelineException"/> naming the node.
+    /// </summary>
+    private static async Task<DataNodeConnection> SetUpAsync(LocatedBlock block, string clientName, PipelineStage stage, long minBytesReceived, BlockWriterOptions options, CancellationToken cancellationToken)
+    {
         if (block.Locations.Count == 0)
         {
             throw new CkptFsException(ErrorCode.InvalidArgument, $"{new BlockId(block.Block.BlockId)} has no DataNodes to write to.");
@@ -42,6 +59,7 @@ public sealed partial class BlockWriter
                 ClientName = clientName,
                 Stage = stage,
                 BytesPerChecksum = (uint)options.BytesPerChecksum,
+                MinBytesReceived = (ulong)minBytesReceived,
             };
             header.Targets.Add(block.Locations.Skip(1));
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -53,7 +71,7 @@ public sealed partial class BlockWriter
                 throw SetupFailure(block, response);
             }
 
-            return new BlockWriter(block, options, connection);
+            return connection;
         }
         catch (Exception exception) when (exception is not BlockPipelineException)
         {
@@ -75,15 +93,7 @@ public sealed partial class BlockWriter
 
     private static BlockPipelineException SetupFailure(LocatedBlock block, BlockOpResponse response)
     {
-        var index = 0;
-        for (var i = 0; i < block.Locations.Count && response.FirstBadLink.Length > 0; i++)
-        {
-            if (DataNodeConnection.AddressOf(block.Locations[i]) == response.FirstBadLink)
-            {
-                index = i;
-            }
-        }
-
+        var index = BadNodeChooser.FromSetup(response.FirstBadLink, block.Locations);
         return new BlockPipelineException(DataNodeConnection.CodeOf(response), index, block.Locations[index], response.FirstBadLink, response.Status,
             $"Pipeline setup of {new BlockId(block.Block.BlockId)} failed at DataNode {DataNodeConnection.AddressOf(block.Locations[index])} (index {index}): {response.Status} {response.Message}");
     }

@@ -15,7 +15,10 @@ namespace CkptFS.Client.Streams;
 ///   4. dispose: close the last block, then Complete until the NameNode says every block has its minimum
 ///      replicas, and release the lease. Only then does dispose return: a closed file is durable.
 /// A pipeline that cannot be set up is abandoned and AddBlock is asked again without the bad node
-/// (bounded attempts). Recovery from a DataNode failing mid-block comes with pipeline recovery.
+/// (bounded attempts). A DataNode failing once the block streams is dropped by <see cref="PipelineRecovery"/>:
+/// the block goes on with a new generation stamp, which hflush, the next AddBlock and Complete then carry.
+/// Once a call fails for good (recovery gave up, the NameNode refused), every later call throws that
+/// failure, close included; dispose then only abandons the stream, so it never masks the first error.
 /// </summary>
 public sealed class CkptFsOutputStream : Stream
 {
@@ -24,10 +27,11 @@ public sealed class CkptFsOutputStream : Stream
     private readonly long _blockSize;
     private readonly List<string> _excludedNodes = [];
     private BlockWriter? _writer;
-    private ExtendedBlock? _lastBlock;
+    private ExtendedBlock? _lastBlock; // the last finished block: AddBlock's previous, Complete's last
     private long _bytesInBlock;
     private long _position;
     private bool _closed;
+    private CkptFsException? _failure; // a write, flush or close that failed: the stream cannot go on
 
     internal CkptFsOutputStream(CkptFsClient client, string path, FileStatus status)
     {
@@ -42,6 +46,9 @@ public sealed class CkptFsOutputStream : Stream
 
     public string Path => _path;
 
+    /// <summary>The DataNodes the current block streams to, in pipeline order (empty between blocks); shrinks when a recovery drops one.</summary>
+    public IReadOnlyList<DatanodeId> Pipeline => _writer?.Pipeline ?? [];
+
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
@@ -54,7 +61,20 @@ public sealed class CkptFsOutputStream : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_closed, this);
+        ThrowIfUnusable();
+        try
+        {
+            await WriteBlocksAsync(buffer, cancellationToken);
+        }
+        catch (CkptFsException e)
+        {
+            _failure ??= e;
+            throw;
+        }
+    }
+
+    private async ValueTask WriteBlocksAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
         while (!buffer.IsEmpty)
         {
             if (_writer is null)
@@ -81,15 +101,23 @@ public sealed class CkptFsOutputStream : Stream
     /// <summary>hflush: returns once every replica holds what was written, and readers can see it.</summary>
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_closed, this);
-        if (_writer is null || _lastBlock is null)
+        ThrowIfUnusable();
+        if (_writer is null)
         {
             return;
         }
-        var acked = await _writer.FlushAsync(cancellationToken);
-        var last = _lastBlock.Clone();
-        last.NumBytes = (ulong)acked;
-        await _client.UpdateLengthAsync(_path, last, cancellationToken);
+        try
+        {
+            var acked = await _writer.FlushAsync(cancellationToken);
+            var last = _writer.Block;
+            last.NumBytes = (ulong)acked;
+            await _client.UpdateLengthAsync(_path, last, cancellationToken);
+        }
+        catch (CkptFsException e)
+        {
+            _failure ??= e;
+            throw;
+        }
     }
 
     public override void Flush()
@@ -103,6 +131,11 @@ public sealed class CkptFsOutputStream : Stream
         if (_closed)
         {
             return;
+        }
+        if (_failure is not null)
+        {
+            await AbortAsync();
+            throw Unusable();
         }
         _closed = true;
         try
@@ -140,7 +173,7 @@ public sealed class CkptFsOutputStream : Stream
 
     public override async ValueTask DisposeAsync()
     {
-        await CloseAsync();
+        await (_failure is null ? CloseAsync() : AbortAsync());
         await base.DisposeAsync();
     }
 
@@ -148,10 +181,23 @@ public sealed class CkptFsOutputStream : Stream
     {
         if (disposing && !_closed)
         {
-            CloseAsync().GetAwaiter().GetResult();
+            (_failure is null ? CloseAsync() : AbortAsync()).GetAwaiter().GetResult();
         }
         base.Dispose(disposing);
     }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        if (_failure is not null)
+        {
+            throw Unusable();
+        }
+    }
+
+    private CkptFsException Unusable() => new(_failure!.Code,
+        $"Cannot go on writing {_path}: an earlier write failed ({_failure.Message}). The file stays open until its lease is recovered ('ckptfs recover-lease {_path}'), or delete it.",
+        _failure);
 
     private async Task<BlockWriter> StartBlockAsync(CancellationToken cancellationToken)
     {
@@ -161,9 +207,8 @@ public sealed class CkptFsOutputStream : Stream
             var located = await _client.AddBlockAsync(_path, _lastBlock, _excludedNodes, cancellationToken);
             try
             {
-                var writer = await BlockWriter.OpenAsync(located, _client.ClientName, _client.Options.BlockWriter, cancellationToken);
-                _lastBlock = located.Block.Clone();
-                _lastBlock.NumBytes = 0;
+                var recovery = new PipelineRecovery(_client, _path, (int)Status.Replication, _client.Options.PipelineRecoveryAttempts, _excludedNodes, _client.RecoveryLogger);
+                var writer = await BlockWriter.OpenAsync(located, _client.ClientName, _client.Options.BlockWriter, recovery, cancellationToken);
                 _bytesInBlock = 0;
                 return writer;
             }
@@ -171,7 +216,9 @@ public sealed class CkptFsOutputStream : Stream
             {
                 // HDFS DataStreamer: abandon the block, exclude the node that failed, ask again.
                 await _client.AbandonBlockAsync(_path, located.Block, cancellationToken);
-                _excludedNodes.Add(e.BadNode?.DatanodeUuid ?? located.Locations[Math.Clamp(e.BadNodeIndex, 0, located.Locations.Count - 1)].DatanodeUuid);
+                var bad = e.BadNode?.DatanodeUuid ?? located.Locations[Math.Clamp(e.BadNodeIndex, 0, located.Locations.Count - 1)].DatanodeUuid;
+                _excludedNodes.Add(bad);
+                PipelineRecoveryLog.SetupAbandoned(_client.RecoveryLogger, new BlockId(located.Block.BlockId), _path, bad, attempt, attempts, e.Message);
             }
             catch (BlockPipelineException e)
             {
