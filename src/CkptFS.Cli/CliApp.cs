@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CkptFS.Cli.Commands;
+using CkptFS.Cli.Commands.Checkpoints;
 using CkptFS.Common;
 using CkptFS.Common.Faults;
 
@@ -28,6 +29,7 @@ public static class CliApp
             ReportCommand.Create(),
             FsckCommand.Create(),
             RecoverLeaseCommand.Create(),
+            CkptCommand.Create(),
             BenchCommand.Create(),
         };
         root.Add(CliOptions.NameNode);

@@ -1,4 +1,5 @@
 using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Namespace;
@@ -44,6 +45,9 @@ public sealed class NameNodeOptions
     /// <summary>Block key update interval (10 h) and token lifetime (10 h).</summary>
     public BlockTokenOptions BlockTokens { get; set; } = new();
 
+    /// <summary>Checkpoint housekeeping: abandoned pending steps collected after 1 h idle, scanned every minute.</summary>
+    public CheckpointOptions Checkpoints { get; set; } = new();
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory))
@@ -61,6 +65,7 @@ public sealed class NameNodeOptions
         Replication.Validate();
         Datanodes.Validate();
         BlockTokens.Validate();
+        Checkpoints.Validate();
         Leases.Validate();
     }
 

@@ -1,4 +1,5 @@
 using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Http;
 using CkptFS.NameNode.Leases;
@@ -58,6 +59,10 @@ public sealed partial class NameNodeServer : IAsyncDisposable
 
     public BlockTokenSecretManager Tokens { get; }
 
+    public CheckpointManager Checkpoints { get; private init; } = null!;
+
+    private CheckpointJanitor CheckpointJanitor { get; init; } = null!;
+
     public int RpcPort => _host.GrpcPort;
 
     public int? HttpPort => _host.HttpPort;
@@ -89,6 +94,8 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var registry = new GrpcServiceRegistry();
             new ClientProtocolService(fs, new RetryCache(time, options.RetryCacheExpiry), blocks, datanodes, tokens, leases).Register(registry);
             new DatanodeProtocolService(datanodes, blocks, replication, tokens, fs, recoveries, stopping.Token).Register(registry);
+            var checkpoints = new CheckpointManager(committer, fs, blocks, options.Checkpoints, loggerFactory.CreateLogger<CheckpointManager>());
+            new CheckpointProtocolService(checkpoints, new RetryCache(time, options.RetryCacheExpiry)).Register(registry);
             var startedAt = time.GetUtcNow();
             var grpcOptions = new GrpcServerOptions
             {
@@ -100,7 +107,11 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var host = await GrpcServerHost.StartAsync(grpcOptions, registry, loggerFactory,
                 routes => NameNodeHttpRoutes.Map(routes, fs, committer, rpcAddress, startedAt), cancellationToken);
             var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, leaseMonitor, host, time, options.Replication.RecheckInterval,
-                logger, stopping);
+                logger, stopping)
+            {
+                Checkpoints = checkpoints,
+                CheckpointJanitor = new CheckpointJanitor(checkpoints, time, loggerFactory.CreateLogger<CheckpointJanitor>()),
+            };
             LogLeases(logger, leases.HolderCount, leases.OpenFileCount, options.Leases.SoftLimit, options.Leases.HardLimit);
             LogStarted(logger, options.BindAddress, host.GrpcPort, host.HttpPort, options.Namespace.DefaultReplication, options.Namespace.DefaultBlockSizeBytes);
             LogBlocks(logger, blocks.GetStats().TotalBlocks, blocks.InSafeMode, options.Blocks.SafeModeThreshold, options.Datanodes.StaleInterval, options.Datanodes.DeadInterval);
@@ -119,6 +130,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         // Before the host stops: the DataNodes' Connect streams it ends must not count as their disconnects.
         await _stopping.CancelAsync();
         await _replicationTimer.DisposeAsync();
+        await CheckpointJanitor.DisposeAsync();
         await _leaseMonitor;
         await _host.DisposeAsync();
         _stopping.Dispose();

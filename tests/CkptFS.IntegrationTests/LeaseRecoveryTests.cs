@@ -40,11 +40,7 @@ public sealed class LeaseRecoveryTests(ITestOutputHelper output) : IDisposable
     public async Task AWriterKilledMidFileIsTakenOverAfterTheSoftLimitAtALengthEveryReplicaHolds()
     {
         using var cluster = await LocalClusterProcesses.StartAsync(3, FastLeases);
-        using var writer = SlowWriter.Start(cluster.Address, "/leases/killed", seed: 7, totalBytes: 256 * MiB, flushEvery: MiB / 2, pauseMs: 5, blockSize: 4 * MiB);
-        await writer.WaitFlushedAsync(5 * MiB, TimeSpan.FromSeconds(120));
-        writer.Kill();
-        var killedAt = Stopwatch.StartNew();
-        var flushed = writer.Flushed;
+        var (killedAt, flushed) = await KillWriterMidFileAsync(cluster, "/leases/killed", seed: 7, flushedAtLeast: 5 * MiB);
 
         // Too early: the error names the holder and when the file can be taken over.
         var early = await Assert.ThrowsAsync<CkptFsException>(() => RecoverLeaseAsync(cluster, "/leases/killed"));
@@ -82,11 +78,7 @@ public sealed class LeaseRecoveryTests(ITestOutputHelper output) : IDisposable
     public async Task AfterTheHardLimitTheNameNodeRecoversAnAbandonedFileByItself()
     {
         using var cluster = await LocalClusterProcesses.StartAsync(3, FastLeases);
-        using var writer = SlowWriter.Start(cluster.Address, "/leases/abandoned", seed: 9, totalBytes: 256 * MiB, flushEvery: MiB / 2, pauseMs: 5, blockSize: 4 * MiB);
-        await writer.WaitFlushedAsync(6 * MiB, TimeSpan.FromSeconds(120));
-        writer.Kill();
-        var killedAt = Stopwatch.StartNew();
-        var flushed = writer.Flushed;
+        var (killedAt, flushed) = await KillWriterMidFileAsync(cluster, "/leases/abandoned", seed: 9, flushedAtLeast: 6 * MiB);
         await WaitClosedAsync(cluster, "/leases/abandoned", HardLimit + TimeSpan.FromSeconds(30));
         output.WriteLine($"writer killed -> file recovered by the NameNode alone: {killedAt.Elapsed.TotalSeconds:0.0} s (hard limit {HardLimit.TotalSeconds} s)");
         Assert.True(killedAt.Elapsed > HardLimit - TimeSpan.FromSeconds(1), $"closed after {killedAt.Elapsed.TotalSeconds:0.0} s, before the hard limit");
@@ -143,6 +135,15 @@ public sealed class LeaseRecoveryTests(ITestOutputHelper output) : IDisposable
         {
             writers.ForEach(w => w.Dispose());
         }
+    }
+
+    /// <summary>A writer of 4 MiB blocks killed -9 once it flushed <paramref name="flushedAtLeast"/>: a clock started at the kill, and the bytes it had flushed.</summary>
+    private static async Task<(Stopwatch KilledAt, long Flushed)> KillWriterMidFileAsync(LocalClusterProcesses cluster, string path, int seed, long flushedAtLeast)
+    {
+        using var writer = SlowWriter.Start(cluster.Address, path, seed, totalBytes: 256 * MiB, flushEvery: MiB / 2, pauseMs: 5, blockSize: 4 * MiB);
+        await writer.WaitFlushedAsync(flushedAtLeast, TimeSpan.FromSeconds(120));
+        writer.Kill();
+        return (Stopwatch.StartNew(), writer.Flushed);
     }
 
     /// <summary>Another client asks for the file until it is closed (polling while the soft limit runs and recovery works); returns how long that took.</summary>

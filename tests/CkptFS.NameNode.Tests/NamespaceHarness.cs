@@ -1,5 +1,6 @@
 using CkptFS.Common;
 using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Namespace;
@@ -67,6 +68,11 @@ public sealed class NamespaceHarness : IDisposable
     public NamespaceOptions Options { get; }
 
     public FsNamespace Fs { get; private set; } = null!;
+
+    /// <summary>Checkpoint settings of <see cref="Checkpoints"/>; change them before a <see cref="Restart"/> to apply.</summary>
+    public CheckpointOptions CheckpointOptions { get; } = new();
+
+    public CheckpointManager Checkpoints { get; private set; } = null!;
 
     public GroupCommitter Committer => _committer;
 
@@ -157,6 +163,7 @@ public sealed class NamespaceHarness : IDisposable
         Recoveries = new BlockRecoveries(Time, LeaseOptions);
         Fs = new FsNamespace(_committer, Options, Blocks, Datanodes, Leases, Recoveries, NullLogger<FsNamespace>.Instance);
         LeaseMonitor = new LeaseMonitor(Fs, Leases, Recoveries, Blocks, NullLogger<LeaseMonitor>.Instance);
+        Checkpoints = new CheckpointManager(_committer, Fs, Blocks, CheckpointOptions, NullLogger<CheckpointManager>.Instance);
     }
 
     private void Close()

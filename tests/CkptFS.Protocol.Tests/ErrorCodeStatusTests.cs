@@ -22,6 +22,7 @@ public sealed class ErrorCodeStatusTests
         [ErrorCode.FileNotUnderConstruction] = StatusCode.FailedPrecondition,
         [ErrorCode.LeaseHeldByOther] = StatusCode.FailedPrecondition,
         [ErrorCode.LeaseNotHeld] = StatusCode.FailedPrecondition,
+        [ErrorCode.RecoveryInProgress] = StatusCode.FailedPrecondition,
         [ErrorCode.LeaseExpired] = StatusCode.Internal,
         [ErrorCode.BlockNotFound] = StatusCode.NotFound,
         [ErrorCode.NotEnoughDataNodes] = StatusCode.Unavailable,

@@ -18,6 +18,7 @@ public static class Program
             RocksDbWriterCommand.Name => RocksDbWriterCommand.Run(args[1..]),
             RocksDbFillCommand.Name => RocksDbFillCommand.Run(args[1..]),
             SlowWriterCommand.Name => SlowWriterCommand.Run(args[1..]),
+            AsyncSaveCommand.Name => AsyncSaveCommand.Run(args[1..]),
             _ => Usage(),
         };
     }
@@ -28,6 +29,7 @@ public static class Program
         Console.Error.WriteLine($"  {RocksDbWriterCommand.Usage}");
         Console.Error.WriteLine($"  {RocksDbFillCommand.Usage}");
         Console.Error.WriteLine($"  {SlowWriterCommand.Usage}");
+        Console.Error.WriteLine($"  {AsyncSaveCommand.Usage}");
         return 2;
     }
 }

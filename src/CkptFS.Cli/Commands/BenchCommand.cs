@@ -46,7 +46,7 @@ internal static class BenchCommand
             await client.DeleteAsync(root, recursive: true, cancellationToken);
             return 0;
         });
-        return new Command("bench", "Benchmarks that print figures.") { nameNode, BenchDataCommand.Create() };
+        return new Command("bench", "Benchmarks that print figures.") { nameNode, BenchDataCommand.Create(), Checkpoints.BenchCkptCommand.Create() };
     }
 
     private static async Task<string> RunPhaseAsync(string name, int callers, TimeSpan duration, Func<int, int, Task> call, CancellationToken cancellationToken)

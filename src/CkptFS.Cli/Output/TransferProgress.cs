@@ -15,15 +15,17 @@ public sealed class TransferProgress
 
     private readonly string _verb;
     private readonly long _totalBytes;
+    private readonly bool _quiet;
     private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
     private long _bytes;
     private long _files;
     private TimeSpan _lastPlainLine;
 
-    private TransferProgress(string verb, long totalBytes)
+    private TransferProgress(string verb, long totalBytes, bool quiet)
     {
         _verb = verb;
         _totalBytes = totalBytes;
+        _quiet = quiet;
     }
 
     public long Bytes => Interlocked.Read(ref _bytes);
@@ -31,7 +33,7 @@ public sealed class TransferProgress
     public void Advance(long bytes)
     {
         Interlocked.Add(ref _bytes, bytes);
-        if (!Interactive && _stopwatch.Elapsed - _lastPlainLine >= PlainInterval)
+        if (!_quiet && !Interactive && _stopwatch.Elapsed - _lastPlainLine >= PlainInterval)
         {
             _lastPlainLine = _stopwatch.Elapsed;
             Console.Error.WriteLine($"{_verb}: {Describe()}");
@@ -43,7 +45,7 @@ public sealed class TransferProgress
     /// <summary>Runs <paramref name="work"/> with a progress display, then prints the summary line.</summary>
     public static async Task RunAsync(string verb, long totalBytes, bool quiet, Func<TransferProgress, Task> work)
     {
-        var progress = new TransferProgress(verb, totalBytes);
+        var progress = new TransferProgress(verb, totalBytes, quiet);
         if (Interactive && !quiet && totalBytes > 0)
         {
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });

@@ -14,4 +14,13 @@ public enum FaultPoint
 
     /// <summary>A DataNode received a block's last packet and is about to fsync and finalize the replica.</summary>
     DataNodeBeforeFinalize,
+
+    /// <summary>A checkpoint commit passed its checks; its transaction (one synced batch) is not yet written.</summary>
+    NameNodeBeforeCheckpointCommit,
+
+    /// <summary>A checkpoint commit's transaction is durable; the committer has not answered yet.</summary>
+    NameNodeAfterCheckpointCommit,
+
+    /// <summary>The SDK's shards are closed (durable); it has not yet asked the NameNode to commit the checkpoint.</summary>
+    ClientBeforeCheckpointCommit,
 }

@@ -16,31 +16,34 @@ public sealed partial class FsNamespace
             throw new CkptFsException(ErrorCode.InvalidArgument, "Cannot delete /: the root directory stays; delete its entries instead.");
         }
         _blocks.ThrowIfSafeMode($"delete {path}");
-        return await _committer.SubmitAsync(context =>
+        return await _committer.SubmitAsync(context => Delete(context, path, recursive), cancellationToken);
+    }
+
+    /// <summary>The delete itself, inside a mutation (also composed into checkpoint transactions).</summary>
+    internal DeleteResult Delete(MutationContext context, FsPath path, bool recursive)
+    {
+        var inode = context.Tree.Get(path);
+        if (inode is DirectoryInode { Children.Count: > 0 } && !recursive)
         {
-            var inode = context.Tree.Get(path);
-            if (inode is DirectoryInode { Children.Count: > 0 } && !recursive)
+            throw new CkptFsException(ErrorCode.DirectoryNotEmpty, $"Cannot delete {path}: the directory is not empty (use -r to delete it and its contents).");
+        }
+        long files = 0, directories = 0;
+        RemoveFilesOnCommit(context, inode);
+        foreach (var deleted in Subtree(inode))
+        {
+            context.Delete(deleted.Id);
+            if (deleted.IsDirectory)
             {
-                throw new CkptFsException(ErrorCode.DirectoryNotEmpty, $"Cannot delete {path}: the directory is not empty (use -r to delete it and its contents).");
+                directories++;
             }
-            long files = 0, directories = 0;
-            RemoveFilesOnCommit(context, inode);
-            foreach (var deleted in Subtree(inode))
+            else
             {
-                context.Delete(deleted.Id);
-                if (deleted.IsDirectory)
-                {
-                    directories++;
-                }
-                else
-                {
-                    files++;
-                }
+                files++;
             }
-            context.Tree = context.Tree.WithoutChild(path.Parent, path.Name, -(files + directories), context.NowMs);
-            context.PutDirectory(path.Parent);
-            return new DeleteResult(files, directories);
-        }, cancellationToken);
+        }
+        context.Tree = context.Tree.WithoutChild(path.Parent, path.Name, -(files + directories), context.NowMs);
+        context.PutDirectory(path.Parent);
+        return new DeleteResult(files, directories);
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ public sealed partial class FsNamespace
     /// Creates every missing directory on <paramref name="path"/> in one tree update: the missing
     /// chain is built bottom-up and attached under the deepest existing ancestor.
     /// </summary>
-    private void EnsureDirectories(MutationContext context, FsPath path, ushort mode, string owner)
+    internal void EnsureDirectories(MutationContext context, FsPath path, ushort mode, string owner)
     {
         var tree = context.Tree;
         Inode current = tree.Root;

@@ -24,7 +24,7 @@ public sealed partial class FsNamespace
         return await _committer.SubmitAsync(context => Rename(context, source, destination, overwrite), cancellationToken);
     }
 
-    private NamespaceEntry Rename(MutationContext context, FsPath source, FsPath destination, bool overwrite)
+    internal NamespaceEntry Rename(MutationContext context, FsPath source, FsPath destination, bool overwrite)
     {
         var tree = context.Tree;
         var moving = tree.Get(source);

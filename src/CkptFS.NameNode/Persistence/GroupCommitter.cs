@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using CkptFS.Common;
 using CkptFS.Common.Faults;
+using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.Namespace;
 using Microsoft.Extensions.Logging;
 
@@ -32,7 +33,7 @@ public sealed partial class GroupCommitter : IDisposable
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stopping = new();
-    private NamespaceTree _published;
+    private PublishedMetadata _published;
     private ulong _nextInodeId;
     private IdCounters _counters;
     private volatile Exception? _fault;
@@ -42,7 +43,7 @@ public sealed partial class GroupCommitter : IDisposable
         _store = store;
         _time = time;
         _logger = logger;
-        _published = image.Tree;
+        _published = new PublishedMetadata(image.Tree, image.Checkpoints ?? CheckpointCatalog.Empty);
         _nextInodeId = image.NextInodeId;
         _counters = image.Counters;
         _thread = new Thread(Run) { IsBackground = true, Name = "ckptfs-group-commit" };
@@ -53,7 +54,10 @@ public sealed partial class GroupCommitter : IDisposable
     public event Action<Exception>? Faulted;
 
     /// <summary>The latest durable namespace version.</summary>
-    public NamespaceTree Published => Volatile.Read(ref _published);
+    public NamespaceTree Published => Volatile.Read(ref _published).Tree;
+
+    /// <summary>The latest durable namespace and checkpoint catalog, from the same batch (one read gives both).</summary>
+    public PublishedMetadata PublishedMetadata => Volatile.Read(ref _published);
 
     public long GroupsCommitted => Interlocked.Read(ref _groupsCommitted);
 
@@ -125,7 +129,7 @@ public sealed partial class GroupCommitter : IDisposable
 
     private bool CommitGroup(List<PendingMutation> group)
     {
-        var context = new MutationContext(_published, _nextInodeId, _counters, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var context = new MutationContext(_published.Tree, _nextInodeId, _counters, _time.GetUtcNow().ToUnixTimeMilliseconds(), _published.Checkpoints);
         foreach (var pending in group)
         {
             context.Begin();
@@ -153,7 +157,7 @@ public sealed partial class GroupCommitter : IDisposable
         }
         _nextInodeId = context.NextInodeId;
         _counters = context.Counters;
-        Volatile.Write(ref _published, context.Tree);
+        Volatile.Write(ref _published, new PublishedMetadata(context.Tree, context.Checkpoints));
         RunAfterCommit(context.AfterCommit);
         Interlocked.Increment(ref _groupsCommitted);
         Interlocked.Add(ref _mutationsCommitted, group.Count);

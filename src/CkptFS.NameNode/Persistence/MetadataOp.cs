@@ -1,4 +1,5 @@
 using CkptFS.Common;
+using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.Namespace;
 
 namespace CkptFS.NameNode.Persistence;
@@ -20,4 +21,15 @@ public abstract record MetadataOp
 
     /// <summary>The next block id and genstamp to hand out; persisted so that neither is reused.</summary>
     public sealed record PutCounters(IdCounters Counters) : MetadataOp;
+
+    /// <summary>A checkpoint job's record: latest pointer and retention (Checkpoints/CheckpointRecords).</summary>
+    public sealed record PutCheckpointJob(CheckpointJob Job) : MetadataOp;
+
+    /// <summary>Removes a job's record (its checkpoint records are deleted by their own ops).</summary>
+    public sealed record DeleteCheckpointJob(FsPath Job) : MetadataOp;
+
+    /// <summary>One committed checkpoint: its folder's inode and its manifest.</summary>
+    public sealed record PutCheckpoint(CommittedCheckpoint Checkpoint) : MetadataOp;
+
+    public sealed record DeleteCheckpoint(FsPath Job, ulong Step) : MetadataOp;
 }

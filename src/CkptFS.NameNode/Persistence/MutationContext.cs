@@ -1,4 +1,5 @@
 using CkptFS.Common;
+using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.Namespace;
 
 namespace CkptFS.NameNode.Persistence;
@@ -19,9 +20,10 @@ public sealed class MutationContext
     private readonly IdCounters _persistedCounters;
     private Savepoint _savepoint;
 
-    internal MutationContext(NamespaceTree tree, ulong nextInodeId, IdCounters counters, long nowMs)
+    internal MutationContext(NamespaceTree tree, ulong nextInodeId, IdCounters counters, long nowMs, CheckpointCatalog? checkpoints = null)
     {
         Tree = tree;
+        Checkpoints = checkpoints ?? CheckpointCatalog.Empty;
         _nextInodeId = nextInodeId;
         _persistedNextInodeId = nextInodeId;
         _counters = counters;
@@ -30,6 +32,9 @@ public sealed class MutationContext
     }
 
     public NamespaceTree Tree { get; set; }
+
+    /// <summary>The checkpoint catalog the group builds; published with <see cref="Tree"/>, rolled back with it.</summary>
+    public CheckpointCatalog Checkpoints { get; set; }
 
     /// <summary>The group's timestamp (Unix ms): every mutation in a group shares it.</summary>
     public long NowMs { get; }
@@ -70,14 +75,18 @@ public sealed class MutationContext
 
     public void Delete(InodeId id) => _ops.Add(new MetadataOp.DeleteInode(id));
 
+    /// <summary>Records an op that is not an inode's (checkpoint records); it is written in the group's batch.</summary>
+    public void Record(MetadataOp op) => _ops.Add(op);
+
     /// <summary>Persists the current attributes of the directory at <paramref name="path"/> (e.g. its new mtime).</summary>
     public void PutDirectory(FsPath path) => Put(Tree.GetDirectory(path));
 
-    internal void Begin() => _savepoint = new Savepoint(Tree, _ops.Count, _afterCommit.Count, _nextInodeId, _counters);
+    internal void Begin() => _savepoint = new Savepoint(Tree, Checkpoints, _ops.Count, _afterCommit.Count, _nextInodeId, _counters);
 
     internal void Rollback()
     {
         Tree = _savepoint.Tree;
+        Checkpoints = _savepoint.Checkpoints;
         _ops.RemoveRange(_savepoint.OpCount, _ops.Count - _savepoint.OpCount);
         _afterCommit.RemoveRange(_savepoint.AfterCommitCount, _afterCommit.Count - _savepoint.AfterCommitCount);
         _nextInodeId = _savepoint.NextInodeId;
@@ -98,5 +107,5 @@ public sealed class MutationContext
         return _ops;
     }
 
-    private readonly record struct Savepoint(NamespaceTree Tree, int OpCount, int AfterCommitCount, ulong NextInodeId, IdCounters Counters);
+    private readonly record struct Savepoint(NamespaceTree Tree, CheckpointCatalog Checkpoints, int OpCount, int AfterCommitCount, ulong NextInodeId, IdCounters Counters);
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using CkptFS.Common;
+using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.Namespace;
 using CkptFS.Protocol.V1;
 using CkptFS.Storage.RocksDb;
@@ -13,6 +14,7 @@ namespace CkptFS.NameNode.Persistence;
 ///   "m/next-inode-id"      → u64
 ///   "m/layout-version"     → u32
 ///   "m/counters"           → CountersRecord (absent until the first block: then the initial values)
+///   "cj" / "cc"            → checkpoint jobs and committed checkpoints (<see cref="CheckpointRecords"/>)
 /// Every <see cref="Commit"/> is one write batch with a synced WAL.
 /// </summary>
 public sealed class RocksMetadataStore : IMetadataStore
@@ -56,7 +58,8 @@ public sealed class RocksMetadataStore : IMetadataStore
         var nextId = _db.Get(NextInodeIdKey) ?? throw new CkptFsException(ErrorCode.StorageCorrupt, $"The metadata in {Directory} has no inode id counter.");
         var counters = _db.Get(CountersKey) is { } bytes ? CountersRecord.Parser.ParseFrom(bytes) : null;
         return new MetadataImage(NamespaceLoader.Build(records), BinaryPrimitives.ReadUInt64BigEndian(nextId),
-            counters is null ? IdCounters.Initial : new IdCounters(counters.NextBlockId, counters.NextGenerationStamp));
+            counters is null ? IdCounters.Initial : new IdCounters(counters.NextBlockId, counters.NextGenerationStamp),
+            CheckpointRecords.Load(_db));
     }
 
     public void Commit(IReadOnlyList<MetadataOp> ops)
@@ -86,6 +89,9 @@ public sealed class RocksMetadataStore : IMetadataStore
                         NextBlockId = counters.Counters.NextBlockId,
                         NextGenerationStamp = counters.Counters.NextGenerationStamp,
                     }.ToByteArray());
+                    break;
+                case MetadataOp.PutCheckpointJob or MetadataOp.DeleteCheckpointJob or MetadataOp.PutCheckpoint or MetadataOp.DeleteCheckpoint:
+                    CheckpointRecords.Write(batch, op);
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown metadata op {op.GetType().Name}.");

@@ -1,0 +1,29 @@
+using CkptFS.Common;
+using CkptFS.Protocol.V1;
+
+namespace CkptFS.NameNode.Checkpoints;
+
+/// <summary>A checkpoint as readers see it: committed (or damaged) from the catalog, or pending from the namespace.</summary>
+public sealed record CheckpointView(
+    FsPath Job,
+    ulong Step,
+    FsPath Path,
+    CheckpointState State,
+    long CommittedMs,
+    long TotalBytes,
+    int ShardCount,
+    bool Latest,
+    string Problem,
+    CheckpointManifest? Manifest)
+{
+    public static CheckpointView Of(CommittedCheckpoint checkpoint, CheckpointCondition condition, string problem, bool latest, bool withManifest) => new(
+        checkpoint.Job, checkpoint.Step, checkpoint.Path,
+        condition == CheckpointCondition.Intact ? CheckpointState.Committed : CheckpointState.Damaged,
+        checkpoint.CommittedMs, checkpoint.TotalBytes, checkpoint.Manifest.Shards.Count, latest, problem,
+        withManifest ? checkpoint.Manifest : null)
+    {
+        BlockingSaveMs = checkpoint.Manifest.BlockingSaveMs,
+    };
+
+    public long BlockingSaveMs { get; init; }
+}
