@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CkptFS.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CkptFS.Cli;
 
@@ -16,10 +17,10 @@ public static class CliOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
 
-    /// <summary>A client for the NameNode the user named; <paramref name="logging"/> takes its warnings (pipeline recoveries) to stderr.</summary>
-    public static CkptFsClient CreateClient(ParseResult result, ILoggerFactory logging)
+    /// <summary>A client for the NameNode the user named; <paramref name="logging"/>, when given, takes its warnings (pipeline recoveries) to stderr.</summary>
+    public static CkptFsClient CreateClient(ParseResult result, ILoggerFactory? logging = null)
     {
-        var options = new CkptFsClientOptions { LoggerFactory = logging };
+        var options = new CkptFsClientOptions { LoggerFactory = logging ?? NullLoggerFactory.Instance };
         if (result.GetValue(NameNode) is { Length: > 0 } address)
         {
             options.NameNodeAddress = address;

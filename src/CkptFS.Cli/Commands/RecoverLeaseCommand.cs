@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CkptFS.Cli.Checkpoints;
 using CkptFS.Common;
 using CkptFS.Protocol.V1;
 
@@ -48,13 +49,13 @@ internal static class RecoverLeaseCommand
             }
             if (!closed)
             {
-                Console.WriteLine($"Lease recovery started{(forced ? " (forced)" : string.Empty)}; waiting up to {DurationParser.Format(wait)} for the NameNode to recover the last block and close the file.");
+                Console.WriteLine($"Lease recovery started{(forced ? " (forced)" : string.Empty)}; waiting up to {wait.TotalSeconds:0.###} s for the NameNode to recover the last block and close the file.");
                 closed = await client.WaitForLeaseRecoveryAsync(file, forced, wait, cancellationToken);
             }
             if (!closed)
             {
                 await Console.Error.WriteLineAsync(
-                    $"ckptfs: {file} is still open after {DurationParser.Format(wait)}: the NameNode goes on recovering it. Run this again to keep waiting, " +
+                    $"ckptfs: {file} is still open after {wait.TotalSeconds:0.###} s: the NameNode goes on recovering it. Run this again to keep waiting, " +
                     $"or see the NameNode's log and 'ckptfs fsck {file} --blocks' for its last block's replicas.");
                 return 1;
             }
