@@ -1,7 +1,7 @@
 using CkptFS.Client.BlockIO;
 using CkptFS.Protocol.V1;
 
-namespace CkptFS.DataNode.Tests.Client;
+namespace CkptFS.Client.Tests;
 
 /// <summary>Which node pipeline recovery drops: the first non-SUCCESS slot of an ack, or the node a setup response names.</summary>
 public sealed class BadNodeChooserTests

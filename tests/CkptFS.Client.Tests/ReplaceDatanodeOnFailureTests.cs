@@ -1,6 +1,6 @@
 using CkptFS.Client.Streams;
 
-namespace CkptFS.DataNode.Tests.Client;
+namespace CkptFS.Client.Tests;
 
 /// <summary>HDFS's DEFAULT replacement policy: r >= 3 and (n &lt;= r/2, or n &lt; r on an hflushed block).</summary>
 public sealed class ReplaceDatanodeOnFailureTests
