@@ -17,9 +17,14 @@ public static class CliOptions
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
 
     /// <summary>A client for the NameNode the user named; <paramref name="logging"/> takes its warnings (pipeline recoveries) to stderr.</summary>
-    public static CkptFsClient CreateClient(ParseResult result, ILoggerFactory logging)
+    /// <summary>A client for the NameNode the user named; <paramref name="logging"/> receives its warnings (none when null).</summary>
+    public static CkptFsClient CreateClient(ParseResult result, ILoggerFactory? logging = null)
     {
-        var options = new CkptFsClientOptions { LoggerFactory = logging };
+        var options = new CkptFsClientOptions();
+        if (logging is not null)
+        {
+            options.LoggerFactory = logging;
+        }
         if (result.GetValue(NameNode) is { Length: > 0 } address)
         {
             options.NameNodeAddress = address;
