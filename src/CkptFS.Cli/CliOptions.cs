@@ -1,7 +1,6 @@
 using System.CommandLine;
 using CkptFS.Client;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CkptFS.Cli;
 
@@ -17,10 +16,14 @@ public static class CliOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
 
-    /// <summary>A client for the NameNode the user named; <paramref name="logging"/>, when given, takes its warnings (pipeline recoveries) to stderr.</summary>
+    /// <summary>A client for the NameNode the user named; <paramref name="logging"/> receives its warnings (none when null).</summary>
     public static CkptFsClient CreateClient(ParseResult result, ILoggerFactory? logging = null)
     {
-        var options = new CkptFsClientOptions { LoggerFactory = logging ?? NullLoggerFactory.Instance };
+        var options = new CkptFsClientOptions();
+        if (logging is not null)
+        {
+            options.LoggerFactory = logging;
+        }
         if (result.GetValue(NameNode) is { Length: > 0 } address)
         {
             options.NameNodeAddress = address;
