@@ -14,7 +14,7 @@ restarted=""
 
 ./ckptfs --version >/dev/null
 cleanup() {
-  [[ -n "$restarted" ]] && kill -9 "$restarted" 2>/dev/null || true
+  if [[ -n "$restarted" ]]; then kill -9 "$restarted" 2>/dev/null || true; wait "$restarted" 2>/dev/null || true; fi
   ./ckptfs cluster stop --dir "$work/cluster" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -33,7 +33,7 @@ done
 state="$work/cluster/cluster.json"
 export CKPTFS_NAMENODE="$(grep -o '"address": "[^"]*"' "$state" | head -1 | cut -d'"' -f4)"
 start=$(date +%s.%N)
-for p in $(seq 0 $((parallel - 1))); do ./ckptfs put "$work/local/p$p" "/restart/p$p" >/dev/null & done
+for p in $(seq 0 $((parallel - 1))); do ./ckptfs put -q "$work/local/p$p" "/restart/p$p" >/dev/null & done
 wait
 echo "put of $files files ($parallel puts at once): $(seconds "$start") s"
 
