@@ -13,7 +13,7 @@ fi
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-dotnet test CkptFS.sln -c Debug --no-build --nologo -v q "$@" 2>&1 | tee "$log"
+dotnet test CkptFS.sln -c Debug --no-build --nologo -v q --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ...").
