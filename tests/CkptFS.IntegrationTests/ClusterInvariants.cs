@@ -16,25 +16,18 @@ internal static class ClusterInvariants
     /// </summary>
     public static async Task AssertConvergedAsync(LocalClusterProcesses cluster, string path, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        string last = string.Empty;
-        while (true)
+        await ClusterChecks.WaitUntilAsync(cluster, async () =>
         {
             var fsck = await cluster.CliAsync("fsck", "--json", path);
-            last = fsck.Stdout + fsck.Stderr;
-            if (fsck.ExitCode is 0 or 1 && fsck.Stdout.Length > 0)
+            if (fsck.ExitCode is not (0 or 1) || fsck.Stdout.Length == 0)
             {
-                using var json = JsonDocument.Parse(fsck.Stdout);
-                var root = json.RootElement;
-                if (root.GetProperty("healthy").GetBoolean() && root.GetProperty("openFiles").GetInt64() == 0
-                    && root.GetProperty("healthyBlocks").GetInt64() == root.GetProperty("blocks").GetInt64())
-                {
-                    break;
-                }
+                return false;
             }
-            Assert.True(DateTime.UtcNow < deadline, $"Not converged within {timeout.TotalSeconds} s below {path}:\n{last}\n{cluster.Logs()}");
-            await Task.Delay(250);
-        }
+            using var json = JsonDocument.Parse(fsck.Stdout);
+            var root = json.RootElement;
+            return root.GetProperty("healthy").GetBoolean() && root.GetProperty("openFiles").GetInt64() == 0
+                && root.GetProperty("healthyBlocks").GetInt64() == root.GetProperty("blocks").GetInt64();
+        }, $"fsck below {path} healthy, every block at its replication, no open file", timeout);
         AssertFinalizedReplicasVerify(cluster);
     }
 

@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CkptFS.Common;
-using CkptFS.Protocol;
-using CkptFS.Protocol.Grpc;
-using CkptFS.Protocol.V1;
+using CkptFS.Client;
 using CkptFS.Testing;
 using Xunit.Abstractions;
 
@@ -167,27 +165,17 @@ public sealed class LeaseRecoveryTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    /// <summary>One RecoverLease call by another client (the SDK's), without polling.</summary>
     private static async Task<bool> RecoverLeaseAsync(LocalClusterProcesses cluster, string path)
     {
-        using var channel = GrpcChannel.ForAddress(cluster.Address);
-        var response = await channel.UnaryAsync(ClientProtocolMethods.RecoverLease,
-            new RecoverLeaseRequest { Path = path, Holder = "test-takeover", RequestId = new RequestId { ClientId = "test-takeover", CallId = 1 } },
-            new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(30)));
-        return response.Closed;
+        using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = cluster.Address });
+        return await client.RecoverLeaseAsync(path);
     }
 
-    private static async Task WaitClosedAsync(LocalClusterProcesses cluster, string path, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+    private static Task WaitClosedAsync(LocalClusterProcesses cluster, string path, TimeSpan timeout) =>
+        ClusterChecks.WaitUntilAsync(cluster, async () =>
         {
             var stat = await cluster.CliAsync("stat", "--json", path);
-            if (stat.ExitCode == 0 && !JsonDocument.Parse(stat.Stdout).RootElement.GetProperty("underConstruction").GetBoolean())
-            {
-                return;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"{path} still open after {timeout.TotalSeconds} s: {stat.Stdout}{stat.Stderr}\n{cluster.Logs()}");
-            await Task.Delay(250);
-        }
-    }
+            return stat.ExitCode == 0 && !JsonDocument.Parse(stat.Stdout).RootElement.GetProperty("underConstruction").GetBoolean();
+        }, $"{path} closed", timeout);
 }

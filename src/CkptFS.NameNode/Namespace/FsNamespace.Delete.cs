@@ -74,10 +74,11 @@ public sealed partial class FsNamespace
     internal static IEnumerable<Inode> Subtree(Inode top) => Walk<object?>(null, top, static (_, _) => null).Select(static x => x.Inode);
 
     /// <summary>
-    /// The inode and everything below it, parents first, without recursion (trees can be deep), each
-    /// with a state derived from its parent's (its path, or nothing).
+    /// The inode and everything below it, parents first, without recursion (trees can be deep). Each
+    /// comes with a state its parent directory gave all its children (<paramref name="childrenState"/>
+    /// runs once per directory, e.g. to build that directory's path), <paramref name="topState"/> for the top.
     /// </summary>
-    private static IEnumerable<(T State, Inode Inode)> Walk<T>(T topState, Inode top, Func<T, Inode, T> childState)
+    private static IEnumerable<(T State, Inode Inode)> Walk<T>(T topState, Inode top, Func<T, DirectoryInode, T> childrenState)
     {
         var stack = new Stack<(T, Inode)>();
         stack.Push((topState, top));
@@ -85,11 +86,12 @@ public sealed partial class FsNamespace
         {
             var (state, inode) = stack.Pop();
             yield return (state, inode);
-            if (inode is DirectoryInode directory)
+            if (inode is DirectoryInode directory && directory.Children.Count > 0)
             {
+                var childState = childrenState(state, directory);
                 foreach (var child in directory.Children.Values)
                 {
-                    stack.Push((childState(state, child), child));
+                    stack.Push((childState, child));
                 }
             }
         }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using CkptFS.Common;
 using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Leases;
@@ -162,11 +163,11 @@ public sealed partial class FsNamespace
     /// <summary>Every file under construction with its path (at start: the leases to rebuild).</summary>
     public static IEnumerable<(FsPath Path, FileInode File)> FilesUnderConstruction(NamespaceTree tree)
     {
-        foreach (var (path, inode) in SubtreeWithPaths(FsPath.Root, tree.Root))
+        foreach (var (parent, inode) in WalkWithParentPaths(tree))
         {
             if (inode is FileInode { IsUnderConstruction: true } file)
             {
-                yield return (path, file);
+                yield return (parent!.Child(file.Name), file);
             }
         }
     }
@@ -174,7 +175,7 @@ public sealed partial class FsNamespace
     internal static bool IsRecoveryHolder(string holder) => string.Equals(holder, LeaseManager.RecoveryHolder, StringComparison.Ordinal);
 
     /// <summary>Closes <paramref name="file"/> with <paramref name="blocks"/> and releases its lease once durable.</summary>
-    private void CloseOnCommit(MutationContext context, FsPath path, FileInode file, System.Collections.Immutable.ImmutableArray<FileBlock> blocks)
+    private void CloseOnCommit(MutationContext context, FsPath path, FileInode file, ImmutableArray<FileBlock> blocks)
     {
         var closed = file with { Blocks = blocks, LeaseHolder = string.Empty, ModificationTimeMs = context.NowMs };
         context.Put(closed);
@@ -210,17 +211,20 @@ public sealed partial class FsNamespace
         {
             return (hint, atHint);
         }
-        foreach (var (path, inode) in SubtreeWithPaths(FsPath.Root, tree.Root))
+        foreach (var (parent, inode) in WalkWithParentPaths(tree))
         {
             if (inode is FileInode file && file.Id == id)
             {
-                return (path, file);
+                return (parent!.Child(file.Name), file);
             }
         }
         return null;
     }
 
-    /// <summary>The inode and everything below it with their paths, parents first.</summary>
-    private static IEnumerable<(FsPath Path, Inode Inode)> SubtreeWithPaths(FsPath topPath, Inode top) =>
-        Walk(topPath, top, static (path, child) => path.Child(child.Name));
+    /// <summary>
+    /// Every inode with the path of its parent directory (null for the root): one path is built per
+    /// directory, and a file's own path only for the files a caller wants (start-up walks every inode).
+    /// </summary>
+    private static IEnumerable<(FsPath? ParentPath, Inode Inode)> WalkWithParentPaths(NamespaceTree tree) =>
+        Walk<FsPath?>(null, tree.Root, static (parent, directory) => parent is null ? FsPath.Root : parent.Child(directory.Name));
 }
