@@ -1,27 +1,22 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace CkptFS.Protocol.Grpc;
+namespace CkptFS.Protocol.Rpc;
 
 /// <summary>
-/// Settings of a gRPC server (NameNode, DataNode). Defaults suit a NameNode on a trusted network;
-/// <see cref="Validate"/> runs at start and names the key and the value it rejects.
+/// Settings of a gRPC server (the NameNode's RPC port). Every HTTP/2 and connection limit is set on
+/// purpose here rather than left to Kestrel's defaults, because this port faces every client of the
+/// cluster. <see cref="Validate"/> runs at start and names the key and the value it rejects.
 /// </summary>
-public sealed class GrpcServerOptions
+public sealed class RpcServerOptions
 {
     public const int DefaultMaxMessageBytes = 4 * 1024 * 1024;
 
     /// <summary>The address to listen on: an IP literal; "0.0.0.0" or "::" for all interfaces. Default 127.0.0.1.</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>The gRPC port (HTTP/2 cleartext only). 0 picks a free port; <see cref="GrpcServerHost.GrpcPort"/> tells which.</summary>
+    /// <summary>The gRPC port (HTTP/2 cleartext). 0 picks a free port; <see cref="RpcServerHost.Port"/> tells which.</summary>
     public int Port { get; set; }
-
-    /// <summary>
-    /// The optional plain-HTTP port (HTTP/1.1 and HTTP/2) for status pages, /healthz, /metrics.
-    /// Null: none. 0: a free port (<see cref="GrpcServerHost.HttpPort"/> tells which).
-    /// </summary>
-    public int? HttpPort { get; set; }
 
     /// <summary>Largest request message accepted, in bytes (default 4 MiB, gRPC's default). Larger: RESOURCE_EXHAUSTED.</summary>
     public int MaxReceiveMessageBytes { get; set; } = DefaultMaxMessageBytes;
@@ -30,16 +25,36 @@ public sealed class GrpcServerOptions
     public int MaxSendMessageBytes { get; set; } = DefaultMaxMessageBytes;
 
     /// <summary>
-    /// Concurrent calls per HTTP/2 connection (default 256). A client that opens more waits, or opens
-    /// another connection (our GrpcChannel does).
+    /// Concurrent calls per HTTP/2 connection (default 256). The SDK opens another connection when
+    /// it needs more; a client that does not waits for a stream to end.
     /// </summary>
     public int MaxConcurrentStreamsPerConnection { get; set; } = 256;
+
+    /// <summary>
+    /// Open connections at most (default 1024): one per client process and one per DataNode in normal
+    /// use. Connections beyond it are closed at once, so a flood of sockets cannot exhaust the
+    /// server's memory or file descriptors.
+    /// </summary>
+    public long MaxConnections { get; set; } = 1024;
+
+    /// <summary>
+    /// A connection with no call in flight is closed after this long (default 2 min). Clients
+    /// reconnect transparently on their next call; DataNodes keep a stream open and are never idle.
+    /// </summary>
+    public TimeSpan IdleConnectionTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Idle time after which the server pings a client to find dead connections (default 60 s). Null: never.</summary>
     public TimeSpan? KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long a keepalive ping may stay unanswered before the connection is closed (default 20 s).</summary>
     public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Responses at least this large are gzip-compressed when the client accepts gzip (default 64 KiB:
+    /// listings, block locations, reports). Smaller ones are sent as they are: compressing a stat
+    /// answer costs more CPU than the bytes it saves. Requests compressed with gzip are always accepted.
+    /// </summary>
+    public int ResponseCompressionMinBytes { get; set; } = 64 * 1024;
 
     /// <summary>How long a stop waits for calls in flight before aborting them (default 5 s).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -54,7 +69,7 @@ public sealed class GrpcServerOptions
     /// The seam for TLS and other transport settings: called with the gRPC endpoint's listen
     /// options after the defaults are set (e.g. <c>listen =&gt; listen.UseHttps(certificate)</c>).
     /// </summary>
-    public Action<ListenOptions>? ConfigureGrpcEndpoint { get; set; }
+    public Action<ListenOptions>? ConfigureEndpoint { get; set; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting and its value.</summary>
     public void Validate()
@@ -64,19 +79,21 @@ public sealed class GrpcServerOptions
             throw Invalid(nameof(BindAddress), BindAddress, "an IP address such as 127.0.0.1 or 0.0.0.0");
         }
 
-        CheckPort(nameof(Port), Port);
-        if (HttpPort is { } httpPort)
+        if (Port is < 0 or > 65535)
         {
-            CheckPort(nameof(HttpPort), httpPort);
-            if (httpPort != 0 && httpPort == Port)
-            {
-                throw Invalid(nameof(HttpPort), httpPort, $"a port other than {nameof(Port)}");
-            }
+            throw Invalid(nameof(Port), Port, "a port from 0 (pick a free one) to 65535");
         }
 
         CheckPositive(nameof(MaxReceiveMessageBytes), MaxReceiveMessageBytes);
         CheckPositive(nameof(MaxSendMessageBytes), MaxSendMessageBytes);
         CheckPositive(nameof(MaxConcurrentStreamsPerConnection), MaxConcurrentStreamsPerConnection);
+        CheckPositive(nameof(MaxConnections), MaxConnections);
+        CheckPositive(nameof(ResponseCompressionMinBytes), ResponseCompressionMinBytes);
+        if (IdleConnectionTimeout <= TimeSpan.Zero)
+        {
+            throw Invalid(nameof(IdleConnectionTimeout), IdleConnectionTimeout, "a positive duration");
+        }
+
         if (KeepAlivePingDelay is { } delay && delay <= TimeSpan.Zero)
         {
             throw Invalid(nameof(KeepAlivePingDelay), delay, "a positive duration, or null for no pings");
@@ -95,15 +112,7 @@ public sealed class GrpcServerOptions
 
     internal IPAddress ParsedBindAddress => IPAddress.Parse(BindAddress);
 
-    private static void CheckPort(string key, int port)
-    {
-        if (port is < 0 or > 65535)
-        {
-            throw Invalid(key, port, "a port from 0 (pick a free one) to 65535");
-        }
-    }
-
-    private static void CheckPositive(string key, int value)
+    private static void CheckPositive(string key, long value)
     {
         if (value <= 0)
         {
@@ -112,5 +121,5 @@ public sealed class GrpcServerOptions
     }
 
     private static ArgumentException Invalid(string key, object? value, string expected) =>
-        new($"GrpcServerOptions.{key} = '{value}' is invalid: expected {expected}", key);
+        new($"RpcServerOptions.{key} = '{value}' is invalid: expected {expected}", key);
 }
