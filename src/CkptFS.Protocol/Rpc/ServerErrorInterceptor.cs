@@ -14,8 +14,9 @@ namespace CkptFS.Protocol.Rpc;
 /// handler throws is a server fault: logged at Error, answered INTERNAL. Cancellation and deadlines
 /// are left to grpc-dotnet, which knows which of the two ended the call.
 /// <para>
-/// It also applies <see cref="RpcServerOptions.ResponseCompressionMinBytes"/>: a unary response
-/// smaller than that is marked not to be compressed.
+/// It also applies <see cref="RpcServerOptions.ResponseCompressionMinBytes"/>: a response message
+/// smaller than that, unary or streamed, is marked not to be compressed. (Besides saving CPU, this
+/// keeps empty messages uncompressed: grpc-js cannot decompress grpc-dotnet's gzip of zero bytes.)
 /// </para>
 /// </summary>
 internal sealed partial class ServerErrorInterceptor(ILogger<ServerErrorInterceptor> logger, IOptions<RpcServerOptions> options) : Interceptor
@@ -30,11 +31,7 @@ internal sealed partial class ServerErrorInterceptor(ILogger<ServerErrorIntercep
         try
         {
             var response = await continuation(request, context).ConfigureAwait(false);
-            if (response is Google.Protobuf.IMessage message && message.CalculateSize() < _compressionMinBytes)
-            {
-                context.WriteOptions = s_noCompress;
-            }
-
+            context.WriteOptions = CompressionFor(response);
             return response;
         }
         catch (Exception exception) when (Translate(exception, context) is { } status)
@@ -48,7 +45,7 @@ internal sealed partial class ServerErrorInterceptor(ILogger<ServerErrorIntercep
     {
         try
         {
-            await continuation(request, responseStream, context).ConfigureAwait(false);
+            await continuation(request, new ThresholdWriter<TResponse>(responseStream, this), context).ConfigureAwait(false);
         }
         catch (Exception exception) when (Translate(exception, context) is { } status)
         {
@@ -61,7 +58,9 @@ internal sealed partial class ServerErrorInterceptor(ILogger<ServerErrorIntercep
     {
         try
         {
-            return await continuation(requestStream, context).ConfigureAwait(false);
+            var response = await continuation(requestStream, context).ConfigureAwait(false);
+            context.WriteOptions = CompressionFor(response);
+            return response;
         }
         catch (Exception exception) when (Translate(exception, context) is { } status)
         {
@@ -75,13 +74,17 @@ internal sealed partial class ServerErrorInterceptor(ILogger<ServerErrorIntercep
     {
         try
         {
-            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+            await continuation(requestStream, new ThresholdWriter<TResponse>(responseStream, this), context).ConfigureAwait(false);
         }
         catch (Exception exception) when (Translate(exception, context) is { } status)
         {
             throw status;
         }
     }
+
+    /// <summary>No compression for a message under the threshold; the server's default (gzip when the client accepts it) otherwise.</summary>
+    private WriteOptions? CompressionFor<T>(T message) =>
+        message is Google.Protobuf.IMessage protobuf && protobuf.CalculateSize() >= _compressionMinBytes ? null : s_noCompress;
 
     /// <summary>The status to answer with, or null to let the exception go on to grpc-dotnet unchanged.</summary>
     private RpcException? Translate(Exception exception, ServerCallContext context)
@@ -118,4 +121,26 @@ internal sealed partial class ServerErrorInterceptor(ILogger<ServerErrorIntercep
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "gRPC call {Method} failed: the handler threw")]
     private static partial void LogHandlerFailed(ILogger logger, string method, Exception exception);
+
+    /// <summary>A handler's response stream that chooses compression per message by its size.</summary>
+    private sealed class ThresholdWriter<T>(IServerStreamWriter<T> inner, ServerErrorInterceptor owner) : IServerStreamWriter<T>
+    {
+        public WriteOptions? WriteOptions
+        {
+            get => inner.WriteOptions;
+            set => inner.WriteOptions = value;
+        }
+
+        public Task WriteAsync(T message)
+        {
+            inner.WriteOptions = owner.CompressionFor(message);
+            return inner.WriteAsync(message);
+        }
+
+        public Task WriteAsync(T message, CancellationToken cancellationToken)
+        {
+            inner.WriteOptions = owner.CompressionFor(message);
+            return inner.WriteAsync(message, cancellationToken);
+        }
+    }
 }
