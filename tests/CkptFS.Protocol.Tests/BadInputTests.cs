@@ -147,32 +147,25 @@ public sealed class BadInputTests
         await RetryUntilServesAsync(server);
     }
 
-    [Fact]
-    public async Task PingFloodIsLoggedAtWarningOncePerConnection()
+    [Theory]
+    [InlineData("ping")]
+    [InlineData("rapid-reset")]
+    public async Task ProtocolAbuseIsLoggedAtWarningAtMostOncePerConnection(string abuse)
     {
         await using var server = await TestServer.StartAsync();
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(IPAddress.Loopback, server.Host.Port).WaitAsync(s_timeout);
-        socket.ReceiveBufferSize = 4096;
 
-        // The HTTP/2 preface, an empty SETTINGS frame, then PING frames as fast as the socket takes
-        // them, never reading the ACKs: the server's output queue fills up.
-        var preface = System.Text.Encoding.ASCII.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
-        byte[] settings = [0, 0, 0, 0x4, 0, 0, 0, 0, 0];
-        var pings = new byte[17 * 1000];
-        for (var i = 0; i < 1000; i++)
-        {
-            pings[(i * 17) + 2] = 8;    // length 8
-            pings[(i * 17) + 3] = 0x6;  // PING
-        }
-
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        // The HTTP/2 preface and an empty SETTINGS frame, then frames as fast as the socket takes
+        // them, never reading what the server answers: its output queue fills up.
+        var preface = Encoding.ASCII.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").Concat(Http2Frame(0x4, 0, 0, [])).ToArray();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
-            await socket.SendAsync(preface.Concat(settings).ToArray(), SocketFlags.None, cancel.Token);
+            await socket.SendAsync(preface, SocketFlags.None, cancel.Token);
             for (var round = 0; round < 2000 && !cancel.IsCancellationRequested; round++)
             {
-                await socket.SendAsync(pings, SocketFlags.None, cancel.Token);
+                await socket.SendAsync(abuse == "ping" ? PingBurst() : RapidResetBurst(round), SocketFlags.None, cancel.Token);
             }
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
@@ -183,7 +176,49 @@ public sealed class BadInputTests
         await AssertServesAsync(server);
         var kestrel = server.Logs.Entries.Where(e => e.Category.StartsWith("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal)).ToList();
         Assert.DoesNotContain(kestrel, e => e.Level >= LogLevel.Error);
-        Assert.True(kestrel.Count(e => e.Level == LogLevel.Warning) <= 3, string.Join("\n", kestrel.Select(e => $"{e.Level} {e.Message}")));
+        var warnings = kestrel.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();
+        Assert.True(warnings.Count <= 3, string.Join("\n", warnings));
+        if (abuse == "rapid-reset")
+        {
+            // Kestrel saw the flood (it logs this at Critical) and the log got it once, at Warning.
+            Assert.Single(warnings, w => w.Contains("exceeded the output operations maximum queue size", StringComparison.Ordinal));
+        }
+    }
+
+    private static byte[] PingBurst() => [.. Enumerable.Range(0, 1000).SelectMany(_ => Http2Frame(0x6, 0, 0, new byte[8]))];
+
+    /// <summary>100 calls to Echo, each reset (CANCEL) right after its HEADERS: the CVE-2023-44487 pattern.</summary>
+    private static byte[] RapidResetBurst(int round)
+    {
+        var path = Encoding.ASCII.GetBytes($"/{InteropTest.Descriptor.FullName}/Echo");
+        var contentType = Encoding.ASCII.GetBytes("application/grpc");
+
+        // HPACK: :method POST (static 3), :scheme http (static 6), :path and content-type as literals
+        // without indexing (static names 4 and 31), te: trailers as a literal with a new name.
+        byte[] block = [0x83, 0x86, 0x04, (byte)path.Length, .. path, 0x0f, 0x10, (byte)contentType.Length, .. contentType,
+            0x00, 2, (byte)'t', (byte)'e', 8, .. Encoding.ASCII.GetBytes("trailers")];
+        var frames = new List<byte>();
+        for (var i = 0; i < 100; i++)
+        {
+            var stream = (uint)((((round * 100) + i) * 2) + 1);
+            frames.AddRange(Http2Frame(0x1, 0x4, stream, block));
+            frames.AddRange(Http2Frame(0x3, 0, stream, [0, 0, 0, 0x8]));
+        }
+
+        return [.. frames];
+    }
+
+    private static byte[] Http2Frame(byte type, byte flags, uint stream, byte[] payload)
+    {
+        var frame = new byte[9 + payload.Length];
+        frame[0] = (byte)(payload.Length >> 16);
+        frame[1] = (byte)(payload.Length >> 8);
+        frame[2] = (byte)payload.Length;
+        frame[3] = type;
+        frame[4] = flags;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(5), stream);
+        payload.CopyTo(frame, 9);
+        return frame;
     }
 
     [Fact]
