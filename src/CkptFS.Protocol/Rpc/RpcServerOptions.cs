@@ -120,6 +120,7 @@ public sealed class RpcServerOptions
         }
     }
 
+    // No parameter name: the message is for an operator, who set Rpc:KEY, not for a programmer.
     private static ArgumentException Invalid(string key, object? value, string expected) =>
-        new($"RpcServerOptions.{key} = '{value}' is invalid: expected {expected}", key);
+        new($"Invalid setting Rpc:{key} = {value}: expected {expected}.");
 }
