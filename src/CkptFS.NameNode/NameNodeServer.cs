@@ -24,6 +24,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     private readonly RocksMetadataStore _store;
     private readonly GroupCommitter _committer;
     private readonly GrpcServerHost _host;
+    private readonly NameNodeMetrics _metrics;
     private readonly ILogger _logger;
     private readonly ITimer _replicationTimer;
     private readonly TaskCompletionSource _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,7 +32,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     private readonly Task _leaseMonitor;
 
     private NameNodeServer(RocksMetadataStore store, GroupCommitter committer, FsNamespace fs, BlockManager blocks, DatanodeManager datanodes,
-        ReplicationMonitor replication, BlockTokenSecretManager tokens, LeaseMonitor leaseMonitor, GrpcServerHost host, TimeProvider time, TimeSpan replicationInterval,
+        ReplicationMonitor replication, BlockTokenSecretManager tokens, LeaseMonitor leaseMonitor, GrpcServerHost host, NameNodeMetrics metrics, TimeProvider time, TimeSpan replicationInterval,
         ILogger logger, CancellationTokenSource stopping)
     {
         _stopping = stopping;
@@ -43,6 +44,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         Replication = replication;
         Tokens = tokens;
         _host = host;
+        _metrics = metrics;
         _logger = logger;
         _committer.Faulted += exception => _fatal.TrySetException(exception);
         _replicationTimer = time.CreateTimer(_ => RunReplicationScan(), null, replicationInterval, replicationInterval);
@@ -76,6 +78,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         var logger = loggerFactory.CreateLogger<NameNodeServer>();
         var store = new RocksMetadataStore(Path.Combine(options.DataDirectory, "metadata"));
         var stopping = new CancellationTokenSource();
+        NameNodeMetrics? metrics = null;
         try
         {
             var image = store.Load();
@@ -104,9 +107,10 @@ public sealed partial class NameNodeServer : IAsyncDisposable
                 HttpPort = options.HttpPort < 0 ? null : options.HttpPort,
             };
             var rpcAddress = $"{options.BindAddress}:{options.RpcPort}";
+            metrics = new NameNodeMetrics(fs, committer);
             var host = await GrpcServerHost.StartAsync(grpcOptions, registry, loggerFactory,
-                routes => NameNodeHttpRoutes.Map(routes, fs, committer, rpcAddress, startedAt), cancellationToken);
-            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, leaseMonitor, host, time, options.Replication.RecheckInterval,
+                routes => NameNodeHttpRoutes.Map(routes, fs, committer, metrics, rpcAddress, startedAt), cancellationToken);
+            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, leaseMonitor, host, metrics, time, options.Replication.RecheckInterval,
                 logger, stopping)
             {
                 Checkpoints = checkpoints,
@@ -119,6 +123,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         }
         catch
         {
+            metrics?.Dispose();
             stopping.Dispose();
             store.Dispose();
             throw;
@@ -133,6 +138,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         await CheckpointJanitor.DisposeAsync();
         await _leaseMonitor;
         await _host.DisposeAsync();
+        _metrics.Dispose();
         _stopping.Dispose();
         Datanodes.Dispose();
         _committer.Dispose();
