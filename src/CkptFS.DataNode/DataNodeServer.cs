@@ -21,14 +21,15 @@ public sealed partial class DataNodeServer : IAsyncDisposable
 {
     private readonly DataTransferServer _transfer;
     private readonly StatusHttpServer? _http;
+    private readonly DataNodeMetrics? _metrics;
     private readonly Link _link;
     private readonly BlockTransferWorker _copies;
     private readonly BlockRecoveryWorker _recoveries;
     private readonly BlockScanner _scanner;
     private readonly ILogger _logger;
 
-    private DataNodeServer(DatanodeId id, BlockStore.BlockStore store, DataTransferServer transfer, StatusHttpServer? http, Link link, BlockTransferWorker copies,
-        BlockRecoveryWorker recoveries, BlockScanner scanner, ILogger logger)
+    private DataNodeServer(DatanodeId id, BlockStore.BlockStore store, DataTransferServer transfer, StatusHttpServer? http, DataNodeMetrics? metrics, Link link,
+        BlockTransferWorker copies, BlockRecoveryWorker recoveries, BlockScanner scanner, ILogger logger)
     {
         _recoveries = recoveries;
         _scanner = scanner;
@@ -36,6 +37,7 @@ public sealed partial class DataNodeServer : IAsyncDisposable
         Store = store;
         _transfer = transfer;
         _http = http;
+        _metrics = metrics;
         _link = link;
         _copies = copies;
         _logger = logger;
@@ -57,6 +59,7 @@ public sealed partial class DataNodeServer : IAsyncDisposable
         var transfer = new DataTransferServer(options.Storage, store, keys, loggerFactory, time);
         await transfer.StartAsync(cancellationToken);
         StatusHttpServer? http = null;
+        DataNodeMetrics? metrics = null;
         Link? link = null;
         var copies = new BlockTransferWorker(store, options.Transfers, loggerFactory.CreateLogger<BlockTransferWorker>());
         // The worker commits through the link, created below; it runs nothing before the link hands it a command.
@@ -74,8 +77,9 @@ public sealed partial class DataNodeServer : IAsyncDisposable
             // HTTP first: its port is part of the identity the link registers (the link keeps a copy).
             if (options.HttpPort >= 0)
             {
+                metrics = new DataNodeMetrics(nodeId, store, () => link?.IsRegistered == true);
                 http = await StatusHttpServer.StartAsync(options.Storage.BindAddress, options.HttpPort, loggerFactory,
-                    routes => DataNodeHttpRoutes.Map(routes, nodeId, store, () => link?.IsRegistered == true), cancellationToken);
+                    routes => DataNodeHttpRoutes.Map(routes, metrics), cancellationToken);
                 id.HttpPort = (uint)http.Port;
             }
             link = new Link(options.NameNode, id, store, keys, time, loggerFactory.CreateLogger<Link>(), copies, recoveries);
@@ -83,7 +87,7 @@ public sealed partial class DataNodeServer : IAsyncDisposable
             await link.StartAsync(cancellationToken);
             scanner.Start();
             LogStarted(logger, nodeId, id.Host, transfer.Port, id.HttpPort, options.NameNode.NameNodeAddress, store.ListReplicas().Count);
-            return new DataNodeServer(id, store, transfer, http, link, copies, recoveries, scanner, logger);
+            return new DataNodeServer(id, store, transfer, http, metrics, link, copies, recoveries, scanner, logger);
         }
         catch
         {
@@ -95,6 +99,7 @@ public sealed partial class DataNodeServer : IAsyncDisposable
             {
                 await http.DisposeAsync();
             }
+            metrics?.Dispose();
             await copies.DisposeAsync();
             await recoveries.DisposeAsync();
             await transfer.DisposeAsync();
@@ -115,6 +120,7 @@ public sealed partial class DataNodeServer : IAsyncDisposable
         {
             await _http.DisposeAsync();
         }
+        _metrics?.Dispose();
         await _transfer.DisposeAsync();
         LogStopped(_logger, Id.DatanodeUuid);
     }

@@ -35,6 +35,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     private readonly GroupCommitter _committer;
     private readonly RpcServerHost _host;
     private readonly StatusHttpServer? _http;
+    private readonly NameNodeMetrics _metrics;
     private readonly ILogger _logger;
     private readonly ITimer _replicationTimer;
     private readonly TaskCompletionSource _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,7 +43,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     private readonly Task _leaseMonitor;
 
     private NameNodeServer(RocksMetadataStore store, GroupCommitter committer, FsNamespace fs, BlockManager blocks, DatanodeManager datanodes,
-        ReplicationMonitor replication, BlockTokenSecretManager tokens, LeaseMonitor leaseMonitor, RpcServerHost host, StatusHttpServer? http, TimeProvider time, TimeSpan replicationInterval,
+        ReplicationMonitor replication, BlockTokenSecretManager tokens, LeaseMonitor leaseMonitor, RpcServerHost host, StatusHttpServer? http, NameNodeMetrics metrics, TimeProvider time, TimeSpan replicationInterval,
         ILogger logger, CancellationTokenSource stopping)
     {
         _stopping = stopping;
@@ -55,6 +56,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         Tokens = tokens;
         _host = host;
         _http = http;
+        _metrics = metrics;
         _logger = logger;
         _committer.Faulted += exception => _fatal.TrySetException(exception);
         _host.Health.SetStatus(WritesHealthService, blocks.InSafeMode ? ServingStatus.NotServing : ServingStatus.Serving);
@@ -91,6 +93,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         RpcServerHost? host = null;
         StatusHttpServer? http = null;
+        NameNodeMetrics? metrics = null;
         try
         {
             var image = store.Load();
@@ -114,11 +117,12 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var startedAt = time.GetUtcNow();
             host = await RpcServerHost.StartAsync(options.ToRpcServerOptions(), services, loggerFactory, cancellationToken);
             var rpcAddress = $"{options.BindAddress}:{host.Port}";
+            metrics = new NameNodeMetrics(fs, committer);
             http = options.HttpPort < 0
                 ? null
                 : await StatusHttpServer.StartAsync(options.BindAddress, options.HttpPort, loggerFactory,
-                    routes => NameNodeHttpRoutes.Map(routes, fs, committer, rpcAddress, startedAt), cancellationToken);
-            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, leaseMonitor, host, http, time, options.Replication.RecheckInterval,
+                    routes => NameNodeHttpRoutes.Map(routes, fs, committer, metrics, rpcAddress, startedAt), cancellationToken);
+            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, leaseMonitor, host, http, metrics, time, options.Replication.RecheckInterval,
                 logger, stopping)
             {
                 Checkpoints = checkpoints,
@@ -141,6 +145,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
                 await host.DisposeAsync();
             }
 
+            metrics?.Dispose();
             stopping.Dispose();
             store.Dispose();
             throw;
@@ -161,6 +166,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             await _http.DisposeAsync();
         }
 
+        _metrics.Dispose();
         _stopping.Dispose();
         Datanodes.Dispose();
         _committer.Dispose();

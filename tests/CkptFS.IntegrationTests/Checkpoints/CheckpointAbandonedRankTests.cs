@@ -18,10 +18,13 @@ public sealed class CheckpointAbandonedRankTests : IDisposable
     };
 
     // The first test must see the killed rank's file still open after the other job's step is
-    // collected, however slow the machine: the NameNode must not recover it by itself meanwhile.
+    // collected, however slow the machine: the NameNode must not recover it by itself meanwhile,
+    // and a step must not be collected in the seconds a loaded machine takes to start the next
+    // CLI process (the slow rank, the commit).
     private static readonly Dictionary<string, string> SettingsWithoutHardLimit = new(Settings)
     {
         ["CKPTFS_NAMENODE__LEASES__HARDLIMIT"] = "00:10:00",
+        ["CKPTFS_NAMENODE__CHECKPOINTS__PENDINGGRACEPERIOD"] = "00:00:10",
     };
 
     private readonly TempDirectory _local = new("ckptfs-abandoned");
