@@ -4,9 +4,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# librocksdb7.8: the NameNode's metadata store (P/Invoke). python3-grpcio/-grpc-tools/-protobuf:
-# the real gRPC peer of the interop tests.
-packages=(librocksdb7.8 python3-grpcio python3-grpc-tools python3-protobuf)
+# python3-grpcio/-grpc-tools/-protobuf: the real gRPC peer of the interop tests. (RocksDB needs no
+# system package: the NuGet package RocksDB ships the native library.)
+packages=(python3-grpcio python3-grpc-tools python3-protobuf)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
