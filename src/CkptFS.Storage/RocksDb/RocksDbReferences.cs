@@ -4,10 +4,11 @@ namespace CkptFS.Storage.RocksDb;
 
 /// <summary>
 /// The open RocksDbSharp database and a count of its users: every call in flight and every live
-/// iterator, plus a flag for the owner's (<see cref="RocksDatabase"/>'s) Dispose. RocksDbSharp's <c>RocksDb</c> does not guard its
-/// handle: a call after its Dispose hands RocksDB a null pointer, and <c>rocksdb_close</c> under a
-/// running call or a live iterator frees memory still in use. So every use takes a reference first,
-/// and the database closes when the last reference goes, after the owner's Dispose.
+/// iterator, plus a flag for the owner's (<see cref="RocksDatabase"/>'s) Dispose. RocksDbSharp's
+/// <c>RocksDb</c> does not guard its handle: a call after its Dispose hands RocksDB a null pointer,
+/// and <c>rocksdb_close</c> under a running call or a live iterator frees memory still in use. So
+/// every use takes a reference first, and the database closes when the last reference goes, after
+/// the owner's Dispose. A database never disposed stays open until the process ends.
 /// <para>
 /// One int holds the state: bit 0 is "disposed", the rest counts references (2 per reference).
 /// <see cref="Acquire"/> fails once bit 0 is set, so a call that starts after Dispose throws

@@ -123,7 +123,7 @@ public sealed class RocksDatabaseTests : IDisposable
         database.CompactRange();
 
         // One SST file after the compaction, at whichever level RocksDB put it (RocksDB 11 moves it
-        // to the bottom level, 6; 7.8 left it at 1).
+        // to the bottom level, 6).
         var files = Enumerable.Range(0, 7).Sum(level => int.Parse(database.GetProperty($"rocksdb.num-files-at-level{level}")!, CultureInfo.InvariantCulture));
         Assert.Equal(1, files);
         Assert.Contains("rocksdb.block.cache.miss", database.GetProperty("rocksdb.options-statistics") ?? "", StringComparison.Ordinal);
