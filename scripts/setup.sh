@@ -4,9 +4,12 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# python3-grpcio/-grpc-tools/-protobuf: the real gRPC peer of the interop tests. (RocksDB needs no
-# system package: the NuGet package RocksDB ships the native library.)
+# python3-grpcio/-grpc-tools/-protobuf: the real gRPC peer of the interop tests. nodejs/npm: Node's
+# @grpc/grpc-js, the other interop peer (only when no node/npm is on PATH already, e.g. a newer Node
+# installed another way). RocksDB needs no system package: the NuGet package RocksDB ships it.
 packages=(python3-grpcio python3-grpc-tools python3-protobuf)
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -31,4 +34,13 @@ if [[ ! -f "$stamp" ]] || [[ -n "$(find "$root" -path "$root/artifacts" -prune -
   touch "$stamp.new"
   dotnet restore "$root/CkptFS.sln" -v q --nologo >&2
   mv "$stamp.new" "$stamp"
+fi
+
+# The Node interop client's packages, exactly as tests/interop/node/package-lock.json pins them:
+# only when node_modules is missing or older than the lock file (npm ci rewrites it whole).
+node_dir="$root/tests/interop/node"
+node_stamp="$node_dir/node_modules/.ci-stamp"
+if [[ ! -f "$node_stamp" ]] || [[ "$node_dir/package-lock.json" -nt "$node_stamp" ]] || [[ "$node_dir/package.json" -nt "$node_stamp" ]]; then
+  npm ci --prefix "$node_dir" --no-audit --no-fund --loglevel=error >/dev/null   # errors still reach stderr
+  touch "$node_stamp"
 fi

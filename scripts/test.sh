@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, gRPC interop against python3-grpcio, and the integration suite on
-# real processes. Prints one closing line "tests: N passed, N failed, N skipped".
+# Runs every test: unit tests, gRPC interop against python3-grpcio and Node's grpc-js, and the
+# integration suite on real processes. Prints one closing line "tests: N passed, N failed, N skipped".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -44,34 +44,32 @@ public sealed partial class CkptFsClient
     }
 
     public Task<GetBlockLocationsResponse> GetBlockLocationsAsync(string path, CancellationToken cancellationToken = default) =>
-        CallAsync(ClientProtocolMethods.GetBlockLocations,
-            new GetBlockLocationsRequest { Path = path, ClientHost = Options.ClientHost, ClientName = ClientName }, cancellationToken);
+        CallAsync(options => _namenode.GetBlockLocationsAsync(new GetBlockLocationsRequest { Path = path, ClientHost = Options.ClientHost, ClientName = ClientName }, options), cancellationToken);
 
     public Task<GetDatanodeReportResponse> GetDatanodeReportAsync(CancellationToken cancellationToken = default) =>
-        CallAsync(ClientProtocolMethods.GetDatanodeReport, new GetDatanodeReportRequest(), cancellationToken);
+        CallAsync(options => _namenode.GetDatanodeReportAsync(new GetDatanodeReportRequest(), options), cancellationToken);
 
     public Task<FsckResponse> FsckAsync(string path, bool listAllBlocks = false, CancellationToken cancellationToken = default) =>
-        CallAsync(ClientProtocolMethods.Fsck, new FsckRequest { Path = path, ListAllBlocks = listAllBlocks }, cancellationToken);
+        CallAsync(options => _namenode.FsckAsync(new FsckRequest { Path = path, ListAllBlocks = listAllBlocks }, options), cancellationToken);
 
     internal async Task<LocatedBlock> AddBlockAsync(string path, ExtendedBlock? previous, IEnumerable<string> excludedNodes, CancellationToken cancellationToken)
     {
         var request = new AddBlockRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, Previous = previous, ClientHost = Options.ClientHost };
         request.ExcludedNodes.AddRange(excludedNodes);
-        return (await CallAsync(ClientProtocolMethods.AddBlock, request, cancellationToken)).Block;
+        return (await CallAsync(options => _namenode.AddBlockAsync(request, options), cancellationToken)).Block;
     }
 
     internal Task AbandonBlockAsync(string path, ExtendedBlock block, CancellationToken cancellationToken) =>
-        CallAsync(ClientProtocolMethods.AbandonBlock,
-            new AbandonBlockRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, Block = block }, cancellationToken);
+        CallAsync(options => _namenode.AbandonBlockAsync(new AbandonBlockRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, Block = block }, options), cancellationToken);
 
     internal Task UpdateLengthAsync(string path, ExtendedBlock last, CancellationToken cancellationToken) =>
-        CallAsync(ClientProtocolMethods.UpdateLength, new UpdateLengthRequest { Path = path, Holder = ClientName, Last = last }, cancellationToken);
+        CallAsync(options => _namenode.UpdateLengthAsync(new UpdateLengthRequest { Path = path, Holder = ClientName, Last = last }, options), cancellationToken);
 
     internal Task ReportBadReplicaAsync(ExtendedBlock block, string datanodeUuid, string reason, CancellationToken cancellationToken)
     {
         var request = new ClientReportBadBlocksRequest { Reason = reason };
         request.Replicas.Add(new ClientReportBadBlocksRequest.Types.BadReplica { Block = block, DatanodeUuid = datanodeUuid });
-        return CallAsync(ClientProtocolMethods.ReportBadBlocks, request, cancellationToken);
+        return CallAsync(options => _namenode.ReportBadBlocksAsync(request, options), cancellationToken);
     }
 
     /// <summary>
@@ -86,7 +84,7 @@ public sealed partial class CkptFsClient
         while (true)
         {
             var request = new CompleteRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, Last = last };
-            var response = await CallAsync(ClientProtocolMethods.Complete, request, cancellationToken);
+            var response = await CallAsync(options => _namenode.CompleteAsync(request, options), cancellationToken);
             if (response.Completed)
             {
                 return response.Status;
@@ -105,7 +103,7 @@ public sealed partial class CkptFsClient
     internal LeaseRenewer Leases => _leases ??= new LeaseRenewer(this);
 
     internal Task<RenewLeaseResponse> RenewLeaseAsync(CancellationToken cancellationToken) =>
-        CallAsync(ClientProtocolMethods.RenewLease, new RenewLeaseRequest { Holder = ClientName }, cancellationToken);
+        CallAsync(options => _namenode.RenewLeaseAsync(new RenewLeaseRequest { Holder = ClientName }, options), cancellationToken);
 
     private LeaseRenewer? _leases;
 

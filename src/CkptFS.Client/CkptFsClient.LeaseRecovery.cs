@@ -27,7 +27,7 @@ public sealed partial class CkptFsClient
         try
         {
             var request = new RecoverLeaseRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, Force = force };
-            return (await CallAsync(ClientProtocolMethods.RecoverLease, request, cancellationToken)).Closed;
+            return (await CallAsync(options => _namenode.RecoverLeaseAsync(request, options), cancellationToken)).Closed;
         }
         catch (CkptFsException e) when (e.Code == ErrorCode.RecoveryInProgress)
         {
@@ -54,7 +54,7 @@ public sealed partial class CkptFsClient
             request.RequestId = NextRequestId();
             try
             {
-                created = await CallAsync(ClientProtocolMethods.Create, request, token);
+                created = await CallAsync(options => _namenode.CreateAsync(request, options), token);
                 return true;
             }
             catch (CkptFsException e) when (e.Code == ErrorCode.RecoveryInProgress && request.Overwrite)

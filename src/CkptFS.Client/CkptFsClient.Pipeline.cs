@@ -10,7 +10,7 @@ public sealed partial class CkptFsClient : IPipelineCoordinator
     async Task<LocatedBlock> IPipelineCoordinator.UpdateBlockForPipelineAsync(string path, ExtendedBlock block, CancellationToken cancellationToken)
     {
         var request = new UpdateBlockForPipelineRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, Block = block };
-        return (await CallAsync(ClientProtocolMethods.UpdateBlockForPipeline, request, cancellationToken)).Block;
+        return (await CallAsync(options => _namenode.UpdateBlockForPipelineAsync(request, options), cancellationToken)).Block;
     }
 
     async Task<LocatedBlock> IPipelineCoordinator.GetAdditionalDatanodeAsync(string path, ExtendedBlock block, IReadOnlyList<DatanodeId> existing, IEnumerable<string> excluded,
@@ -19,13 +19,13 @@ public sealed partial class CkptFsClient : IPipelineCoordinator
         var request = new GetAdditionalDatanodeRequest { Path = path, Holder = ClientName, Block = block, Additional = (uint)additional, ClientHost = Options.ClientHost };
         request.ExistingNodes.AddRange(existing.Select(node => node.DatanodeUuid));
         request.ExcludedNodes.AddRange(excluded);
-        return (await CallAsync(ClientProtocolMethods.GetAdditionalDatanode, request, cancellationToken)).Block;
+        return (await CallAsync(options => _namenode.GetAdditionalDatanodeAsync(request, options), cancellationToken)).Block;
     }
 
     Task IPipelineCoordinator.UpdatePipelineAsync(string path, ExtendedBlock oldBlock, ExtendedBlock newBlock, IReadOnlyList<DatanodeId> nodes, CancellationToken cancellationToken)
     {
         var request = new UpdatePipelineRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, OldBlock = oldBlock, NewBlock = newBlock };
         request.NewNodes.AddRange(nodes.Select(node => node.DatanodeUuid));
-        return CallAsync(ClientProtocolMethods.UpdatePipeline, request, cancellationToken);
+        return CallAsync(options => _namenode.UpdatePipelineAsync(request, options), cancellationToken);
     }
 }

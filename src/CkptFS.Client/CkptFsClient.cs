@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using CkptFS.Common;
 using CkptFS.Protocol;
-using CkptFS.Protocol.Grpc;
+using CkptFS.Protocol.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using CkptFS.Protocol.V1;
 using Microsoft.Extensions.Logging;
 
@@ -15,14 +17,19 @@ namespace CkptFS.Client;
 public sealed partial class CkptFsClient : IDisposable
 {
     private readonly GrpcChannel _channel;
+    private readonly ClientProtocol.ClientProtocolClient _namenode;
+    private readonly CheckpointProtocol.CheckpointProtocolClient _checkpoints;
     private readonly Metadata _headers;
     private long _callId;
 
     public CkptFsClient(CkptFsClientOptions? options = null)
     {
         Options = options ?? new CkptFsClientOptions();
-        _channel = GrpcChannel.ForAddress(Options.NameNodeAddress);
-        _headers = new Metadata().Add("ckptfs-user", Options.User);
+        _channel = RpcChannel.ForAddress(Options.NameNodeAddress);
+        var invoker = RpcChannel.Invoker(_channel);
+        _namenode = new ClientProtocol.ClientProtocolClient(invoker);
+        _checkpoints = new CheckpointProtocol.CheckpointProtocolClient(invoker);
+        _headers = new Metadata { { "ckptfs-user", Options.User } };
         RecoveryLogger = Options.LoggerFactory.CreateLogger<Streams.PipelineRecovery>();
     }
 
@@ -37,7 +44,7 @@ public sealed partial class CkptFsClient : IDisposable
     public async Task<FileStatus> MkdirsAsync(string path, bool createParents = false, uint permission = 0, CancellationToken cancellationToken = default)
     {
         var request = new MkdirsRequest { RequestId = NextRequestId(), Path = path, CreateParent = createParents, Permission = permission };
-        return (await CallAsync(ClientProtocolMethods.Mkdirs, request, cancellationToken)).Status;
+        return (await CallAsync(options => _namenode.MkdirsAsync(request, options), cancellationToken)).Status;
     }
 
     /// <summary>Creates an empty, closed file (touch); with <paramref name="overwrite"/> replaces an existing file.</summary>
@@ -49,7 +56,7 @@ public sealed partial class CkptFsClient : IDisposable
     }
 
     public async Task<FileStatus> GetFileInfoAsync(string path, CancellationToken cancellationToken = default) =>
-        (await CallAsync(ClientProtocolMethods.GetFileInfo, new GetFileInfoRequest { Path = path }, cancellationToken)).Status;
+        (await CallAsync(options => _namenode.GetFileInfoAsync(new GetFileInfoRequest { Path = path }, options), cancellationToken)).Status;
 
     /// <summary>The status, or null when nothing exists at <paramref name="path"/>.</summary>
     public async Task<FileStatus?> TryGetFileInfoAsync(string path, CancellationToken cancellationToken = default)
@@ -70,7 +77,7 @@ public sealed partial class CkptFsClient : IDisposable
         var startAfter = string.Empty;
         while (true)
         {
-            var page = await CallAsync(ClientProtocolMethods.GetListing, new GetListingRequest { Path = path, StartAfter = startAfter }, cancellationToken);
+            var page = await CallAsync(options => _namenode.GetListingAsync(new GetListingRequest { Path = path, StartAfter = startAfter }, options), cancellationToken);
             foreach (var entry in page.Entries)
             {
                 yield return entry;
@@ -86,14 +93,14 @@ public sealed partial class CkptFsClient : IDisposable
     public async Task<FileStatus> RenameAsync(string source, string destination, bool overwrite = false, CancellationToken cancellationToken = default)
     {
         var request = new RenameRequest { RequestId = NextRequestId(), Source = source, Destination = destination, Overwrite = overwrite };
-        return (await CallAsync(ClientProtocolMethods.Rename, request, cancellationToken)).Status;
+        return (await CallAsync(options => _namenode.RenameAsync(request, options), cancellationToken)).Status;
     }
 
     public Task<DeleteResponse> DeleteAsync(string path, bool recursive = false, CancellationToken cancellationToken = default) =>
-        CallAsync(ClientProtocolMethods.Delete, new DeleteRequest { RequestId = NextRequestId(), Path = path, Recursive = recursive }, cancellationToken);
+        CallAsync(options => _namenode.DeleteAsync(new DeleteRequest { RequestId = NextRequestId(), Path = path, Recursive = recursive }, options), cancellationToken);
 
     public Task<GetContentSummaryResponse> GetContentSummaryAsync(string path, CancellationToken cancellationToken = default) =>
-        CallAsync(ClientProtocolMethods.GetContentSummary, new GetContentSummaryRequest { Path = path }, cancellationToken);
+        CallAsync(options => _namenode.GetContentSummaryAsync(new GetContentSummaryRequest { Path = path }, options), cancellationToken);
 
     public void Dispose()
     {

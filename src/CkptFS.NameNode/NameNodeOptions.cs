@@ -4,6 +4,7 @@ using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Security;
+using CkptFS.Protocol.Rpc;
 
 namespace CkptFS.NameNode;
 
@@ -48,6 +49,21 @@ public sealed class NameNodeOptions
     /// <summary>Checkpoint housekeeping: abandoned pending steps collected after 1 h idle, scanned every minute.</summary>
     public CheckpointOptions Checkpoints { get; set; } = new();
 
+    /// <summary>
+    /// The RPC port's limits: messages (4 MiB), connections (1024), idle connections closed after
+    /// 2 min, streams per connection (256), keepalive pings, response compression from 64 KiB,
+    /// shutdown grace (5 s). Its BindAddress and Port are taken from <see cref="BindAddress"/> and <see cref="RpcPort"/>.
+    /// </summary>
+    public RpcServerOptions Rpc { get; set; } = new();
+
+    /// <summary>The RPC server's settings, with this NameNode's address and port.</summary>
+    public RpcServerOptions ToRpcServerOptions()
+    {
+        Rpc.BindAddress = BindAddress;
+        Rpc.Port = RpcPort;
+        return Rpc;
+    }
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory))
@@ -67,6 +83,7 @@ public sealed class NameNodeOptions
         BlockTokens.Validate();
         Checkpoints.Validate();
         Leases.Validate();
+        ToRpcServerOptions().Validate();
     }
 
     private static void RequirePort(string key, int port, bool allowDisabled)

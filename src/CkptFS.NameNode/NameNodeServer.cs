@@ -7,8 +7,11 @@ using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Persistence;
 using CkptFS.NameNode.Rpc;
 using CkptFS.NameNode.Security;
-using CkptFS.Protocol.Grpc;
+using CkptFS.Protocol.Http;
+using CkptFS.Protocol.Rpc;
+using CkptFS.Protocol.V1;
 using Microsoft.Extensions.Logging;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace CkptFS.NameNode;
 
@@ -21,9 +24,17 @@ namespace CkptFS.NameNode;
 /// </summary>
 public sealed partial class NameNodeServer : IAsyncDisposable
 {
+    /// <summary>
+    /// The health name that says whether this NameNode takes writes: NOT_SERVING while it is in safe
+    /// mode (reads and DataNode registrations go on, and must: a readiness probe on "" that failed in
+    /// safe mode would keep away the DataNodes whose reports end it), SERVING after.
+    /// </summary>
+    public const string WritesHealthService = "ckptfs.v1.ClientProtocol.Writes";
+
     private readonly RocksMetadataStore _store;
     private readonly GroupCommitter _committer;
-    private readonly GrpcServerHost _host;
+    private readonly RpcServerHost _host;
+    private readonly StatusHttpServer? _http;
     private readonly ILogger _logger;
     private readonly ITimer _replicationTimer;
     private readonly TaskCompletionSource _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,7 +42,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     private readonly Task _leaseMonitor;
 
     private NameNodeServer(RocksMetadataStore store, GroupCommitter committer, FsNamespace fs, BlockManager blocks, DatanodeManager datanodes,
-        ReplicationMonitor replication, BlockTokenSecretManager tokens, LeaseMonitor leaseMonitor, GrpcServerHost host, TimeProvider time, TimeSpan replicationInterval,
+        ReplicationMonitor replication, BlockTokenSecretManager tokens, LeaseMonitor leaseMonitor, RpcServerHost host, StatusHttpServer? http, TimeProvider time, TimeSpan replicationInterval,
         ILogger logger, CancellationTokenSource stopping)
     {
         _stopping = stopping;
@@ -43,8 +54,10 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         Replication = replication;
         Tokens = tokens;
         _host = host;
+        _http = http;
         _logger = logger;
         _committer.Faulted += exception => _fatal.TrySetException(exception);
+        _host.Health.SetStatus(WritesHealthService, blocks.InSafeMode ? ServingStatus.NotServing : ServingStatus.Serving);
         _replicationTimer = time.CreateTimer(_ => RunReplicationScan(), null, replicationInterval, replicationInterval);
         _leaseMonitor = Task.Run(() => leaseMonitor.RunAsync(time, stopping.Token), CancellationToken.None);
     }
@@ -63,9 +76,9 @@ public sealed partial class NameNodeServer : IAsyncDisposable
 
     private CheckpointJanitor CheckpointJanitor { get; init; } = null!;
 
-    public int RpcPort => _host.GrpcPort;
+    public int RpcPort => _host.Port;
 
-    public int? HttpPort => _host.HttpPort;
+    public int? HttpPort => _http?.Port;
 
     /// <summary>Completes (faulted) when the NameNode can no longer serve safely, e.g. its metadata store failed.</summary>
     public Task Fatal => _fatal.Task;
@@ -76,6 +89,8 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         var logger = loggerFactory.CreateLogger<NameNodeServer>();
         var store = new RocksMetadataStore(Path.Combine(options.DataDirectory, "metadata"));
         var stopping = new CancellationTokenSource();
+        RpcServerHost? host = null;
+        StatusHttpServer? http = null;
         try
         {
             var image = store.Load();
@@ -91,34 +106,41 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var recoveries = new BlockRecoveries(time, options.Leases);
             var fs = new FsNamespace(committer, options.Namespace, blocks, datanodes, leases, recoveries, loggerFactory.CreateLogger<FsNamespace>());
             var leaseMonitor = new LeaseMonitor(fs, leases, recoveries, blocks, loggerFactory.CreateLogger<LeaseMonitor>());
-            var registry = new GrpcServiceRegistry();
-            new ClientProtocolService(fs, new RetryCache(time, options.RetryCacheExpiry), blocks, datanodes, tokens, leases).Register(registry);
-            new DatanodeProtocolService(datanodes, blocks, replication, tokens, fs, recoveries, stopping.Token).Register(registry);
             var checkpoints = new CheckpointManager(committer, fs, blocks, options.Checkpoints, loggerFactory.CreateLogger<CheckpointManager>());
-            new CheckpointProtocolService(checkpoints, new RetryCache(time, options.RetryCacheExpiry)).Register(registry);
+            var services = new RpcServices()
+                .Add(new ClientProtocolService(fs, new RetryCache(time, options.RetryCacheExpiry), blocks, datanodes, tokens, leases), ClientProtocol.Descriptor.FullName)
+                .Add(new DatanodeProtocolService(datanodes, blocks, replication, tokens, fs, recoveries, stopping.Token), DatanodeProtocol.Descriptor.FullName)
+                .Add(new CheckpointProtocolService(checkpoints, new RetryCache(time, options.RetryCacheExpiry)), CheckpointProtocol.Descriptor.FullName);
             var startedAt = time.GetUtcNow();
-            var grpcOptions = new GrpcServerOptions
-            {
-                BindAddress = options.BindAddress,
-                Port = options.RpcPort,
-                HttpPort = options.HttpPort < 0 ? null : options.HttpPort,
-            };
-            var rpcAddress = $"{options.BindAddress}:{options.RpcPort}";
-            var host = await GrpcServerHost.StartAsync(grpcOptions, registry, loggerFactory,
-                routes => NameNodeHttpRoutes.Map(routes, fs, committer, rpcAddress, startedAt), cancellationToken);
-            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, leaseMonitor, host, time, options.Replication.RecheckInterval,
+            host = await RpcServerHost.StartAsync(options.ToRpcServerOptions(), services, loggerFactory, cancellationToken);
+            var rpcAddress = $"{options.BindAddress}:{host.Port}";
+            http = options.HttpPort < 0
+                ? null
+                : await StatusHttpServer.StartAsync(options.BindAddress, options.HttpPort, loggerFactory,
+                    routes => NameNodeHttpRoutes.Map(routes, fs, committer, rpcAddress, startedAt), cancellationToken);
+            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, leaseMonitor, host, http, time, options.Replication.RecheckInterval,
                 logger, stopping)
             {
                 Checkpoints = checkpoints,
                 CheckpointJanitor = new CheckpointJanitor(checkpoints, time, loggerFactory.CreateLogger<CheckpointJanitor>()),
             };
             LogLeases(logger, leases.HolderCount, leases.OpenFileCount, options.Leases.SoftLimit, options.Leases.HardLimit);
-            LogStarted(logger, options.BindAddress, host.GrpcPort, host.HttpPort, options.Namespace.DefaultReplication, options.Namespace.DefaultBlockSizeBytes);
+            LogStarted(logger, options.BindAddress, host.Port, http?.Port, options.Namespace.DefaultReplication, options.Namespace.DefaultBlockSizeBytes);
             LogBlocks(logger, blocks.GetStats().TotalBlocks, blocks.InSafeMode, options.Blocks.SafeModeThreshold, options.Datanodes.StaleInterval, options.Datanodes.DeadInterval);
             return server;
         }
         catch
         {
+            if (http is not null)
+            {
+                await http.DisposeAsync();
+            }
+
+            if (host is not null)
+            {
+                await host.DisposeAsync();
+            }
+
             stopping.Dispose();
             store.Dispose();
             throw;
@@ -130,9 +152,15 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         // Before the host stops: the DataNodes' Connect streams it ends must not count as their disconnects.
         await _stopping.CancelAsync();
         await _replicationTimer.DisposeAsync();
+        _host.Health.SetStatus(WritesHealthService, ServingStatus.NotServing);
         await CheckpointJanitor.DisposeAsync();
         await _leaseMonitor;
         await _host.DisposeAsync();
+        if (_http is not null)
+        {
+            await _http.DisposeAsync();
+        }
+
         _stopping.Dispose();
         Datanodes.Dispose();
         _committer.Dispose();
@@ -145,6 +173,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     {
         try
         {
+            _host.Health.SetStatus(WritesHealthService, Blocks.InSafeMode ? ServingStatus.NotServing : ServingStatus.Serving);
             Replication.Scan();
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)

@@ -1,5 +1,5 @@
 using CkptFS.Common;
-using CkptFS.Protocol.Grpc;
+using Grpc.Core;
 
 namespace CkptFS.Protocol;
 
@@ -10,6 +10,9 @@ namespace CkptFS.Protocol;
 /// </summary>
 public static class ErrorCodeStatus
 {
+    /// <summary>The trailer that carries the exact <see cref="ErrorCode"/> number of a failed call.</summary>
+    public const string ErrorCodeTrailer = "ckptfs-error-code";
+
     public static StatusCode ToStatusCode(ErrorCode code) => code switch
     {
         ErrorCode.InvalidPath or ErrorCode.InvalidArgument or ErrorCode.InvalidRename

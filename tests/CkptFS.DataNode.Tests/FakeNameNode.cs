@@ -1,30 +1,30 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using CkptFS.Common;
-using CkptFS.Protocol;
-using CkptFS.Protocol.Grpc;
+using CkptFS.Protocol.Rpc;
 using CkptFS.Protocol.V1;
+using Grpc.Core;
 
 namespace CkptFS.DataNode.Tests;
 
 /// <summary>
-/// The DatanodeProtocol side that real DataNodes need, on a GrpcServerHost on 127.0.0.1: it registers
+/// The DatanodeProtocol side that real DataNodes need, on an RpcServerHost on 127.0.0.1: it registers
 /// them (handing out the test block key), takes their reports, answers heartbeats with the commands a
 /// test queued for a node, holds their Connect streams, and records CommitBlockSynchronization requests
 /// (the first <see cref="CommitFailures"/> are answered UNAVAILABLE, as by a restarting NameNode). It is
 /// not the NameNode: it decides nothing.
 /// </summary>
-internal sealed class FakeNameNode : IAsyncDisposable
+internal sealed class FakeNameNode : DatanodeProtocol.DatanodeProtocolBase, IAsyncDisposable
 {
     private readonly BlockKey _key;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<DatanodeCommand>> _commands = new();
     private readonly Channel<CommitBlockSynchronizationRequest> _commits = Channel.CreateUnbounded<CommitBlockSynchronizationRequest>();
-    private GrpcServerHost? _host;
+    private RpcServerHost? _host;
     private int _commitCalls;
 
     private FakeNameNode(BlockKey key) => _key = key;
 
-    public string Address => _host!.GrpcAddress;
+    public string Address => _host!.Address;
 
     /// <summary>Nodes that heartbeated: registered, with the block keys in their key rings.</summary>
     public ConcurrentDictionary<string, bool> Heartbeating { get; } = new();
@@ -37,15 +37,9 @@ internal sealed class FakeNameNode : IAsyncDisposable
     public static async Task<FakeNameNode> StartAsync(BlockKey key, TestLog log)
     {
         var fake = new FakeNameNode(key);
-        var registry = new GrpcServiceRegistry()
-            .AddUnary(DatanodeProtocolMethods.Register, fake.RegisterAsync)
-            .AddUnary(DatanodeProtocolMethods.BlockReport, (BlockReportRequest _, ServerCallContext _) => Task.FromResult(new BlockReportResponse()))
-            .AddUnary(DatanodeProtocolMethods.IncrementalBlockReport, (IncrementalBlockReportRequest _, ServerCallContext _) => Task.FromResult(new IncrementalBlockReportResponse()))
-            .AddUnary(DatanodeProtocolMethods.Heartbeat, fake.HeartbeatAsync)
-            .AddServerStreaming(DatanodeProtocolMethods.Connect, ConnectAsync)
-            .AddUnary(DatanodeProtocolMethods.CommitBlockSynchronization, fake.CommitAsync);
-        var options = new GrpcServerOptions { ShutdownTimeout = TimeSpan.FromSeconds(1) };
-        fake._host = await GrpcServerHost.StartAsync(options, registry, log, CancellationToken.None).WaitAsync(TestCluster.Timeout);
+        var services = new RpcServices().Add(fake, DatanodeProtocol.Descriptor.FullName);
+        var options = new RpcServerOptions { ShutdownTimeout = TimeSpan.FromSeconds(1) };
+        fake._host = await RpcServerHost.StartAsync(options, services, log, CancellationToken.None).WaitAsync(TestCluster.Timeout);
         return fake;
     }
 
@@ -65,12 +59,18 @@ internal sealed class FakeNameNode : IAsyncDisposable
         }
     }
 
-    private Task<RegisterDatanodeResponse> RegisterAsync(RegisterDatanodeRequest request, ServerCallContext context)
+    public override Task<RegisterDatanodeResponse> Register(RegisterDatanodeRequest request, ServerCallContext context)
     {
         return Task.FromResult(new RegisterDatanodeResponse { ClusterId = "test", BlockKeys = { _key } });
     }
 
-    private Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, ServerCallContext context)
+    public override Task<BlockReportResponse> BlockReport(BlockReportRequest request, ServerCallContext context) =>
+        Task.FromResult(new BlockReportResponse());
+
+    public override Task<IncrementalBlockReportResponse> IncrementalBlockReport(IncrementalBlockReportRequest request, ServerCallContext context) =>
+        Task.FromResult(new IncrementalBlockReportResponse());
+
+    public override Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
         Heartbeating[request.DatanodeUuid] = true;
         var response = new HeartbeatResponse { BlockKeys = { _key } };
@@ -85,7 +85,7 @@ internal sealed class FakeNameNode : IAsyncDisposable
         return Task.FromResult(response);
     }
 
-    private static async Task ConnectAsync(ConnectRequest request, IServerStreamWriter<ConnectEvent> stream, ServerCallContext context)
+    public override async Task Connect(ConnectRequest request, IServerStreamWriter<ConnectEvent> stream, ServerCallContext context)
     {
         await stream.WriteAsync(new ConnectEvent(), context.CancellationToken);
         try
@@ -98,7 +98,7 @@ internal sealed class FakeNameNode : IAsyncDisposable
         }
     }
 
-    private Task<CommitBlockSynchronizationResponse> CommitAsync(CommitBlockSynchronizationRequest request, ServerCallContext context)
+    public override Task<CommitBlockSynchronizationResponse> CommitBlockSynchronization(CommitBlockSynchronizationRequest request, ServerCallContext context)
     {
         if (Interlocked.Increment(ref _commitCalls) <= CommitFailures)
         {

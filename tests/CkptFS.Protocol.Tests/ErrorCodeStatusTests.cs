@@ -1,5 +1,5 @@
 using CkptFS.Common;
-using CkptFS.Protocol.Grpc;
+using Grpc.Core;
 using Xunit;
 
 namespace CkptFS.Protocol.Tests;

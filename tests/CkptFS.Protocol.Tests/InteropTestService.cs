@@ -1,26 +1,16 @@
 using CkptFS.Common;
-using CkptFS.Protocol.Grpc;
 using CkptFS.Protocol.Testing.V1;
+using Grpc.Core;
 
 namespace CkptFS.Protocol.Tests;
 
-/// <summary>The C# side of interop.proto; python/interop_server.py behaves the same.</summary>
-internal sealed class InteropTestService
+/// <summary>The C# side of interop.proto on grpc-dotnet; python/interop_server.py behaves the same.</summary>
+internal sealed class InteropTestService : InteropTest.InteropTestBase
 {
     /// <summary>The deadline of the last sleeping Echo, as the server saw it (from grpc-timeout).</summary>
     public DateTime? LastSleepDeadline { get; private set; }
 
-    public static GrpcServiceRegistry CreateRegistry(InteropTestService? service = null)
-    {
-        service ??= new InteropTestService();
-        return new GrpcServiceRegistry()
-            .AddUnary(InteropMethods.Echo, service.EchoAsync)
-            .AddServerStreaming(InteropMethods.Count, service.CountAsync)
-            .AddClientStreaming(InteropMethods.Sum, service.SumAsync)
-            .AddDuplexStreaming(InteropMethods.Chat, service.ChatAsync);
-    }
-
-    public async Task<EchoResponse> EchoAsync(EchoRequest request, ServerCallContext context)
+    public override async Task<EchoResponse> Echo(EchoRequest request, ServerCallContext context)
     {
         if (request.SleepMs > 0)
         {
@@ -33,9 +23,14 @@ internal sealed class InteropTestService
             throw new CkptFsException((ErrorCode)request.FailWithErrorCode, request.Text);
         }
 
+        if (request.FailWithStatus == -1)
+        {
+            throw new InvalidOperationException("a handler bug (injected by the test)");
+        }
+
         if (request.FailWithStatus != 0)
         {
-            throw new RpcException((StatusCode)request.FailWithStatus, request.Text);
+            throw new RpcException(new Status((StatusCode)request.FailWithStatus, request.Text));
         }
 
         var response = new EchoResponse { Text = request.Text, Payload = request.Payload };
@@ -49,23 +44,23 @@ internal sealed class InteropTestService
         return response;
     }
 
-    public async Task CountAsync(CountRequest request, IServerStreamWriter<CountResponse> writer, ServerCallContext context)
+    public override async Task Count(CountRequest request, IServerStreamWriter<CountResponse> responseStream, ServerCallContext context)
     {
         for (var i = 1; i <= request.Count; i++)
         {
-            await writer.WriteAsync(new CountResponse { Value = i });
+            await responseStream.WriteAsync(new CountResponse { Value = i });
         }
 
         if (request.ThenFailWithStatus != 0)
         {
-            throw new RpcException((StatusCode)request.ThenFailWithStatus, $"failed after {request.Count}");
+            throw new RpcException(new Status((StatusCode)request.ThenFailWithStatus, $"failed after {request.Count}"));
         }
     }
 
-    public async Task<SumResponse> SumAsync(IAsyncStreamReader<SumRequest> requests, ServerCallContext context)
+    public override async Task<SumResponse> Sum(IAsyncStreamReader<SumRequest> requestStream, ServerCallContext context)
     {
         var response = new SumResponse();
-        await foreach (var request in requests.ReadAllAsync())
+        await foreach (var request in requestStream.ReadAllAsync())
         {
             response.Sum += request.Value;
             response.Count++;
@@ -74,11 +69,11 @@ internal sealed class InteropTestService
         return response;
     }
 
-    public async Task ChatAsync(IAsyncStreamReader<EchoRequest> requests, IServerStreamWriter<EchoResponse> writer, ServerCallContext context)
+    public override async Task Chat(IAsyncStreamReader<EchoRequest> requestStream, IServerStreamWriter<EchoResponse> responseStream, ServerCallContext context)
     {
-        await foreach (var request in requests.ReadAllAsync())
+        await foreach (var request in requestStream.ReadAllAsync())
         {
-            await writer.WriteAsync(await EchoAsync(request, context));
+            await responseStream.WriteAsync(await Echo(request, context));
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
-using CkptFS.Protocol.Grpc;
+using CkptFS.Protocol.Rpc;
+using Google.Protobuf;
 using CkptFS.Protocol.Testing.V1;
+using Grpc.Core;
 using Grpc.Health.V1;
 using Microsoft.Extensions.Logging;
 using Xunit;
@@ -23,10 +25,10 @@ public sealed class PythonInteropTests : IClassFixture<PythonFixture>
     [Fact]
     public async Task PythonClientPassesEveryCaseAgainstOurServer()
     {
-        var service = new InteropTestService();
         var started = DateTime.UtcNow;
-        await using var server = await TestServer.StartAsync(registry: InteropTestService.CreateRegistry(service));
-        var info = PythonFixture.StartInfo(_python.Script("interop_client.py"), _python.StubsDir, server.Host.GrpcAddress);
+        await using var server = await TestServer.StartAsync();
+        var service = server.Service;
+        var info = PythonFixture.StartInfo(_python.Script("interop_client.py"), _python.StubsDir, server.Host.Address);
         var (exitCode, stdout, stderr) = await Task.Run(() => PythonFixture.Run(info)).WaitAsync(PythonFixture.ProcessTimeout * 2);
         var results = JsonSerializer.Deserialize<Dictionary<string, string>>(stdout.Trim())
             ?? throw new InvalidOperationException("no results: " + stderr);
@@ -47,11 +49,11 @@ public sealed class PythonInteropTests : IClassFixture<PythonFixture>
     {
         var (server, address) = await PythonServer.StartAsync(_python);
         using var _ = server;
-        using var channel = GrpcChannel.ForAddress(address);
-        var response = await channel.UnaryAsync(
-            InteropMethods.Echo,
+        using var channel = RpcChannel.ForAddress(address);
+        var client = new InteropTest.InteropTestClient(RpcChannel.Invoker(channel));
+        var response = await client.EchoAsync(
             new EchoRequest { Text = "hi", EchoHeader = "x-request-tag" },
-            new CallOptions(Headers: new Metadata().Add("x-request-tag", "tag-7"))).WaitAsync(s_timeout);
+            new Metadata { { "x-request-tag", "tag-7" } }).ResponseAsync.WaitAsync(s_timeout);
         Assert.Equal("hi", response.Text);
         Assert.Equal("tag-7", response.HeaderValue);
     }
@@ -61,9 +63,10 @@ public sealed class PythonInteropTests : IClassFixture<PythonFixture>
     {
         var (server, address) = await PythonServer.StartAsync(_python);
         using var _ = server;
-        using var channel = GrpcChannel.ForAddress(address);
+        using var channel = RpcChannel.ForAddress(address);
+        var client = new InteropTest.InteropTestClient(RpcChannel.Invoker(channel));
 
-        using var count = channel.ServerStreaming(InteropMethods.Count, new CountRequest { Count = 10 });
+        using var count = client.Count(new CountRequest { Count = 10 });
         var values = new List<int>();
         await foreach (var item in count.ResponseStream.ReadAllAsync().WithCancellation(new CancellationTokenSource(s_timeout).Token))
         {
@@ -72,7 +75,7 @@ public sealed class PythonInteropTests : IClassFixture<PythonFixture>
 
         Assert.Equal(Enumerable.Range(1, 10), values);
 
-        using var sum = channel.ClientStreaming(InteropMethods.Sum);
+        using var sum = client.Sum();
         for (var i = 1; i <= 10; i++)
         {
             await sum.RequestStream.WriteAsync(new SumRequest { Value = i }).WaitAsync(s_timeout);
@@ -81,7 +84,7 @@ public sealed class PythonInteropTests : IClassFixture<PythonFixture>
         await sum.RequestStream.CompleteAsync().WaitAsync(s_timeout);
         Assert.Equal(55, (await sum.ResponseAsync.WaitAsync(s_timeout)).Sum);
 
-        using var chat = channel.DuplexStreaming(InteropMethods.Chat);
+        using var chat = client.Chat();
         await using var replies = chat.ResponseStream.ReadAllAsync().GetAsyncEnumerator();
         await chat.RequestStream.WriteAsync(new EchoRequest { Text = "one" }).WaitAsync(s_timeout);
         Assert.True(await replies.MoveNextAsync().AsTask().WaitAsync(s_timeout));
@@ -95,13 +98,14 @@ public sealed class PythonInteropTests : IClassFixture<PythonFixture>
     {
         var (server, address) = await PythonServer.StartAsync(_python);
         using var _ = server;
-        using var channel = GrpcChannel.ForAddress(address);
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(
-            InteropMethods.Echo, new EchoRequest { Text = NonAscii, FailWithStatus = (int)StatusCode.InvalidArgument })).WaitAsync(s_timeout);
+        using var channel = RpcChannel.ForAddress(address);
+        var client = new InteropTest.InteropTestClient(RpcChannel.Invoker(channel));
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.EchoAsync(
+            new EchoRequest { Text = NonAscii, FailWithStatus = (int)StatusCode.InvalidArgument }).ResponseAsync).WaitAsync(s_timeout);
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Equal(NonAscii, error.Detail);
+        Assert.Equal(NonAscii, error.Status.Detail);
 
-        using var count = channel.ServerStreaming(InteropMethods.Count, new CountRequest { Count = 2, ThenFailWithStatus = (int)StatusCode.Aborted });
+        using var count = client.Count(new CountRequest { Count = 2, ThenFailWithStatus = (int)StatusCode.Aborted });
         var streamError = await Assert.ThrowsAsync<RpcException>(async () =>
         {
             await foreach (var item in count.ResponseStream.ReadAllAsync())
@@ -117,9 +121,10 @@ public sealed class PythonInteropTests : IClassFixture<PythonFixture>
     {
         var (server, address) = await PythonServer.StartAsync(_python);
         using var _ = server;
-        using var channel = GrpcChannel.ForAddress(address);
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(
-            InteropMethods.Echo, new EchoRequest { SleepMs = 5000 }, CallOptions.WithTimeout(TimeSpan.FromMilliseconds(300)))).WaitAsync(s_timeout);
+        using var channel = RpcChannel.ForAddress(address);
+        var client = new InteropTest.InteropTestClient(RpcChannel.Invoker(channel));
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.EchoAsync(
+            new EchoRequest { SleepMs = 5000 }, deadline: DateTime.UtcNow.AddMilliseconds(300)).ResponseAsync).WaitAsync(s_timeout);
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
 
         // grpc-timeout reached the python server: its call carried the same deadline. (Which side
@@ -139,12 +144,14 @@ public sealed class PythonInteropTests : IClassFixture<PythonFixture>
     {
         var (server, address) = await PythonServer.StartAsync(_python);
         using var _ = server;
-        using var channel = GrpcChannel.ForAddress(address);
-        var health = await channel.UnaryAsync(HealthMethods.Check, new HealthCheckRequest()).WaitAsync(s_timeout);
+        using var channel = RpcChannel.ForAddress(address);
+        var client = new InteropTest.InteropTestClient(RpcChannel.Invoker(channel));
+        var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(s_timeout);
         Assert.Equal(ServingStatus.Serving, health.Status);
 
-        var missing = Method.Unary<EchoRequest, EchoResponse>(InteropMethods.ServiceName, "NoSuchMethod");
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(missing, new EchoRequest())).WaitAsync(s_timeout);
+        var missing = new Method<EchoRequest, EchoResponse>(MethodType.Unary, InteropTest.Descriptor.FullName, "NoSuchMethod",
+            Marshallers.Create(m => m.ToByteArray(), EchoRequest.Parser.ParseFrom), Marshallers.Create(m => m.ToByteArray(), EchoResponse.Parser.ParseFrom));
+        var error = await Assert.ThrowsAsync<RpcException>(() => channel.CreateCallInvoker().AsyncUnaryCall(missing, null, default, new EchoRequest()).ResponseAsync).WaitAsync(s_timeout);
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
     }
 }

@@ -1,33 +1,42 @@
-using CkptFS.Protocol.Grpc;
+using CkptFS.Protocol.Rpc;
+using CkptFS.Protocol.Testing.V1;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 
 namespace CkptFS.Protocol.Tests;
 
-/// <summary>A GrpcServerHost with the interop service on a free loopback port, and a channel to it.</summary>
+/// <summary>An RpcServerHost with the interop service on a free loopback port, and a client of it through CkptFS's channel.</summary>
 internal sealed class TestServer : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private TestServer(GrpcServerHost host, CollectingLoggerProvider logs)
+    private TestServer(RpcServerHost host, InteropTestService service, CollectingLoggerProvider logs)
     {
         Host = host;
+        Service = service;
         Logs = logs;
-        Channel = GrpcChannel.ForAddress(host.GrpcAddress);
+        Channel = RpcChannel.ForAddress(host.Address);
+        Client = new InteropTest.InteropTestClient(RpcChannel.Invoker(Channel));
     }
 
-    public GrpcServerHost Host { get; }
+    public RpcServerHost Host { get; }
+
+    public InteropTestService Service { get; }
 
     public GrpcChannel Channel { get; }
 
+    public InteropTest.InteropTestClient Client { get; }
+
     public CollectingLoggerProvider Logs { get; }
 
-    public static async Task<TestServer> StartAsync(GrpcServerOptions? options = null, GrpcServiceRegistry? registry = null)
+    public static async Task<TestServer> StartAsync(RpcServerOptions? options = null)
     {
         var logs = new CollectingLoggerProvider();
         var loggerFactory = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
-        var host = await GrpcServerHost.StartAsync(
-            options ?? new GrpcServerOptions(), registry ?? InteropTestService.CreateRegistry(), loggerFactory, CancellationToken.None).WaitAsync(Timeout);
-        return new TestServer(host, logs);
+        var service = new InteropTestService();
+        var services = new RpcServices().Add(service, InteropTest.Descriptor.FullName);
+        var host = await RpcServerHost.StartAsync(options ?? new RpcServerOptions(), services, loggerFactory, CancellationToken.None).WaitAsync(Timeout);
+        return new TestServer(host, service, logs);
     }
 
     public async ValueTask DisposeAsync()

@@ -11,25 +11,24 @@ namespace CkptFS.Client;
 public sealed partial class CkptFsClient
 {
     public Task<BeginCheckpointResponse> BeginCheckpointAsync(string job, ulong step, CancellationToken cancellationToken = default) =>
-        CallAsync(CheckpointProtocolMethods.BeginCheckpoint, new BeginCheckpointRequest { RequestId = NextRequestId(), Job = job, Step = step }, cancellationToken);
+        CallAsync(options => _checkpoints.BeginCheckpointAsync(new BeginCheckpointRequest { RequestId = NextRequestId(), Job = job, Step = step }, options), cancellationToken);
 
     public Task<CommitCheckpointResponse> CommitCheckpointAsync(string job, CheckpointManifest manifest, CancellationToken cancellationToken = default) =>
-        CallAsync(CheckpointProtocolMethods.CommitCheckpoint, new CommitCheckpointRequest { RequestId = NextRequestId(), Job = job, Manifest = manifest }, cancellationToken);
+        CallAsync(options => _checkpoints.CommitCheckpointAsync(new CommitCheckpointRequest { RequestId = NextRequestId(), Job = job, Manifest = manifest }, options), cancellationToken);
 
     public Task<ListCheckpointsResponse> ListCheckpointsAsync(string job, CancellationToken cancellationToken = default) =>
-        CallAsync(CheckpointProtocolMethods.ListCheckpoints, new ListCheckpointsRequest { Job = job }, cancellationToken);
+        CallAsync(options => _checkpoints.ListCheckpointsAsync(new ListCheckpointsRequest { Job = job }, options), cancellationToken);
 
     /// <summary>Step <paramref name="step"/> of the job with its manifest; null for the latest (newest intact) one.</summary>
     public async Task<CheckpointInfo> GetCheckpointAsync(string job, ulong? step = null, CancellationToken cancellationToken = default) =>
-        (await CallAsync(CheckpointProtocolMethods.GetCheckpoint, new GetCheckpointRequest { Job = job, Step = step ?? 0, Latest = step is null }, cancellationToken)).Checkpoint;
+        (await CallAsync(options => _checkpoints.GetCheckpointAsync(new GetCheckpointRequest { Job = job, Step = step ?? 0, Latest = step is null }, options), cancellationToken)).Checkpoint;
 
     public Task<DeleteCheckpointResponse> DeleteCheckpointAsync(string job, ulong step, bool allowLatest = false, CancellationToken cancellationToken = default) =>
-        CallAsync(CheckpointProtocolMethods.DeleteCheckpoint,
-            new DeleteCheckpointRequest { RequestId = NextRequestId(), Job = job, Step = step, AllowLatest = allowLatest }, cancellationToken);
+        CallAsync(options => _checkpoints.DeleteCheckpointAsync(new DeleteCheckpointRequest { RequestId = NextRequestId(), Job = job, Step = step, AllowLatest = allowLatest }, options), cancellationToken);
 
     public async Task<RetentionPolicy> SetRetentionAsync(string job, RetentionPolicy retention, CancellationToken cancellationToken = default) =>
-        (await CallAsync(CheckpointProtocolMethods.SetRetention, new SetRetentionRequest { RequestId = NextRequestId(), Job = job, Retention = retention }, cancellationToken)).Retention;
+        (await CallAsync(options => _checkpoints.SetRetentionAsync(new SetRetentionRequest { RequestId = NextRequestId(), Job = job, Retention = retention }, options), cancellationToken)).Retention;
 
     public Task<CollectGarbageResponse> CollectCheckpointGarbageAsync(string job, CancellationToken cancellationToken = default) =>
-        CallAsync(CheckpointProtocolMethods.CollectGarbage, new CollectGarbageRequest { RequestId = NextRequestId(), Job = job }, cancellationToken);
+        CallAsync(options => _checkpoints.CollectGarbageAsync(new CollectGarbageRequest { RequestId = NextRequestId(), Job = job }, options), cancellationToken);
 }

@@ -1,6 +1,6 @@
 using CkptFS.Common;
 using CkptFS.Protocol;
-using CkptFS.Protocol.Grpc;
+using Grpc.Core;
 using CkptFS.Protocol.V1;
 
 namespace CkptFS.DataNode.NameNodeLink;
@@ -21,7 +21,7 @@ public sealed partial class NameNodeLink
         {
             try
             {
-                await _channel.UnaryAsync(DatanodeProtocolMethods.CommitBlockSynchronization, request, Call(cancellationToken));
+                await _namenode.CommitBlockSynchronizationAsync(request, Call(cancellationToken));
                 return;
             }
             catch (Exception exception) when (IsTransient(exception) && !cancellationToken.IsCancellationRequested)

@@ -4,7 +4,9 @@ using CkptFS.DataNode.Recovery;
 using CkptFS.DataNode.Replication;
 using CkptFS.DataNode.Security;
 using CkptFS.Protocol;
-using CkptFS.Protocol.Grpc;
+using CkptFS.Protocol.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using CkptFS.Protocol.V1;
 using Microsoft.Extensions.Logging;
 
@@ -41,6 +43,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
     private readonly BlockTransferWorker? _transfers;
     private readonly BlockRecoveryWorker? _recoveries;
     private readonly GrpcChannel _channel;
+    private readonly DatanodeProtocol.DatanodeProtocolClient _namenode;
     private readonly IncrementalReportBuffer _incremental = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _firstRegistration = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -70,7 +73,8 @@ public sealed partial class NameNodeLink : IAsyncDisposable
         _logger = logger;
         _transfers = transfers;
         _recoveries = recoveries;
-        _channel = GrpcChannel.ForAddress(options.NameNodeAddress);
+        _channel = RpcChannel.ForAddress(options.NameNodeAddress);
+        _namenode = new DatanodeProtocol.DatanodeProtocolClient(RpcChannel.Invoker(_channel));
     }
 
     /// <summary>Completes when the first registration (and its full block report) succeeded.</summary>
@@ -142,7 +146,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
     {
         var request = new RegisterDatanodeRequest { Datanode = _self, SoftwareVersion = typeof(NameNodeLink).Assembly.GetName().Version?.ToString() ?? string.Empty };
         request.Storages.AddRange(_catalog.GetStorageReports());
-        var reply = await _channel.UnaryAsync(DatanodeProtocolMethods.Register, request, Call(stopping));
+        var reply = await _namenode.RegisterAsync(request, Call(stopping));
         _keys.Update(reply.BlockKeys);
         _registered = true;
         LogRegistered(_options.NameNodeAddress, _keys.Count);
@@ -159,7 +163,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
         _incremental.TakeAll();
         var report = new BlockReportRequest { DatanodeUuid = _self.DatanodeUuid };
         report.Replicas.AddRange(_catalog.ListReplicas());
-        await _channel.UnaryAsync(DatanodeProtocolMethods.BlockReport, report, Call(stopping));
+        await _namenode.BlockReportAsync(report, Call(stopping));
         _lastFullReport = _time.GetUtcNow();
         LogFullReport(report.Replicas.Count);
     }
@@ -189,7 +193,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
             {
                 var request = new HeartbeatRequest { DatanodeUuid = _self.DatanodeUuid, TransfersInProgress = (uint)Math.Max(0, _catalog.TransfersInProgress) };
                 request.Storages.AddRange(_catalog.GetStorageReports());
-                var reply = await _channel.UnaryAsync(DatanodeProtocolMethods.Heartbeat, request, Call(stopping));
+                var reply = await _namenode.HeartbeatAsync(request, Call(stopping));
                 Interlocked.Increment(ref _heartbeatsSent);
                 if (reply.Reregister)
                 {
@@ -278,7 +282,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
                 {
                     var request = new IncrementalBlockReportRequest { DatanodeUuid = _self.DatanodeUuid };
                     request.Changes.AddRange(changes);
-                    await _channel.UnaryAsync(DatanodeProtocolMethods.IncrementalBlockReport, request, Call(stopping));
+                    await _namenode.IncrementalBlockReportAsync(request, Call(stopping));
                     backoff = _options.ReconnectBackoffInitial;
                 }
                 catch (Exception exception) when (!stopping.IsCancellationRequested && exception is not OutOfMemoryException)
@@ -310,8 +314,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
             {
                 try
                 {
-                    using var call = _channel.ServerStreaming(DatanodeProtocolMethods.Connect, new ConnectRequest { DatanodeUuid = _self.DatanodeUuid },
-                        new CallOptions(CancellationToken: registration));
+                    using var call = _namenode.Connect(new ConnectRequest { DatanodeUuid = _self.DatanodeUuid }, cancellationToken: registration);
                     await foreach (var _ in call.ResponseStream.ReadAllAsync(registration))
                     {
                         _connected = true;
@@ -344,7 +347,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
     private static bool IsStopping(Exception exception, CancellationToken token) =>
         token.IsCancellationRequested && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled };
 
-    private CallOptions Call(CancellationToken stopping) => CallOptions.WithTimeout(_options.CallTimeout, stopping);
+    private CallOptions Call(CancellationToken stopping) => new(deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: stopping);
 
     /// <summary>The wait after one more failure: doubled, at most ReconnectBackoffMax.</summary>
     private TimeSpan NextBackoff(TimeSpan backoff) => TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.ReconnectBackoffMax.Ticks));

@@ -1,8 +1,8 @@
 using CkptFS.Common;
 using CkptFS.NameNode.Checkpoints;
 using CkptFS.Protocol;
-using CkptFS.Protocol.Grpc;
 using CkptFS.Protocol.V1;
+using Grpc.Core;
 
 namespace CkptFS.NameNode.Rpc;
 
@@ -12,19 +12,10 @@ namespace CkptFS.NameNode.Rpc;
 /// applied twice (and a retry after a NameNode restart is answered by the manager itself).
 /// </summary>
 public sealed class CheckpointProtocolService(CheckpointManager checkpoints, RetryCache retryCache)
+    : CheckpointProtocol.CheckpointProtocolBase
 {
-    public void Register(GrpcServiceRegistry registry)
-    {
-        registry.AddUnary(CheckpointProtocolMethods.BeginCheckpoint, BeginCheckpointAsync);
-        registry.AddUnary(CheckpointProtocolMethods.CommitCheckpoint, CommitCheckpointAsync);
-        registry.AddUnary(CheckpointProtocolMethods.ListCheckpoints, ListCheckpointsAsync);
-        registry.AddUnary(CheckpointProtocolMethods.GetCheckpoint, GetCheckpointAsync);
-        registry.AddUnary(CheckpointProtocolMethods.DeleteCheckpoint, DeleteCheckpointAsync);
-        registry.AddUnary(CheckpointProtocolMethods.SetRetention, SetRetentionAsync);
-        registry.AddUnary(CheckpointProtocolMethods.CollectGarbage, CollectGarbageAsync);
-    }
 
-    public Task<BeginCheckpointResponse> BeginCheckpointAsync(BeginCheckpointRequest request, ServerCallContext context)
+    public override Task<BeginCheckpointResponse> BeginCheckpoint(BeginCheckpointRequest request, ServerCallContext context)
     {
         var job = FsPath.Parse(request.Job);
         var owner = context.RequestHeaders.GetValue(ClientProtocolService.UserHeader);
@@ -35,7 +26,7 @@ public sealed class CheckpointProtocolService(CheckpointManager checkpoints, Ret
         });
     }
 
-    public Task<CommitCheckpointResponse> CommitCheckpointAsync(CommitCheckpointRequest request, ServerCallContext context)
+    public override Task<CommitCheckpointResponse> CommitCheckpoint(CommitCheckpointRequest request, ServerCallContext context)
     {
         var job = FsPath.Parse(request.Job);
         var manifest = request.Manifest ?? throw new CkptFsException(ErrorCode.InvalidArgument, $"Cannot commit a checkpoint of {job}: the request has no manifest.");
@@ -48,7 +39,7 @@ public sealed class CheckpointProtocolService(CheckpointManager checkpoints, Ret
         });
     }
 
-    public Task<ListCheckpointsResponse> ListCheckpointsAsync(ListCheckpointsRequest request, ServerCallContext context)
+    public override Task<ListCheckpointsResponse> ListCheckpoints(ListCheckpointsRequest request, ServerCallContext context)
     {
         var listing = checkpoints.List(FsPath.Parse(request.Job));
         var response = new ListCheckpointsResponse
@@ -61,13 +52,13 @@ public sealed class CheckpointProtocolService(CheckpointManager checkpoints, Ret
         return Task.FromResult(response);
     }
 
-    public Task<GetCheckpointResponse> GetCheckpointAsync(GetCheckpointRequest request, ServerCallContext context) =>
+    public override Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context) =>
         Task.FromResult(new GetCheckpointResponse
         {
             Checkpoint = checkpoints.Get(FsPath.Parse(request.Job), request.Latest ? null : request.Step).ToProto(),
         });
 
-    public Task<DeleteCheckpointResponse> DeleteCheckpointAsync(DeleteCheckpointRequest request, ServerCallContext context)
+    public override Task<DeleteCheckpointResponse> DeleteCheckpoint(DeleteCheckpointRequest request, ServerCallContext context)
     {
         var job = FsPath.Parse(request.Job);
         return retryCache.RunOnceAsync(request.RequestId, async () =>
@@ -77,7 +68,7 @@ public sealed class CheckpointProtocolService(CheckpointManager checkpoints, Ret
         });
     }
 
-    public Task<SetRetentionResponse> SetRetentionAsync(SetRetentionRequest request, ServerCallContext context)
+    public override Task<SetRetentionResponse> SetRetention(SetRetentionRequest request, ServerCallContext context)
     {
         var job = FsPath.Parse(request.Job);
         var policy = request.Retention ?? new RetentionPolicy();
@@ -86,7 +77,7 @@ public sealed class CheckpointProtocolService(CheckpointManager checkpoints, Ret
             new SetRetentionResponse { Retention = (await checkpoints.SetRetentionAsync(job, retention, context.CancellationToken)).ToProto() });
     }
 
-    public Task<CollectGarbageResponse> CollectGarbageAsync(CollectGarbageRequest request, ServerCallContext context)
+    public override Task<CollectGarbageResponse> CollectGarbage(CollectGarbageRequest request, ServerCallContext context)
     {
         var job = FsPath.Parse(request.Job);
         return retryCache.RunOnceAsync(request.RequestId, async () =>

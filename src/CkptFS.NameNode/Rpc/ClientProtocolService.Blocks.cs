@@ -1,14 +1,14 @@
 using CkptFS.Common;
 using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Namespace;
-using CkptFS.Protocol.Grpc;
 using CkptFS.Protocol.V1;
+using Grpc.Core;
 
 namespace CkptFS.NameNode.Rpc;
 
 public sealed partial class ClientProtocolService
 {
-    public Task<AddBlockResponse> AddBlockAsync(AddBlockRequest request, ServerCallContext context)
+    public override Task<AddBlockResponse> AddBlock(AddBlockRequest request, ServerCallContext context)
     {
         var path = FsPath.Parse(request.Path);
         var previous = request.Previous.ToFileBlock();
@@ -21,7 +21,7 @@ public sealed partial class ClientProtocolService
         });
     }
 
-    public Task<AbandonBlockResponse> AbandonBlockAsync(AbandonBlockRequest request, ServerCallContext context)
+    public override Task<AbandonBlockResponse> AbandonBlock(AbandonBlockRequest request, ServerCallContext context)
     {
         var path = FsPath.Parse(request.Path);
         var block = RequireBlock(request.Block, $"abandon a block of {path}");
@@ -32,7 +32,7 @@ public sealed partial class ClientProtocolService
         });
     }
 
-    public Task<GetBlockLocationsResponse> GetBlockLocationsAsync(GetBlockLocationsRequest request, ServerCallContext context)
+    public override Task<GetBlockLocationsResponse> GetBlockLocations(GetBlockLocationsRequest request, ServerCallContext context)
     {
         var found = fs.GetBlockLocations(FsPath.Parse(request.Path), ToLong(request.Offset, "offset"), ToLong(request.Length, "length"), request.ClientHost);
         var response = new GetBlockLocationsResponse
@@ -49,7 +49,7 @@ public sealed partial class ClientProtocolService
         return Task.FromResult(response);
     }
 
-    public async Task<UpdateLengthResponse> UpdateLengthAsync(UpdateLengthRequest request, ServerCallContext context)
+    public override async Task<UpdateLengthResponse> UpdateLength(UpdateLengthRequest request, ServerCallContext context)
     {
         var path = FsPath.Parse(request.Path);
         var last = RequireBlock(request.Last, $"update the length of {path}");
@@ -58,7 +58,7 @@ public sealed partial class ClientProtocolService
         return new UpdateLengthResponse { FileLength = (ulong)length };
     }
 
-    public Task<ClientReportBadBlocksResponse> ReportBadBlocksAsync(ClientReportBadBlocksRequest request, ServerCallContext context)
+    public override Task<ClientReportBadBlocksResponse> ReportBadBlocks(ClientReportBadBlocksRequest request, ServerCallContext context)
     {
         foreach (var replica in request.Replicas)
         {

@@ -1,12 +1,12 @@
 using CkptFS.Common;
-using CkptFS.Protocol.Grpc;
 using CkptFS.Protocol.V1;
+using Grpc.Core;
 
 namespace CkptFS.NameNode.Rpc;
 
 public sealed partial class ClientProtocolService
 {
-    public Task<RenewLeaseResponse> RenewLeaseAsync(RenewLeaseRequest request, ServerCallContext context)
+    public override Task<RenewLeaseResponse> RenewLease(RenewLeaseRequest request, ServerCallContext context)
     {
         RequireHolder(request.Holder, "renew leases");
         leases.Renew(request.Holder);
@@ -14,7 +14,7 @@ public sealed partial class ClientProtocolService
     }
 
     /// <summary>Not through the retry cache: asking again is how a caller learns that recovery finished (HDFS: idempotent).</summary>
-    public async Task<RecoverLeaseResponse> RecoverLeaseAsync(RecoverLeaseRequest request, ServerCallContext context)
+    public override async Task<RecoverLeaseResponse> RecoverLease(RecoverLeaseRequest request, ServerCallContext context)
     {
         var path = FsPath.Parse(request.Path);
         RequireHolder(request.Holder, $"recover the lease of {path}");

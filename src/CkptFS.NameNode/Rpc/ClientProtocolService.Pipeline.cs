@@ -1,12 +1,12 @@
 using CkptFS.Common;
-using CkptFS.Protocol.Grpc;
 using CkptFS.Protocol.V1;
+using Grpc.Core;
 
 namespace CkptFS.NameNode.Rpc;
 
 public sealed partial class ClientProtocolService
 {
-    public Task<UpdateBlockForPipelineResponse> UpdateBlockForPipelineAsync(UpdateBlockForPipelineRequest request, ServerCallContext context)
+    public override Task<UpdateBlockForPipelineResponse> UpdateBlockForPipeline(UpdateBlockForPipelineRequest request, ServerCallContext context)
     {
         var path = FsPath.Parse(request.Path);
         var block = RequireBlock(request.Block, $"update the pipeline of {path}");
@@ -18,7 +18,7 @@ public sealed partial class ClientProtocolService
         });
     }
 
-    public Task<UpdatePipelineResponse> UpdatePipelineAsync(UpdatePipelineRequest request, ServerCallContext context)
+    public override Task<UpdatePipelineResponse> UpdatePipeline(UpdatePipelineRequest request, ServerCallContext context)
     {
         var path = FsPath.Parse(request.Path);
         var oldBlock = RequireBlock(request.OldBlock, $"update the pipeline of {path}");
@@ -31,7 +31,7 @@ public sealed partial class ClientProtocolService
         });
     }
 
-    public Task<GetAdditionalDatanodeResponse> GetAdditionalDatanodeAsync(GetAdditionalDatanodeRequest request, ServerCallContext context)
+    public override Task<GetAdditionalDatanodeResponse> GetAdditionalDatanode(GetAdditionalDatanodeRequest request, ServerCallContext context)
     {
         var path = FsPath.Parse(request.Path);
         var block = RequireBlock(request.Block, $"add DataNodes to the pipeline of {path}");

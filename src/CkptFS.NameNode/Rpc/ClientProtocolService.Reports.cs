@@ -1,12 +1,12 @@
 using CkptFS.Common;
-using CkptFS.Protocol.Grpc;
 using CkptFS.Protocol.V1;
+using Grpc.Core;
 
 namespace CkptFS.NameNode.Rpc;
 
 public sealed partial class ClientProtocolService
 {
-    public Task<GetDatanodeReportResponse> GetDatanodeReportAsync(GetDatanodeReportRequest request, ServerCallContext context)
+    public override Task<GetDatanodeReportResponse> GetDatanodeReport(GetDatanodeReportRequest request, ServerCallContext context)
     {
         var stats = blocks.GetStats();
         var response = new GetDatanodeReportResponse
@@ -24,6 +24,6 @@ public sealed partial class ClientProtocolService
         return Task.FromResult(response);
     }
 
-    public Task<FsckResponse> FsckAsync(FsckRequest request, ServerCallContext context) =>
+    public override Task<FsckResponse> Fsck(FsckRequest request, ServerCallContext context) =>
         Task.FromResult(fs.Fsck(FsPath.Parse(request.Path), request.ListAllBlocks).ToProto());
 }

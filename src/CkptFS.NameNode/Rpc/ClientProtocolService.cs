@@ -5,8 +5,8 @@ using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Security;
 using CkptFS.Protocol;
-using CkptFS.Protocol.Grpc;
 using CkptFS.Protocol.V1;
+using Grpc.Core;
 
 namespace CkptFS.NameNode.Rpc;
 
@@ -18,35 +18,13 @@ namespace CkptFS.NameNode.Rpc;
 /// </summary>
 public sealed partial class ClientProtocolService(
     FsNamespace fs, RetryCache retryCache, BlockManager blocks, DatanodeManager datanodes, BlockTokenSecretManager tokens, LeaseManager leases)
+    : ClientProtocol.ClientProtocolBase
 {
     /// <summary>Metadata key a client uses to say which user it acts for (recorded as owner).</summary>
     public const string UserHeader = "ckptfs-user";
 
-    public void Register(GrpcServiceRegistry registry)
-    {
-        registry.AddUnary(ClientProtocolMethods.Mkdirs, MkdirsAsync);
-        registry.AddUnary(ClientProtocolMethods.Create, CreateAsync);
-        registry.AddUnary(ClientProtocolMethods.Complete, CompleteAsync);
-        registry.AddUnary(ClientProtocolMethods.GetFileInfo, GetFileInfoAsync);
-        registry.AddUnary(ClientProtocolMethods.GetListing, GetListingAsync);
-        registry.AddUnary(ClientProtocolMethods.Rename, RenameAsync);
-        registry.AddUnary(ClientProtocolMethods.Delete, DeleteAsync);
-        registry.AddUnary(ClientProtocolMethods.GetContentSummary, GetContentSummaryAsync);
-        registry.AddUnary(ClientProtocolMethods.AddBlock, AddBlockAsync);
-        registry.AddUnary(ClientProtocolMethods.AbandonBlock, AbandonBlockAsync);
-        registry.AddUnary(ClientProtocolMethods.GetBlockLocations, GetBlockLocationsAsync);
-        registry.AddUnary(ClientProtocolMethods.UpdateLength, UpdateLengthAsync);
-        registry.AddUnary(ClientProtocolMethods.RenewLease, RenewLeaseAsync);
-        registry.AddUnary(ClientProtocolMethods.RecoverLease, RecoverLeaseAsync);
-        registry.AddUnary(ClientProtocolMethods.UpdateBlockForPipeline, UpdateBlockForPipelineAsync);
-        registry.AddUnary(ClientProtocolMethods.UpdatePipeline, UpdatePipelineAsync);
-        registry.AddUnary(ClientProtocolMethods.GetAdditionalDatanode, GetAdditionalDatanodeAsync);
-        registry.AddUnary(ClientProtocolMethods.ReportBadBlocks, ReportBadBlocksAsync);
-        registry.AddUnary(ClientProtocolMethods.GetDatanodeReport, GetDatanodeReportAsync);
-        registry.AddUnary(ClientProtocolMethods.Fsck, FsckAsync);
-    }
 
-    public Task<MkdirsResponse> MkdirsAsync(MkdirsRequest request, ServerCallContext context)
+    public override Task<MkdirsResponse> Mkdirs(MkdirsRequest request, ServerCallContext context)
     {
         var path = FsPath.Parse(request.Path);
         return retryCache.RunOnceAsync(request.RequestId, async () =>
@@ -56,7 +34,7 @@ public sealed partial class ClientProtocolService(
         });
     }
 
-    public Task<CreateResponse> CreateAsync(CreateRequest request, ServerCallContext context)
+    public override Task<CreateResponse> Create(CreateRequest request, ServerCallContext context)
     {
         var create = new CreateFileRequest(FsPath.Parse(request.Path), request.Holder, request.Overwrite, request.CreateParent,
             ToInt(request.Replication, "replication"), ToLong(request.BlockSize, "block_size"), ToMode(request.Permission), UserOf(context));
@@ -64,7 +42,7 @@ public sealed partial class ClientProtocolService(
             new CreateResponse { Status = (await fs.CreateAsync(create, context.CancellationToken)).ToProto(), LeaseSoftLimitMs = SoftLimitMs });
     }
 
-    public Task<CompleteResponse> CompleteAsync(CompleteRequest request, ServerCallContext context)
+    public override Task<CompleteResponse> Complete(CompleteRequest request, ServerCallContext context)
     {
         var path = FsPath.Parse(request.Path);
         var last = request.Last.ToFileBlock();
@@ -80,10 +58,10 @@ public sealed partial class ClientProtocolService(
         });
     }
 
-    public Task<GetFileInfoResponse> GetFileInfoAsync(GetFileInfoRequest request, ServerCallContext context) =>
+    public override Task<GetFileInfoResponse> GetFileInfo(GetFileInfoRequest request, ServerCallContext context) =>
         Task.FromResult(new GetFileInfoResponse { Status = fs.GetFileInfo(FsPath.Parse(request.Path)).ToProto() });
 
-    public Task<GetListingResponse> GetListingAsync(GetListingRequest request, ServerCallContext context)
+    public override Task<GetListingResponse> GetListing(GetListingRequest request, ServerCallContext context)
     {
         var listing = fs.GetListing(FsPath.Parse(request.Path), request.StartAfter, ToInt(request.Limit, "limit"));
         var response = new GetListingResponse { Remaining = (uint)listing.Remaining };
@@ -94,7 +72,7 @@ public sealed partial class ClientProtocolService(
         return Task.FromResult(response);
     }
 
-    public Task<RenameResponse> RenameAsync(RenameRequest request, ServerCallContext context)
+    public override Task<RenameResponse> Rename(RenameRequest request, ServerCallContext context)
     {
         var source = FsPath.Parse(request.Source);
         var destination = FsPath.Parse(request.Destination);
@@ -102,7 +80,7 @@ public sealed partial class ClientProtocolService(
             new RenameResponse { Status = (await fs.RenameAsync(source, destination, request.Overwrite, context.CancellationToken)).ToProto() });
     }
 
-    public Task<DeleteResponse> DeleteAsync(DeleteRequest request, ServerCallContext context)
+    public override Task<DeleteResponse> Delete(DeleteRequest request, ServerCallContext context)
     {
         var path = FsPath.Parse(request.Path);
         return retryCache.RunOnceAsync(request.RequestId, async () =>
@@ -112,7 +90,7 @@ public sealed partial class ClientProtocolService(
         });
     }
 
-    public Task<GetContentSummaryResponse> GetContentSummaryAsync(GetContentSummaryRequest request, ServerCallContext context) =>
+    public override Task<GetContentSummaryResponse> GetContentSummary(GetContentSummaryRequest request, ServerCallContext context) =>
         Task.FromResult(fs.GetContentSummary(FsPath.Parse(request.Path)).ToProto());
 
     private static string? UserOf(ServerCallContext context) => context.RequestHeaders.GetValue(UserHeader);

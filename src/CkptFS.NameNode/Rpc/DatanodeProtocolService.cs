@@ -5,8 +5,8 @@ using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Security;
 using CkptFS.Protocol;
-using CkptFS.Protocol.Grpc;
 using CkptFS.Protocol.V1;
+using Grpc.Core;
 
 namespace CkptFS.NameNode.Rpc;
 
@@ -19,19 +19,10 @@ namespace CkptFS.NameNode.Rpc;
 /// <param name="stopping">Fires when this NameNode stops: Connect streams it ends are not the DataNodes' disconnects.</param>
 public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockManager blocks, ReplicationMonitor replication, BlockTokenSecretManager tokens,
     FsNamespace fs, BlockRecoveries recoveries, CancellationToken stopping)
+    : DatanodeProtocol.DatanodeProtocolBase
 {
-    public void Register(GrpcServiceRegistry registry)
-    {
-        registry.AddUnary(DatanodeProtocolMethods.Register, RegisterAsync);
-        registry.AddUnary(DatanodeProtocolMethods.Heartbeat, HeartbeatAsync);
-        registry.AddUnary(DatanodeProtocolMethods.BlockReport, BlockReportAsync);
-        registry.AddUnary(DatanodeProtocolMethods.IncrementalBlockReport, IncrementalBlockReportAsync);
-        registry.AddUnary(DatanodeProtocolMethods.ReportBadBlocks, ReportBadBlocksAsync);
-        registry.AddServerStreaming(DatanodeProtocolMethods.Connect, ConnectAsync);
-        registry.AddUnary(DatanodeProtocolMethods.CommitBlockSynchronization, CommitBlockSynchronizationAsync);
-    }
 
-    public Task<RegisterDatanodeResponse> RegisterAsync(RegisterDatanodeRequest request, ServerCallContext context)
+    public override Task<RegisterDatanodeResponse> Register(RegisterDatanodeRequest request, ServerCallContext context)
     {
         if (request.Datanode is null || string.IsNullOrWhiteSpace(request.Datanode.DatanodeUuid) || string.IsNullOrWhiteSpace(request.Datanode.Host))
         {
@@ -48,7 +39,7 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
         return Task.FromResult(response);
     }
 
-    public Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, ServerCallContext context)
+    public override Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
         if (!datanodes.Heartbeat(request.DatanodeUuid, LoadOf(request.Storages, (int)request.TransfersInProgress)))
         {
@@ -76,21 +67,21 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
         return Task.FromResult(response);
     }
 
-    public Task<BlockReportResponse> BlockReportAsync(BlockReportRequest request, ServerCallContext context)
+    public override Task<BlockReportResponse> BlockReport(BlockReportRequest request, ServerCallContext context)
     {
         RequireRegistered(request.DatanodeUuid);
         blocks.ProcessFullReport(request.DatanodeUuid, [.. request.Replicas.Select(r => r.ToReported())]);
         return Task.FromResult(new BlockReportResponse());
     }
 
-    public Task<IncrementalBlockReportResponse> IncrementalBlockReportAsync(IncrementalBlockReportRequest request, ServerCallContext context)
+    public override Task<IncrementalBlockReportResponse> IncrementalBlockReport(IncrementalBlockReportRequest request, ServerCallContext context)
     {
         RequireRegistered(request.DatanodeUuid);
         blocks.ProcessIncrementalReport(request.DatanodeUuid, request.Changes.Select(c => (c.Replica.ToReported(), ToChange(c.Kind))).ToList());
         return Task.FromResult(new IncrementalBlockReportResponse());
     }
 
-    public Task<ReportBadBlocksResponse> ReportBadBlocksAsync(ReportBadBlocksRequest request, ServerCallContext context)
+    public override Task<ReportBadBlocksResponse> ReportBadBlocks(ReportBadBlocksRequest request, ServerCallContext context)
     {
         RequireRegistered(request.DatanodeUuid);
         foreach (var block in request.Blocks)
@@ -101,7 +92,7 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
     }
 
     /// <summary>The primary of a block recovery reports that the replicas agree (or hold nothing): the file is closed.</summary>
-    public async Task<CommitBlockSynchronizationResponse> CommitBlockSynchronizationAsync(CommitBlockSynchronizationRequest request, ServerCallContext context)
+    public override async Task<CommitBlockSynchronizationResponse> CommitBlockSynchronization(CommitBlockSynchronizationRequest request, ServerCallContext context)
     {
         RequireRegistered(request.DatanodeUuid);
         var block = request.Block.ToFileBlock()
@@ -123,7 +114,7 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
     /// Held open until the call's token fires: the DataNode went away (its connection broke or it
     /// cancelled the call) or this NameNode is stopping; only the first is recorded as a disconnect.
     /// </summary>
-    public async Task ConnectAsync(ConnectRequest request, IServerStreamWriter<ConnectEvent> events, ServerCallContext context)
+    public override async Task Connect(ConnectRequest request, IServerStreamWriter<ConnectEvent> events, ServerCallContext context)
     {
         if (!datanodes.StreamOpened(request.DatanodeUuid))
         {

@@ -17,6 +17,13 @@ public sealed class CheckpointAbandonedRankTests : IDisposable
         ["CKPTFS_NAMENODE__CHECKPOINTS__SCANINTERVAL"] = "00:00:01",
     };
 
+    // The first test must see the killed rank's file still open after the other job's step is
+    // collected, however slow the machine: the NameNode must not recover it by itself meanwhile.
+    private static readonly Dictionary<string, string> SettingsWithoutHardLimit = new(Settings)
+    {
+        ["CKPTFS_NAMENODE__LEASES__HARDLIMIT"] = "00:10:00",
+    };
+
     private readonly TempDirectory _local = new("ckptfs-abandoned");
 
     public void Dispose() => _local.Dispose();
@@ -24,7 +31,7 @@ public sealed class CheckpointAbandonedRankTests : IDisposable
     [Fact]
     public async Task ARankKilledMidShardFailsTheCommitAndAStepWhoseRanksAreAllGoneIsCollected()
     {
-        using var cluster = await LocalClusterProcesses.StartAsync(3, Settings);
+        using var cluster = await LocalClusterProcesses.StartAsync(3, SettingsWithoutHardLimit);
 
         // A rank killed while its shard is open: the commit names it, latest stays, the open file keeps the step.
         await StartStepWithThreeRanksAsync(cluster, "/ckpt/killed");

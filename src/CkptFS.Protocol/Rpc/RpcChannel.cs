@@ -1,0 +1,68 @@
+using System.Net;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+
+namespace CkptFS.Protocol.Rpc;
+
+/// <summary>
+/// How every CkptFS client (SDK, DataNode, CLI) opens its one <see cref="GrpcChannel"/> per server:
+/// HTTP/2 cleartext with prior knowledge, several connections when one's stream limit is reached,
+/// keepalive pings only while calls are in flight, and the <see cref="ClientErrorInterceptor"/> on
+/// every call. A channel is thread-safe; make one per server and share it.
+/// </summary>
+public static class RpcChannel
+{
+    /// <summary>Largest message sent or accepted, as the server's default (4 MiB).</summary>
+    public const int MaxMessageBytes = RpcServerOptions.DefaultMaxMessageBytes;
+
+    /// <summary>How long to wait for a TCP connection before the call fails UNAVAILABLE.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Idle time before an HTTP/2 ping checks a connection with calls in flight: a DataNode's
+    /// Connect stream to a dead NameNode then fails instead of hanging.
+    /// </summary>
+    public static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a ping may stay unanswered before the connection is dropped.</summary>
+    public static readonly TimeSpan KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+
+    /// <param name="hostPort"><c>127.0.0.1:8020</c>, <c>namenode:8020</c> or <c>[::1]:8020</c>; an <c>http://</c> prefix is accepted.</param>
+    /// <exception cref="ArgumentException">The address is not <c>host:port</c>.</exception>
+    public static GrpcChannel ForAddress(string hostPort)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(hostPort);
+        var address = hostPort.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? hostPort["http://".Length..].TrimEnd('/') : hostPort;
+        if (!Uri.TryCreate("http://" + address, UriKind.Absolute, out var uri) || uri.IsDefaultPort || uri.AbsolutePath != "/")
+        {
+            throw new ArgumentException($"gRPC address '{hostPort}' is invalid: expected host:port, e.g. 127.0.0.1:8020", nameof(hostPort));
+        }
+
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            ConnectTimeout = ConnectTimeout,
+            KeepAlivePingDelay = KeepAlivePingDelay,
+            KeepAlivePingTimeout = KeepAlivePingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseProxy = false,
+            UseCookies = false,
+
+            // Room for a whole 4 MiB message in flight without waiting for WINDOW_UPDATEs.
+            InitialHttp2StreamWindowSize = 4 * 1024 * 1024,
+        };
+        return GrpcChannel.ForAddress(uri, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = MaxMessageBytes,
+            MaxSendMessageSize = MaxMessageBytes,
+        });
+    }
+
+    /// <summary>The channel's invoker with CkptFS's error translation, for the generated clients.</summary>
+    public static CallInvoker Invoker(GrpcChannel channel) => channel.Intercept(ClientErrorInterceptor.Instance);
+}
