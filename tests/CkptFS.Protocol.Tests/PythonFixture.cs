@@ -23,8 +23,8 @@ public sealed class PythonFixture : IDisposable
         StubsDir = Directory.CreateTempSubdirectory("ckptfs-grpc-stubs-").FullName;
         var healthSource = Path.Combine(StubsDir, "src", "health_v1");
         Directory.CreateDirectory(healthSource);
-        // The standard health.proto (grpc.health.v1), kept beside the scripts: the C# side takes it from Grpc.HealthCheck.
-        File.Copy(Path.Combine(RepoRoot, "tests", "CkptFS.Protocol.Tests", "python", "health.proto"), Path.Combine(healthSource, "health.proto"));
+        // The standard health.proto (grpc.health.v1), the copy the Node interop client loads: the C# side takes it from Grpc.HealthCheck.
+        File.Copy(Path.Combine(RepoRoot, "tests", "interop", "node", "protos", "grpc", "health", "v1", "health.proto"), Path.Combine(healthSource, "health.proto"));
         Protoc(Path.Combine(RepoRoot, "protos"), Path.Combine(RepoRoot, "protos", "ckptfs", "testing", "v1", "interop.proto"));
         Protoc(Path.Combine(StubsDir, "src"), Path.Combine(healthSource, "health.proto"));
     }
