@@ -4,10 +4,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# librocksdb7.8: the NameNode's metadata store (P/Invoke). python3-grpcio/-grpc-tools/-protobuf:
-# the real gRPC peer of the interop tests. nodejs/npm: Node's @grpc/grpc-js, the other interop peer
-# (only when no node/npm is on PATH already, e.g. a newer Node installed another way).
-packages=(librocksdb7.8 python3-grpcio python3-grpc-tools python3-protobuf)
+# python3-grpcio/-grpc-tools/-protobuf: the real gRPC peer of the interop tests. nodejs/npm: Node's
+# @grpc/grpc-js, the other interop peer (only when no node/npm is on PATH already, e.g. a newer Node
+# installed another way). RocksDB needs no system package: the NuGet package RocksDB ships it.
+packages=(python3-grpcio python3-grpc-tools python3-protobuf)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()

@@ -22,11 +22,17 @@ public sealed class NamespaceHarness : IDisposable
     private RocksMetadataStore _store = null!;
     private GroupCommitter _committer = null!;
 
-    public NamespaceHarness(NamespaceOptions? options = null, BlockManagerOptions? blockOptions = null, DatanodeManagerOptions? datanodeOptions = null)
+    /// <param name="seedMetadata">A metadata folder to start from (copied, never changed); null for an empty namespace.</param>
+    public NamespaceHarness(NamespaceOptions? options = null, BlockManagerOptions? blockOptions = null, DatanodeManagerOptions? datanodeOptions = null,
+        string? seedMetadata = null)
     {
         Options = options ?? new NamespaceOptions();
         BlockOptions = blockOptions ?? new BlockManagerOptions();
         DatanodeOptions = datanodeOptions ?? new DatanodeManagerOptions();
+        if (seedMetadata is not null)
+        {
+            CopyMetadata(seedMetadata, _directory.Combine("metadata"));
+        }
         Open();
     }
 
@@ -61,6 +67,16 @@ public sealed class NamespaceHarness : IDisposable
         var leaseOptions = new LeaseOptions();
         return new FsNamespace(committer, new NamespaceOptions(), blocks, datanodes, new LeaseManager(time, leaseOptions), new BlockRecoveries(time, leaseOptions),
             NullLogger<FsNamespace>.Instance);
+    }
+
+    /// <summary>Copies a metadata folder (RocksDB's folder is flat: its files are all there is).</summary>
+    public static void CopyMetadata(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));

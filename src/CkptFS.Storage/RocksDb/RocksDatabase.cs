@@ -1,38 +1,41 @@
-using CkptFS.Storage.RocksDb.Native;
+using RocksDbSharp;
+using NativeRocksDbException = RocksDbSharp.RocksDbException;
+using SharpDb = RocksDbSharp.RocksDb;
 
 namespace CkptFS.Storage.RocksDb;
 
 /// <summary>
-/// An open RocksDB database: the NameNode's durable metadata store.
+/// An open RocksDB database: the NameNode's durable metadata store, on RocksDbSharp (the NuGet
+/// package <c>RocksDB</c>, which ships the native library).
 /// <para>
 /// Thread safety: every method may be called from many threads at once, as RocksDB's own DB object
-/// allows. Dispose may race with calls in flight: the native handle counts them and closes the
-/// database only after the last one returns (and after every <see cref="RocksIterator"/> made from
-/// it is disposed); a call that starts after Dispose throws <see cref="ObjectDisposedException"/>.
+/// allows. Dispose may race with calls in flight: each call holds a reference (see
+/// <see cref="RocksDbReferences"/>), so the database closes only after the last call returns and
+/// after every <see cref="RocksIterator"/> made from it is disposed; a call that starts after Dispose
+/// throws <see cref="ObjectDisposedException"/>.
 /// </para>
 /// <para>
 /// Durability: a write with <c>sync: true</c> returns only after the WAL record is fsynced, so it
 /// survives a process or machine crash. An unsynced write survives a process crash but not a power loss.
+/// On a full disk a write fails with <see cref="Common.ErrorCode.DiskFull"/>; one that was already
+/// waiting in a write stall for a flush that then failed waits instead, until RocksDB's own recovery
+/// sees free space again (RocksDB 11; 7.8 failed it).
 /// </para>
 /// </summary>
-public sealed unsafe class RocksDatabase : IDisposable
+public sealed class RocksDatabase : IDisposable
 {
-    private readonly DbHandle _db;
+    // Cached because every NameNode mutation is a write: creating options per call would be a
+    // native allocation (and a finalizer) per mutation for nothing.
+    private static readonly WriteOptions SyncWrite = new WriteOptions().SetSync(true);
+    private static readonly WriteOptions UnsyncedWrite = new WriteOptions().SetSync(false);
+    private static readonly FlushOptions WaitingFlush = new FlushOptions().SetWaitForFlush(true);
 
-    // Cached because every NameNode mutation is a write: creating options per call would be two
-    // native allocations per mutation for nothing.
-    private readonly WriteOptionsHandle _syncWrite;
-    private readonly WriteOptionsHandle _unsyncedWrite;
-    private readonly ReadOptionsHandle _read;
+    private readonly RocksDbReferences _references;
 
-    private RocksDatabase(DbHandle db, string path)
+    private RocksDatabase(SharpDb db, string path)
     {
-        _db = db;
+        _references = new RocksDbReferences(db);
         Path = path;
-        _syncWrite = new WriteOptionsHandle(RocksNative.WriteOptionsCreate());
-        RocksNative.WriteOptionsSetSync(_syncWrite, 1);
-        _unsyncedWrite = new WriteOptionsHandle(RocksNative.WriteOptionsCreate());
-        _read = ReadOptionsHandle.Create();
     }
 
     /// <summary>The database folder, as an absolute path.</summary>
@@ -45,43 +48,32 @@ public sealed unsafe class RocksDatabase : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new RocksDbOptions();
         options.Validate();
-        RocksLibrary.EnsureLoaded();
         var fullPath = System.IO.Path.GetFullPath(path);
-
-        nint db;
-        using (var nativeOptions = NativeOptions.Create(options))
+        try
         {
-            db = RocksNative.Open(nativeOptions, fullPath, out var error);
-            RocksError.ThrowIfSet(error, "open", fullPath);
+            return new RocksDatabase(SharpDb.Open(RocksDbSharpOptions.Create(options), fullPath), fullPath);
         }
-
-        return new RocksDatabase(new DbHandle(db), fullPath);
+        catch (NativeRocksDbException error)
+        {
+            throw RocksErrors.Translate(error, "open", fullPath);
+        }
     }
 
     /// <summary>Returns a copy of the value stored under <paramref name="key"/>, or null when there is none.</summary>
     public byte[]? Get(ReadOnlySpan<byte> key)
     {
-        nint value;
-        nuint length;
-        nint error;
-        fixed (byte* keyPointer = key)
-        {
-            value = RocksNative.Get(_db, _read, keyPointer, (nuint)key.Length, out length, out error);
-        }
-
-        RocksError.ThrowIfSet(error, "get", Path);
-        if (value == 0)
-        {
-            return null;
-        }
-
+        var db = _references.Acquire();
         try
         {
-            return new ReadOnlySpan<byte>((void*)value, checked((int)length)).ToArray();
+            return db.Get(key);
+        }
+        catch (NativeRocksDbException error)
+        {
+            throw RocksErrors.Translate(error, "get", Path);
         }
         finally
         {
-            RocksNative.Free(value);
+            _references.Release();
         }
     }
 
@@ -96,34 +88,56 @@ public sealed unsafe class RocksDatabase : IDisposable
     /// <summary>Stores <paramref name="value"/> under <paramref name="key"/>; with <paramref name="sync"/> the WAL is fsynced before return.</summary>
     public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool sync)
     {
-        nint error;
-        fixed (byte* keyPointer = key)
-        fixed (byte* valuePointer = value)
+        var db = _references.Acquire();
+        try
         {
-            RocksNative.Put(_db, WriteOptions(sync), keyPointer, (nuint)key.Length, valuePointer, (nuint)value.Length, out error);
+            db.Put(key, value, writeOptions: WriteOptions(sync));
         }
-
-        RocksError.ThrowIfSet(error, "put", Path);
+        catch (NativeRocksDbException error)
+        {
+            throw RocksErrors.Translate(error, "put", Path);
+        }
+        finally
+        {
+            _references.Release();
+        }
     }
 
     /// <summary>Removes <paramref name="key"/> (absent keys are fine); with <paramref name="sync"/> the WAL is fsynced before return.</summary>
     public void Delete(ReadOnlySpan<byte> key, bool sync)
     {
-        nint error;
-        fixed (byte* keyPointer = key)
+        var db = _references.Acquire();
+        try
         {
-            RocksNative.Delete(_db, WriteOptions(sync), keyPointer, (nuint)key.Length, out error);
+            db.Remove(key, writeOptions: WriteOptions(sync));
         }
-
-        RocksError.ThrowIfSet(error, "delete", Path);
+        catch (NativeRocksDbException error)
+        {
+            throw RocksErrors.Translate(error, "delete", Path);
+        }
+        finally
+        {
+            _references.Release();
+        }
     }
 
     /// <summary>Applies every operation of <paramref name="batch"/> atomically: readers and a crash see all or none.</summary>
     public void Write(RocksWriteBatch batch, bool sync)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        RocksNative.Write(_db, WriteOptions(sync), batch.Handle, out var error);
-        RocksError.ThrowIfSet(error, "write", Path);
+        var db = _references.Acquire();
+        try
+        {
+            db.Write(batch.Batch, WriteOptions(sync));
+        }
+        catch (NativeRocksDbException error)
+        {
+            throw RocksErrors.Translate(error, "write", Path);
+        }
+        finally
+        {
+            _references.Release();
+        }
     }
 
     /// <summary>
@@ -133,14 +147,16 @@ public sealed unsafe class RocksDatabase : IDisposable
     /// </summary>
     public RocksIterator NewIterator(ReadOnlySpan<byte> prefix = default)
     {
-        var readOptions = ReadOptionsHandle.CreateForPrefix(prefix);
+        var db = _references.Acquire();
         try
         {
-            return new RocksIterator(IteratorHandle.Create(_db, readOptions), Path);
+            // The iterator keeps the reference until it is disposed: RocksDB requires iterators to
+            // be destroyed before their database closes.
+            return new RocksIterator(db.NewIterator(readOptions: PrefixReadOptions(prefix)), _references, Path);
         }
         catch
         {
-            readOptions.Dispose();
+            _references.Release();
             throw;
         }
     }
@@ -158,35 +174,79 @@ public sealed unsafe class RocksDatabase : IDisposable
     /// <summary>Flushes the memtable to an SST file and waits for it.</summary>
     public void Flush()
     {
-        using var options = new FlushOptionsHandle(RocksNative.FlushOptionsCreate());
-        RocksNative.FlushOptionsSetWait(options, 1);
-        RocksNative.Flush(_db, options, out var error);
-        RocksError.ThrowIfSet(error, "flush", Path);
+        var db = _references.Acquire();
+        try
+        {
+            db.Flush(WaitingFlush);
+        }
+        catch (NativeRocksDbException error)
+        {
+            throw RocksErrors.Translate(error, "flush", Path);
+        }
+        finally
+        {
+            _references.Release();
+        }
     }
 
     /// <summary>A RocksDB property such as "rocksdb.stats" or "rocksdb.estimate-num-keys"; null when RocksDB does not know it.</summary>
     public string? GetProperty(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return RocksError.TakeString(RocksNative.PropertyValue(_db, name));
+        var db = _references.Acquire();
+        try
+        {
+            return db.GetProperty(name);
+        }
+        finally
+        {
+            _references.Release();
+        }
     }
 
     /// <summary>Compacts the whole key range (drops deleted and overwritten entries); blocks until done.</summary>
     public void CompactRange()
     {
-        RocksNative.CompactRange(_db, null, 0, null, 0);
+        var db = _references.Acquire();
+        try
+        {
+            db.CompactRange((byte[]?)null, null);
+        }
+        finally
+        {
+            _references.Release();
+        }
     }
 
     /// <summary>Closes the database once in-flight calls and live iterators are done. Safe to call twice.</summary>
-    public void Dispose()
-    {
-        _db.Dispose();
-        _syncWrite.Dispose();
-        _unsyncedWrite.Dispose();
-        _read.Dispose();
-    }
+    public void Dispose() => _references.Dispose();
 
-    private WriteOptionsHandle WriteOptions(bool sync) => sync ? _syncWrite : _unsyncedWrite;
+    private static WriteOptions WriteOptions(bool sync) => sync ? SyncWrite : UnsyncedWrite;
+
+    /// <summary>
+    /// Read options bounded to <paramref name="prefix"/>: lower bound the prefix itself, upper bound
+    /// its successor (none for an all-0xFF prefix, whose keys run to the end of the key space).
+    /// RocksDbSharp copies the bounds into memory that the options own, and the iterator keeps the
+    /// options alive, because RocksDB reads the bounds in place for the iterator's whole life.
+    /// </summary>
+    private static ReadOptions? PrefixReadOptions(ReadOnlySpan<byte> prefix)
+    {
+        if (prefix.IsEmpty)
+        {
+            return null;
+        }
+
+        var options = new ReadOptions().SetIterateLowerBound(prefix.ToArray());
+        var successorLength = KeyPrefix.SuccessorLength(prefix);
+        if (successorLength > 0)
+        {
+            var successor = new byte[successorLength];
+            KeyPrefix.WriteSuccessor(prefix, successor);
+            options.SetIterateUpperBound(successor);
+        }
+
+        return options;
+    }
 
     private IEnumerable<KeyValuePair<byte[], byte[]>> ScanPrefixCore(byte[] prefix)
     {

@@ -11,8 +11,8 @@ namespace CkptFS.Storage.RocksDb;
 /// </summary>
 public sealed class RocksDbException : CkptFsException
 {
-    public RocksDbException(string rocksMessage, string operation, string databasePath)
-        : base(Classify(rocksMessage), $"RocksDB {operation} failed on '{databasePath}': {rocksMessage}")
+    public RocksDbException(string rocksMessage, string operation, string databasePath, Exception? innerException = null)
+        : base(Classify(rocksMessage), $"RocksDB {operation} failed on '{databasePath}': {rocksMessage}", innerException)
     {
         RocksMessage = rocksMessage;
         Operation = operation;
@@ -30,7 +30,7 @@ public sealed class RocksDbException : CkptFsException
     private static ErrorCode Classify(string rocksMessage)
     {
         // RocksDB's Status::ToString starts with the code name ("Corruption: ...") and names the
-        // NoSpace subcode in its text; the C API gives us nothing more structured than this string.
+        // NoSpace subcode in its text; the C API (and so RocksDbSharp) gives nothing more structured.
         if (rocksMessage.StartsWith("Corruption", StringComparison.Ordinal))
         {
             return ErrorCode.StorageCorrupt;

@@ -1,4 +1,5 @@
-using CkptFS.Storage.RocksDb.Native;
+using RocksDbSharp;
+using NativeRocksDbException = RocksDbSharp.RocksDbException;
 
 namespace CkptFS.Storage.RocksDb;
 
@@ -8,14 +9,18 @@ namespace CkptFS.Storage.RocksDb;
 /// move (Seek*, Next, Prev) or Dispose; copy with <see cref="KeyArray"/>/<see cref="ValueArray"/> to keep them.
 /// One iterator is used by one thread at a time. Dispose it: the database closes only after its iterators go.
 /// </summary>
-public sealed unsafe class RocksIterator : IDisposable
+public sealed class RocksIterator : IDisposable
 {
-    private readonly IteratorHandle _iterator;
+    private readonly Iterator _iterator;
+    private readonly RocksDbReferences _database;
     private readonly string _databasePath;
+    private bool _disposed;
 
-    internal RocksIterator(IteratorHandle iterator, string databasePath)
+    /// <summary>Takes over one reference on <paramref name="database"/>, released by <see cref="Dispose"/>.</summary>
+    internal RocksIterator(Iterator iterator, RocksDbReferences database, string databasePath)
     {
         _iterator = iterator;
+        _database = database;
         _databasePath = databasePath;
     }
 
@@ -28,13 +33,20 @@ public sealed unsafe class RocksIterator : IDisposable
     {
         get
         {
-            if (RocksNative.IterValid(_iterator) != 0)
+            if (Live().Valid())
             {
                 return true;
             }
 
-            RocksNative.IterGetError(_iterator, out var error);
-            RocksError.ThrowIfSet(error, "iterate", _databasePath);
+            try
+            {
+                RocksDbSharp.Native.Instance.rocksdb_iter_get_error(_iterator.Handle);
+            }
+            catch (NativeRocksDbException error)
+            {
+                throw RocksErrors.Translate(error, "iterate", _databasePath);
+            }
+
             return false;
         }
     }
@@ -45,8 +57,7 @@ public sealed unsafe class RocksIterator : IDisposable
         get
         {
             ThrowIfNotOnEntry();
-            var pointer = RocksNative.IterKey(_iterator, out var length);
-            return new ReadOnlySpan<byte>(pointer, checked((int)length));
+            return _iterator.GetKeySpan();
         }
     }
 
@@ -56,47 +67,59 @@ public sealed unsafe class RocksIterator : IDisposable
         get
         {
             ThrowIfNotOnEntry();
-            var pointer = RocksNative.IterValue(_iterator, out var length);
-            return new ReadOnlySpan<byte>(pointer, checked((int)length));
+            return _iterator.GetValueSpan();
         }
     }
 
-    public void SeekToFirst() => RocksNative.IterSeekToFirst(_iterator);
+    public void SeekToFirst() => Live().SeekToFirst();
 
-    public void SeekToLast() => RocksNative.IterSeekToLast(_iterator);
+    public void SeekToLast() => Live().SeekToLast();
 
     /// <summary>Moves to the first key at or after <paramref name="key"/>.</summary>
-    public void Seek(ReadOnlySpan<byte> key)
-    {
-        fixed (byte* keyPointer = key)
-        {
-            RocksNative.IterSeek(_iterator, keyPointer, (nuint)key.Length);
-        }
-    }
+    public void Seek(ReadOnlySpan<byte> key) => Live().Seek(key);
 
     public void Next()
     {
         ThrowIfNotOnEntry();
-        RocksNative.IterNext(_iterator);
+        _iterator.Next();
     }
 
     public void Prev()
     {
         ThrowIfNotOnEntry();
-        RocksNative.IterPrev(_iterator);
+        _iterator.Prev();
     }
 
     public byte[] KeyArray() => Key.ToArray();
 
     public byte[] ValueArray() => Value.ToArray();
 
-    public void Dispose() => _iterator.Dispose();
+    /// <summary>Destroys the native iterator, then gives back its reference on the database. Safe to call twice.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _iterator.Dispose();
+        _database.Release();
+    }
+
+    // RocksDbSharp's iterator passes a null handle to RocksDB after Dispose (a crash, not an
+    // exception); one owner thread at a time means a plain flag suffices.
+    private Iterator Live()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _iterator;
+    }
 
     // RocksDB asserts (in debug builds) or reads garbage (in release builds) on key/next of an
     // invalid iterator; one extra native call turns that into an exception.
     private void ThrowIfNotOnEntry()
     {
-        if (RocksNative.IterValid(_iterator) == 0)
+        if (!Live().Valid())
         {
             throw new InvalidOperationException("The iterator is not on an entry; check Valid first.");
         }

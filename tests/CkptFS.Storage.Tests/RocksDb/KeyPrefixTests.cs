@@ -1,4 +1,4 @@
-using CkptFS.Storage.RocksDb.Native;
+using CkptFS.Storage.RocksDb;
 
 namespace CkptFS.Storage.Tests.RocksDb;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CkptFS.Storage.RocksDb;
 
 namespace CkptFS.Storage.Tests.RocksDb;
@@ -121,7 +122,10 @@ public sealed class RocksDatabaseTests : IDisposable
         database.Flush();
         database.CompactRange();
 
-        Assert.Equal("1", database.GetProperty("rocksdb.num-files-at-level1") ?? database.GetProperty("rocksdb.num-files-at-level0"));
+        // One SST file after the compaction, at whichever level RocksDB put it (RocksDB 11 moves it
+        // to the bottom level, 6).
+        var files = Enumerable.Range(0, 7).Sum(level => int.Parse(database.GetProperty($"rocksdb.num-files-at-level{level}")!, CultureInfo.InvariantCulture));
+        Assert.Equal(1, files);
         Assert.Contains("rocksdb.block.cache.miss", database.GetProperty("rocksdb.options-statistics") ?? "", StringComparison.Ordinal);
         Assert.Null(database.GetProperty("rocksdb.no-such-property"));
         Assert.Equal("value 42", Bytes.Text(database.Get(Bytes.Of("key/042"))!));
@@ -132,7 +136,7 @@ public sealed class RocksDatabaseTests : IDisposable
     [InlineData(RocksCompression.Snappy)]
     [InlineData(RocksCompression.Lz4)]
     [InlineData(RocksCompression.Zstd)]
-    public void EveryCompressionOfTheDebianBuildOpensAndReadsBack(RocksCompression compression)
+    public void EveryCompressionOfThePackagedBuildOpensAndReadsBack(RocksCompression compression)
     {
         var options = new RocksDbOptions { Compression = compression, BlockCacheBytes = 4 * 1024 * 1024, MaxOpenFiles = 64 };
         var path = _directory.Combine("db");

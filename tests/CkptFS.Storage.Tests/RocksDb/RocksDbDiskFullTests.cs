@@ -9,8 +9,8 @@ namespace CkptFS.Storage.Tests.RocksDb;
 public sealed class RocksDbDiskFullTests
 {
     /// <summary>
-    /// In a child process: Debian's librocksdb7.8 keeps its assertions, and after a write error RocksDB
-    /// may abort() the process at close or in a background flush (see <see cref="RocksDbFillCommand"/>).
+    /// In a child process, so that whatever RocksDB does after a write error cannot take the test host
+    /// down (see <see cref="RocksDbFillCommand"/>).
     /// </summary>
     [TmpfsFact]
     public async Task AFullDiskSurfacesAsDiskFull()

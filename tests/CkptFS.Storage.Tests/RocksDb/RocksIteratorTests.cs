@@ -150,6 +150,21 @@ public sealed class RocksIteratorTests : IDisposable
         Assert.Equal("v", Bytes.Text(reopened.Get(Bytes.Of("k"))!));
     }
 
+    [Fact]
+    public void AnIteratorUsedAfterDisposeThrowsObjectDisposed()
+    {
+        _database.Put(Bytes.Of("k"), Bytes.Of("v"), sync: false);
+        var iterator = _database.NewIterator();
+        iterator.SeekToFirst();
+
+        iterator.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => iterator.Valid);
+        Assert.Throws<ObjectDisposedException>(iterator.SeekToFirst);
+        Assert.Throws<ObjectDisposedException>(() => iterator.Seek(Bytes.Of("k")));
+        Assert.Throws<ObjectDisposedException>(() => iterator.Key.Length);
+    }
+
     private static List<string> Keys(RocksIterator iterator, bool fromLast)
     {
         using (iterator)

@@ -63,6 +63,22 @@ public sealed class RocksWriteBatchTests : IDisposable
     }
 
     [Fact]
+    public void ABatchUsedAfterDisposeThrowsObjectDisposed()
+    {
+        using var database = RocksDatabase.Open(_directory.Combine("db"));
+        var batch = new RocksWriteBatch();
+        batch.Put(Bytes.Of("k"), Bytes.Of("v"));
+
+        batch.Dispose();
+        batch.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => batch.Put(Bytes.Of("k"), Bytes.Of("v")));
+        Assert.Throws<ObjectDisposedException>(() => batch.Count);
+        Assert.Throws<ObjectDisposedException>(() => database.Write(batch, sync: true));
+        Assert.Null(database.Get(Bytes.Of("k")));
+    }
+
+    [Fact]
     public async Task ReadersNeverSeeHalfABatch()
     {
         // The writer sets two keys to the same counter in one batch; an iterator is a point-in-time

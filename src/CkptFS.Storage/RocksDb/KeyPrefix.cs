@@ -1,4 +1,4 @@
-namespace CkptFS.Storage.RocksDb.Native;
+namespace CkptFS.Storage.RocksDb;
 
 /// <summary>
 /// The exclusive upper bound of a key prefix under RocksDB's bytewise order: the shortest key greater
