@@ -47,6 +47,7 @@ public static class RpcChannel
             KeepAlivePingTimeout = KeepAlivePingTimeout,
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             UseProxy = false,
             UseCookies = false,
@@ -56,7 +57,10 @@ public static class RpcChannel
         };
         return GrpcChannel.ForAddress(uri, new GrpcChannelOptions
         {
-            HttpHandler = handler,
+            // Wrapped: handed a bare SocketsHttpHandler, grpc-dotnet puts its client-side load
+            // balancer (resolver, subchannels, a picker per call) in front of it. A channel here
+            // always has one server, so that layer is per-call cost for nothing.
+            HttpHandler = new DirectHandler(handler),
             DisposeHttpClient = true,
             MaxReceiveMessageSize = MaxMessageBytes,
             MaxSendMessageSize = MaxMessageBytes,
@@ -65,4 +69,7 @@ public static class RpcChannel
 
     /// <summary>The channel's invoker with CkptFS's error translation, for the generated clients.</summary>
     public static CallInvoker Invoker(GrpcChannel channel) => channel.Intercept(ClientErrorInterceptor.Instance);
+
+    /// <summary>Passes every request to the socket handler as it is.</summary>
+    private sealed class DirectHandler(HttpMessageHandler inner) : DelegatingHandler(inner);
 }

@@ -56,6 +56,9 @@ public sealed partial class RpcServerHost : IAsyncDisposable
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddRoutingCore();
+
+        // A singleton: grpc-dotnet builds an interceptor that is not in the container anew for every call.
+        builder.Services.AddSingleton<ServerErrorInterceptor>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;
@@ -72,6 +75,15 @@ public sealed partial class RpcServerHost : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => endpoint = ConfigureKestrel(kestrel, options));
 
         var app = builder.Build();
+
+        // Every service here is a singleton built by the caller: resolving it from the root provider
+        // spares each call the creation and disposal of a DI scope, which nothing here needs.
+        var root = app.Services;
+        app.Use((context, next) =>
+        {
+            context.RequestServices = root;
+            return next(context);
+        });
         app.UseRouting();
         services.Map(app);
         app.MapGrpcService<HealthServiceImpl>();
