@@ -180,8 +180,11 @@ public sealed class BadInputTests
         Assert.True(warnings.Count <= 3, string.Join("\n", warnings));
         if (abuse == "rapid-reset")
         {
-            // Kestrel saw the flood (it logs this at Critical) and the log got it once, at Warning.
-            Assert.Single(warnings, w => w.Contains("exceeded the output operations maximum queue size", StringComparison.Ordinal));
+            // Kestrel saw the flood and dropped the connection: either its output queue overflowed
+            // (an event it logs at Critical, which reaches the log once, at Warning) or its
+            // rapid-reset guard ended the connection first (logged at Debug).
+            Assert.True(await IsClosedByPeerAsync(socket, TimeSpan.FromSeconds(10)), "the server kept the flooding connection open");
+            Assert.True(warnings.Count(w => w.Contains("exceeded the output operations maximum queue size", StringComparison.Ordinal)) <= 1);
         }
     }
 

@@ -51,7 +51,7 @@ public sealed partial class RpcServerHost : IAsyncDisposable
         options.Validate();
         var health = new HealthServiceImpl();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddSingleton<ILoggerFactory>(new ConnectionAbuseLoggerFactory(loggerFactory));
+        builder.Services.AddSingleton<ILoggerFactory>(new RpcHostLoggerFactory(loggerFactory));
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));

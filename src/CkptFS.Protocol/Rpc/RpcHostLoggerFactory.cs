@@ -11,9 +11,15 @@ namespace CkptFS.Protocol.Rpc;
 /// this factory passes each Kestrel event that names a connection at Warning, once per connection
 /// and event; everything else goes through unchanged.
 /// </summary>
-internal sealed class ConnectionAbuseLoggerFactory(ILoggerFactory inner) : ILoggerFactory
+/// <para>
+/// It also silences ASP.NET Core's per-request hosting log: it only ever says "request starting /
+/// finished" (Information and Debug, which an RPC port answering thousands of calls a second does
+/// not want), yet while any level of it is enabled, hosting opens a logging scope for every call.
+/// </para>
+internal sealed class RpcHostLoggerFactory(ILoggerFactory inner) : ILoggerFactory
 {
     private const string KestrelCategory = "Microsoft.AspNetCore.Server.Kestrel";
+    private const string HostingRequestCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
     // Bounded: a flood of connections must not grow this without limit; forgetting means at most
     // one more Warning line for a connection still misbehaving.
@@ -21,9 +27,9 @@ internal sealed class ConnectionAbuseLoggerFactory(ILoggerFactory inner) : ILogg
     private readonly ConcurrentDictionary<(string Connection, int EventId), byte> _logged = new();
 
     public ILogger CreateLogger(string categoryName) =>
-        categoryName.StartsWith(KestrelCategory, StringComparison.Ordinal)
-            ? new DowngradingLogger(inner.CreateLogger(categoryName), this)
-            : inner.CreateLogger(categoryName);
+        categoryName == HostingRequestCategory ? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance
+        : categoryName.StartsWith(KestrelCategory, StringComparison.Ordinal) ? new DowngradingLogger(inner.CreateLogger(categoryName), this)
+        : inner.CreateLogger(categoryName);
 
     public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 
@@ -58,7 +64,7 @@ internal sealed class ConnectionAbuseLoggerFactory(ILoggerFactory inner) : ILogg
         return null;
     }
 
-    private sealed class DowngradingLogger(ILogger inner, ConnectionAbuseLoggerFactory owner) : ILogger
+    private sealed class DowngradingLogger(ILogger inner, RpcHostLoggerFactory owner) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => inner.BeginScope(state);
