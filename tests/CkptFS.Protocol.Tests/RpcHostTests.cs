@@ -110,6 +110,20 @@ public sealed class RpcHostTests
     }
 
     [Fact]
+    public async Task APortInUseIsOneClearErrorAndLeavesNothingRunning()
+    {
+        await using var first = await TestServer.StartAsync();
+        var error = await Assert.ThrowsAsync<CkptFsException>(() => TestServer.StartAsync(new RpcServerOptions { Port = first.Host.Port })).WaitAsync(s_timeout);
+        Assert.Equal(ErrorCode.InvalidArgument, error.Code);
+        Assert.Equal(
+            $"Cannot serve gRPC on 127.0.0.1:{first.Host.Port}: the address is in use (is another CkptFS process on this port?). Stop it, or choose another port (0 picks a free one).",
+            error.Message);
+
+        // The first server is untouched.
+        Assert.Equal(ServingStatus.Serving, (await new Health.HealthClient(first.Channel).CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(s_timeout)).Status);
+    }
+
+    [Fact]
     public async Task ReflectionListsTheServices()
     {
         await using var server = await TestServer.StartAsync();

@@ -41,7 +41,20 @@ public sealed class StatusHttpServer : IAsyncDisposable
         var app = builder.Build();
         app.UseRouting();
         mapRoutes(app);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            if (ListenErrors.Translate(exception, "HTTP", bindAddress, port) is { } bindFailure)
+            {
+                throw bindFailure;
+            }
+
+            throw;
+        }
         // Kestrel writes the bound endpoint back into the ListenOptions (the real port for 0).
         return new StatusHttpServer(app, ((IPEndPoint)endpoint!.EndPoint).Port);
     }

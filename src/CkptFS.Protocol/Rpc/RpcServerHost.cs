@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Net;
+using CkptFS.Protocol.Http;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -88,7 +89,21 @@ public sealed partial class RpcServerHost : IAsyncDisposable
         services.Map(app);
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcReflectionService();
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // The port is taken, or the start was cancelled: nothing may stay behind.
+            await app.DisposeAsync().ConfigureAwait(false);
+            if (ListenErrors.Translate(exception, "gRPC", options.BindAddress, options.Port) is { } bindFailure)
+            {
+                throw bindFailure;
+            }
+
+            throw;
+        }
 
         // Kestrel writes the bound endpoint back into the ListenOptions (the real port for 0).
         var port = ((IPEndPoint)endpoint!.EndPoint).Port;
