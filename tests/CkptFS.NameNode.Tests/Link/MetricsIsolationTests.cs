@@ -10,14 +10,17 @@ namespace CkptFS.NameNode.Tests.Link;
 /// /metrics serves its own series and none of the others' (one registry and one meter per server),
 /// and a stopped server leaves the others' metrics whole.
 /// </summary>
-public sealed class MetricsIsolationTests : IAsyncDisposable
+// IAsyncLifetime, not IAsyncDisposable: xunit 2 disposes a test class only through IDisposable or IAsyncLifetime.
+public sealed class MetricsIsolationTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private readonly TempDirectory _directory = new("ckptfs-metrics");
     private readonly List<IAsyncDisposable> _servers = [];
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         foreach (var server in Enumerable.Reverse(_servers))
         {

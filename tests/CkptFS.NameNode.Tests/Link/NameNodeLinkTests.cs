@@ -12,7 +12,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CkptFS.NameNode.Tests.Link;
 
 /// <summary>A NameNodeLink against a real NameNodeServer on 127.0.0.1, with an in-memory block store and 100 ms heartbeats.</summary>
-public sealed class NameNodeLinkTests : IAsyncDisposable
+// IAsyncLifetime, not IAsyncDisposable: xunit 2 disposes a test class only through IDisposable or IAsyncLifetime.
+public sealed class NameNodeLinkTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private const string Uuid = "dn-test-1";
@@ -22,7 +23,9 @@ public sealed class NameNodeLinkTests : IAsyncDisposable
     private NameNodeServer? _server;
     private NameNodeLink? _link;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         await StopLinkAsync();
         if (_server is not null)

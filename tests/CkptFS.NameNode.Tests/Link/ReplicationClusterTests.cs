@@ -13,7 +13,8 @@ namespace CkptFS.NameNode.Tests.Link;
 /// DataNodeServers with 100 ms heartbeats; a DataNode is dead after 2 × 0.5 s + 10 × 0.1 s = 2 s
 /// without one, and the monitor scans every 200 ms.
 /// </summary>
-public sealed class ReplicationClusterTests : IAsyncDisposable
+// IAsyncLifetime, not IAsyncDisposable: xunit 2 disposes a test class only through IDisposable or IAsyncLifetime.
+public sealed class ReplicationClusterTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private const int BlockSize = 64 * 1024;
@@ -22,7 +23,9 @@ public sealed class ReplicationClusterTests : IAsyncDisposable
     private readonly List<DataNodeServer> _datanodes = [];
     private NameNodeServer? _server;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         foreach (var datanode in _datanodes)
         {
