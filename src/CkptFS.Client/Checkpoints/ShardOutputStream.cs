@@ -126,6 +126,9 @@ public sealed class ShardOutputStream : Stream
         base.Dispose(disposing);
     }
 
+    /// <summary>hflush: every replica holds what was written so far, and readers can see it (the shard stays open).</summary>
+    public override Task FlushAsync(CancellationToken cancellationToken) => _output.FlushAsync(cancellationToken);
+
     public override void Flush()
     {
     }
