@@ -29,11 +29,15 @@ public static class CliApp
             ReportCommand.Create(),
             FsckCommand.Create(),
             RecoverLeaseCommand.Create(),
+            MountCommand.Create(),
+            UnmountCommand.Create(),
             CkptCommand.Create(),
             BenchCommand.Create(),
         };
         root.Add(CliOptions.NameNode);
-        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        // On SIGINT/SIGTERM the command's token is cancelled and it gets this long to finish before the
+        // process is ended: long enough for a mount to complete its open files and unmount.
+        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(45) };
         try
         {
             // Tests arm fault points in child processes through CKPTFS_FAULTS; unset, nothing is armed.
