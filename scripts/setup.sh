@@ -7,7 +7,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # python3-grpcio/-grpc-tools/-protobuf: the real gRPC peer of the interop tests. nodejs/npm: Node's
 # @grpc/grpc-js, the other interop peer (only when no node/npm is on PATH already, e.g. a newer Node
 # installed another way). RocksDB needs no system package: the NuGet package RocksDB ships it.
-packages=(python3-grpcio python3-grpc-tools python3-protobuf)
+# fuse3: the mount (libfuse3.so.3 and fusermount3). rsync, python3-torch and python3-numpy: real
+# programs the mount's tests run through it.
+packages=(python3-grpcio python3-grpc-tools python3-protobuf fuse3 rsync python3-torch python3-numpy)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
