@@ -9,6 +9,9 @@ public sealed partial class CkptFsFileSystem
     private const uint TypeFile = 0x8000;        // S_IFREG
     private const uint TypeLink = 0xA000;        // S_IFLNK
     private const int PreferredIoBytes = 1024 * 1024;
+    private const ulong RootInode = 1;
+    /// <summary>A job's `latest` link has no inode of its own: its number is the job's with the top bit set.</summary>
+    private const ulong LinkInodeBit = 1UL << 63;
 
     /// <summary>struct stat of a CkptFS status: ids by name, times in milliseconds, size 512-byte blocks.</summary>
     private FuseAttributes ToAttributes(FileStatus status, long? lengthOverride = null)
@@ -36,7 +39,7 @@ public sealed partial class CkptFsFileSystem
 
     private static FuseAttributes LinkAttributes(string target, FileStatus job) => new()
     {
-        Inode = 0,
+        Inode = job.InodeId | LinkInodeBit,
         Mode = TypeLink | 0x1FF,
         LinkCount = 1,
         Size = target.Length,
