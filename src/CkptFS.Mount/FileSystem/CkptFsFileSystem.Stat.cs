@@ -20,7 +20,7 @@ public sealed partial class CkptFsFileSystem
         var permission = status.Permission != 0 ? status.Permission & 0x0FFF : directory ? 0x1EDu /* 0755 */ : 0x1A4u /* 0644 */;
         var size = directory ? 0 : lengthOverride ?? (long)status.Length;
         var modified = DateTimeOffset.FromUnixTimeMilliseconds(status.ModificationTimeMs);
-        var accessed = modified;
+        var accessed = status.AccessTimeMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(status.AccessTimeMs) : modified;
         return new FuseAttributes
         {
             Inode = status.InodeId,
