@@ -35,6 +35,7 @@ public static class CliApp
             BenchCommand.Create(),
         };
         root.Add(CliOptions.NameNode);
+        root.Add(CliOptions.NameNodeWait);
         // On SIGINT/SIGTERM the command's token is cancelled and it gets this long to finish before the
         // process is ended: long enough for a mount to complete its open files and unmount.
         var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(45) };

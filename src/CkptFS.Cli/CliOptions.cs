@@ -14,6 +14,14 @@ public static class CliOptions
         Recursive = true,
     };
 
+    /// <summary>Given once on the root, valid on every command that talks to the NameNode.</summary>
+    public static readonly Option<string?> NameNodeWait = new("--namenode-wait")
+    {
+        Description = $"How long a call waits for a NameNode that is away (restarting, in safe mode) before it fails: 30s, 2m, 0 for no wait " +
+                      $"(default: ${CkptFsClientOptions.NameNodeWaitEnvironmentVariable} or {CkptFsClientOptions.DefaultNameNodeWait.TotalMinutes:0} min).",
+        Recursive = true,
+    };
+
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
 
     /// <summary>A client for the NameNode the user named; <paramref name="logging"/> receives its warnings (none when null).</summary>
@@ -27,6 +35,10 @@ public static class CliOptions
         if (result.GetValue(NameNode) is { Length: > 0 } address)
         {
             options.NameNodeAddress = address;
+        }
+        if (result.GetValue(NameNodeWait) is { Length: > 0 } wait)
+        {
+            options.NameNodeWait = CkptFsClientOptions.ParseWait(wait, "--namenode-wait");
         }
         return new CkptFsClient(options);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CkptFS.Common;
 using Grpc.Core;
 
@@ -6,38 +7,98 @@ namespace CkptFS.Client;
 public sealed partial class CkptFsClient
 {
     /// <summary>
-    /// One NameNode call with its deadline, retried with exponential back-off while the NameNode is
-    /// unreachable or says it is temporarily unavailable. Mutations are safe to retry: they carry a
-    /// request id the NameNode's retry cache recognises.
+    /// One NameNode call with its deadline. While the NameNode is away (unreachable: connection
+    /// refused or reset, as during a restart; or answering a transient refusal: safe mode, "retry
+    /// shortly") the call is retried with capped, jittered exponential back-off for up to
+    /// <see cref="CkptFsClientOptions.NameNodeWait"/> (<see cref="NameNodeWaitPolicy"/>), then fails
+    /// saying how long it waited and what to check. Every call is safe to retry: reads are idempotent,
+    /// mutations carry a request id that the NameNode's retry cache answers, and the write path's
+    /// mutations (Create, AddBlock, Complete, UpdatePipeline) recognise their own retry after a
+    /// NameNode restart too. Other errors fail at once.
     /// </summary>
     /// <param name="call">Starts the call on a generated client with the options given.</param>
     private async Task<TResponse> CallAsync<TResponse>(Func<CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken)
     {
-        var backoff = Options.RetryBackoff;
-        for (var attempt = 0; ; attempt++)
+        var time = Options.TimeProvider;
+        long firstFailure = 0;
+        for (var retry = 0; ; retry++)
         {
+            Exception failure;
             try
             {
                 var callOptions = new CallOptions(_headers, DateTime.UtcNow + Options.CallTimeout, cancellationToken);
                 using var pending = call(callOptions);
-                return await pending.ResponseAsync.ConfigureAwait(false);
+                var response = await pending.ResponseAsync.ConfigureAwait(false);
+                if (retry > 0)
+                {
+                    NameNodeWaitLog.Back(_logger, CallName<TResponse>(), Options.NameNodeAddress, Seconds(time.GetElapsedTime(firstFailure)), retry);
+                }
+                return response;
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && attempt < Options.MaxRetries)
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
             {
-                await Task.Delay(backoff, cancellationToken);
-                backoff *= 2;
+                failure = e;
             }
-            catch (CkptFsException e) when (e.IsTransient && attempt < Options.MaxRetries)
+            catch (CkptFsException e) when (e.IsTransient)
             {
-                await Task.Delay(backoff, cancellationToken);
-                backoff *= 2;
+                failure = e;
             }
             catch (RpcException e)
             {
                 throw Translate(e);
             }
+
+            if (retry == 0)
+            {
+                firstFailure = time.GetTimestamp();
+            }
+            var waited = time.GetElapsedTime(firstFailure);
+            if (_waitPolicy.NextDelay(retry, waited) is not { } delay)
+            {
+                throw GiveUp(failure, waited, retry, CallName<TResponse>());
+            }
+            if (retry == 0)
+            {
+                NameNodeWaitLog.Waiting(_logger, CallName<TResponse>(), Options.NameNodeAddress, Reason(failure), Seconds(_waitPolicy.Wait));
+            }
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The error of a call that waited <paramref name="waited"/> in vain (or did not wait: NameNodeWait 0).</summary>
+    private CkptFsException GiveUp(Exception failure, TimeSpan waited, int retries, string call)
+    {
+        var last = failure is RpcException rpc ? Translate(rpc) : (CkptFsException)failure;
+        if (retries == 0)
+        {
+            return last;
+        }
+        NameNodeWaitLog.GaveUp(_logger, call, Options.NameNodeAddress, Seconds(waited), retries, Reason(failure));
+        var check = last.Code switch
+        {
+            ErrorCode.Unavailable => "Check that the NameNode is running and reachable ('ckptfs report'; on Kubernetes, its pod and Service)",
+            ErrorCode.SafeMode => "The NameNode stays in safe mode until enough DataNodes register and report their blocks: check 'ckptfs report' and the DataNodes' logs",
+            _ => "Check the DataNodes ('ckptfs report'): they may be down or not reporting",
+        };
+        var message = string.Create(CultureInfo.InvariantCulture,
+            $"{last.Message.TrimEnd('.')}. Gave up after waiting {Seconds(waited):0.#} s ({retries} retries; {nameof(CkptFsClientOptions.NameNodeWait)} {Seconds(_waitPolicy.Wait):0.#} s, " +
+            $"set by {CkptFsClientOptions.NameNodeWaitEnvironmentVariable} or --namenode-wait). {check}.");
+        return new CkptFsException(last.Code, message, last.InnerException ?? last);
+    }
+
+    private static string Reason(Exception failure) => failure switch
+    {
+        RpcException rpc => $"unreachable: {Cause(rpc)}",
+        CkptFsException { Code: ErrorCode.SafeMode } => "in safe mode",
+        CkptFsException e => $"{e.Code}: {e.Message}",
+        _ => failure.Message,
+    };
+
+    /// <summary>The call's name for logs, from its response type (AddBlockResponse: "AddBlock").</summary>
+    private static string CallName<TResponse>() =>
+        typeof(TResponse).Name.EndsWith("Response", StringComparison.Ordinal) ? typeof(TResponse).Name[..^"Response".Length] : typeof(TResponse).Name;
+
+    private static double Seconds(TimeSpan span) => Math.Round(span.TotalSeconds, 1);
 
     /// <summary>Turns a transport-level failure into the error a user can act on.</summary>
     private CkptFsException Translate(RpcException e) => e.StatusCode switch

@@ -20,6 +20,8 @@ public sealed partial class CkptFsClient : IDisposable
     private readonly ClientProtocol.ClientProtocolClient _namenode;
     private readonly CheckpointProtocol.CheckpointProtocolClient _checkpoints;
     private readonly Metadata _headers;
+    private readonly NameNodeWaitPolicy _waitPolicy;
+    private readonly ILogger _logger;
     private long _callId;
 
     public CkptFsClient(CkptFsClientOptions? options = null)
@@ -31,6 +33,8 @@ public sealed partial class CkptFsClient : IDisposable
         _checkpoints = new CheckpointProtocol.CheckpointProtocolClient(invoker);
         _headers = new Metadata { { "ckptfs-user", Options.User } };
         RecoveryLogger = Options.LoggerFactory.CreateLogger<Streams.PipelineRecovery>();
+        _logger = Options.LoggerFactory.CreateLogger<CkptFsClient>();
+        _waitPolicy = NameNodeWaitPolicy.For(Options);
     }
 
     public CkptFsClientOptions Options { get; }

@@ -28,14 +28,26 @@ public sealed class CkptFsClientOptions
     /// <summary>Deadline of one NameNode call (each retry gets its own).</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>
-    /// Retries of a call that failed because the NameNode was unreachable or busy (safe: mutations
-    /// carry request ids, so a retried one is answered from the NameNode's retry cache).
-    /// </summary>
-    public int MaxRetries { get; set; } = 3;
+    /// <summary>The environment variable that sets <see cref="NameNodeWait"/> (a TimeSpan or a number of seconds, e.g. <c>120</c>, <c>00:02:00</c>).</summary>
+    public const string NameNodeWaitEnvironmentVariable = "CKPTFS_NAMENODE_WAIT";
 
-    /// <summary>First back-off between retries; doubles each time.</summary>
+    public static readonly TimeSpan DefaultNameNodeWait = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long one call keeps retrying while the NameNode is away: unreachable (connection refused
+    /// or reset: a pod restart or an upgrade), in safe mode after a restart, or answering a transient
+    /// "retry shortly" (a block's replicas not reported yet, no DataNode registered yet). Default 2 min
+    /// (<c>CKPTFS_NAMENODE_WAIT</c>); <see cref="TimeSpan.Zero"/> fails at the first refusal. Safe for
+    /// every call: reads are idempotent and mutations carry request ids (see the README, client SDK).
+    /// Errors that a retry cannot cure (not found, exists, lease held by another) fail at once.
+    /// </summary>
+    public TimeSpan NameNodeWait { get; set; } = NameNodeWaitFromEnvironment() ?? DefaultNameNodeWait;
+
+    /// <summary>First back-off while waiting for the NameNode (200 ms); doubles per retry up to <see cref="RetryBackoffMax"/>, with jitter (each delay is 50-100 % of its step).</summary>
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest back-off between two retries (2 s): a NameNode back after a restart is noticed within about 2 s.</summary>
+    public TimeSpan RetryBackoffMax { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>This machine's name as DataNodes know it: a DataNode on the same host is chosen first for writes and reads.</summary>
     public string ClientHost { get; set; } = CkptFsClient.DefaultClientHost();
@@ -67,4 +79,39 @@ public sealed class CkptFsClientOptions
     public BlockIO.BlockWriterOptions BlockWriter { get; set; } = new();
 
     public BlockIO.BlockReaderOptions BlockReader { get; set; } = new();
+
+    /// <summary>The clock of back-off and NameNode waits (tests pass a fake one).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Parses a wait as the CLI and <c>CKPTFS_NAMENODE_WAIT</c> give it: seconds (<c>30</c>, <c>0.5</c>),
+    /// a unit suffix (<c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h</c>) or a TimeSpan (<c>00:02:00</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Not a non-negative duration; the message names <paramref name="source"/>.</exception>
+    public static TimeSpan ParseWait(string text, string source)
+    {
+        var trimmed = text.Trim();
+        var (number, scale) = trimmed switch
+        {
+            _ when trimmed.EndsWith("ms", StringComparison.OrdinalIgnoreCase) => (trimmed[..^2], 0.001),
+            _ when trimmed.EndsWith('s') || trimmed.EndsWith('S') => (trimmed[..^1], 1.0),
+            _ when trimmed.EndsWith('m') || trimmed.EndsWith('M') => (trimmed[..^1], 60.0),
+            _ when trimmed.EndsWith('h') || trimmed.EndsWith('H') => (trimmed[..^1], 3600.0),
+            _ => (trimmed, 1.0),
+        };
+        if (double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 0 && double.IsFinite(value))
+        {
+            return TimeSpan.FromSeconds(value * scale);
+        }
+        if (TimeSpan.TryParse(trimmed, System.Globalization.CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero)
+        {
+            return span;
+        }
+        throw new ArgumentException($"{source} '{text}' is not a duration: give seconds (120), a unit (500ms, 30s, 2m) or hh:mm:ss (00:02:00).", nameof(text));
+    }
+
+    private static TimeSpan? NameNodeWaitFromEnvironment() =>
+        Environment.GetEnvironmentVariable(NameNodeWaitEnvironmentVariable) is { Length: > 0 } text
+            ? ParseWait(text, NameNodeWaitEnvironmentVariable)
+            : null;
 }

@@ -48,7 +48,7 @@ public class NameNodeRestartTests : IDisposable
         var acknowledged = new ConcurrentBag<string>();
         using (var nameNode = await NameNodeProcess.StartAsync(_data.Path))
         {
-            using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = nameNode.Address, MaxRetries = 0 });
+            using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = nameNode.Address, NameNodeWait = TimeSpan.Zero });
             await client.MkdirsAsync("/load");
             using var stop = new CancellationTokenSource();
             var writers = Enumerable.Range(0, 16).Select(writer => Task.Run(async () =>

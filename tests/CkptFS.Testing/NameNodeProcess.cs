@@ -19,10 +19,14 @@ public sealed partial class NameNodeProcess : IDisposable
 
     public string HttpAddress { get; }
 
-    public static async Task<NameNodeProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null, params string[] extraArguments)
+    public static Task<NameNodeProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null, params string[] extraArguments) =>
+        StartOnPortAsync(dataDirectory, 0, environment, extraArguments);
+
+    /// <summary>On a given RPC port (0: a free one): a restart on the same port is what clients and DataNodes see when a pod restarts.</summary>
+    public static async Task<NameNodeProcess> StartOnPortAsync(string dataDirectory, int port, IDictionary<string, string>? environment = null, params string[] extraArguments)
     {
         var process = ChildProcess.Start(RepoPaths.Launcher,
-            ["namenode", "--data", dataDirectory, "--port", "0", "--http-port", "0", .. extraArguments], environment);
+            ["namenode", "--data", dataDirectory, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--http-port", "0", .. extraArguments], environment);
         try
         {
             var ready = await process.WaitForLineAsync(ReadyLine(), TimeSpan.FromSeconds(180));

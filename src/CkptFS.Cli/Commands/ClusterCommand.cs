@@ -70,7 +70,7 @@ internal static class ClusterCommand
         {
             return 1;
         }
-        using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = state.NameNode.Address, MaxRetries = 0 });
+        using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = state.NameNode.Address, NameNodeWait = TimeSpan.Zero });
         var report = await client.GetDatanodeReportAsync(cancellationToken);
         var live = report.Datanodes.Count(d => d.State == DatanodeState.Live);
         Console.WriteLine($"NameNode {state.NameNode.Address}: {live}/{report.Datanodes.Count} DataNodes live, {report.TotalBlocks} blocks, safe mode {(report.SafeMode ? "on" : "off")}, used {ByteSize.Format(report.Datanodes.Sum(d => (long)d.UsedBytes))}");

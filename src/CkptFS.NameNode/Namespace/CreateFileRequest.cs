@@ -11,4 +11,11 @@ public sealed record CreateFileRequest(
     int Replication = 0,
     long BlockSizeBytes = 0,
     ushort Permission = 0,
-    string? Owner = null);
+    string? Owner = null)
+{
+    /// <summary>
+    /// The call id of the request when its client id is <see cref="Holder"/> (0: none). A Create whose
+    /// call id is the file's <see cref="FileInode.LastCallId"/> is its own retry (after a NameNode restart) and is answered with the file.
+    /// </summary>
+    public ulong CallId { get; init; }
+}

@@ -44,4 +44,15 @@ public sealed record FileInode(
     public FileInode WithLastBlock(FileBlock block) => this with { Blocks = Blocks.SetItem(Blocks.Length - 1, block) };
 
     public bool IsUnderConstruction => LeaseHolder.Length != 0;
+
+    /// <summary>
+    /// While under construction: the call id of the holder's latest Create or AddBlock on this file
+    /// (0 when the call carried no request id). Durable, so that the call retried after a NameNode
+    /// restart (whose retry cache is in memory) is answered with what it did, not applied again.
+    /// </summary>
+    public ulong LastCallId { get; init; }
+
+    /// <summary>True when call <paramref name="callId"/> of <paramref name="holder"/> is the latest Create or AddBlock applied to this open file.</summary>
+    public bool IsLastCall(string holder, ulong callId) =>
+        callId != 0 && LastCallId == callId && IsUnderConstruction && string.Equals(LeaseHolder, holder, StringComparison.Ordinal);
 }

@@ -16,15 +16,24 @@ public sealed partial class FsNamespace
     ///      the DataNodes' reports of the block just finished arrive ~100 ms later, and waiting for
     ///      them would stall the writer once per block; Complete checks every block;
     ///   3. targets are chosen by the placement policy (never the <paramref name="excluded"/> uuids);
-    ///   4. a new block id and genstamp, persisted with the file's new block list in one batch.
+    ///   4. a new block id and genstamp, persisted with the file's new block list in one batch, with
+    ///      <paramref name="callId"/> as the file's <see cref="FileInode.LastCallId"/>.
+    /// The same call retried after a NameNode restart (its answer lost with the in-memory retry
+    /// cache; HDFS's "onRetryBlock") finds its block already the file's last: that block is answered
+    /// again, with targets chosen anew (the writer never reached the first ones; pipelines are soft state).
     /// </summary>
     public async Task<AllocatedBlock> AddBlockAsync(FsPath path, string holder, FileBlock? previous, IReadOnlySet<string> excluded, string? clientHost,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, ulong callId = 0)
     {
         _blocks.ThrowIfSafeMode($"add a block to {path}");
         return await _committer.SubmitAsync(context =>
         {
-            var file = WithReportedLastBlock(path, RequireWriter(context.Tree, path, holder, "add a block to"), previous, "add a block to");
+            var open = RequireWriter(context.Tree, path, holder, "add a block to");
+            if (open.IsLastCall(holder, callId) && open.LastBlock is { } allocated)
+            {
+                return AnswerRetriedAddBlock(context, path, open, allocated, excluded, clientHost);
+            }
+            var file = WithReportedLastBlock(path, open, previous, "add a block to");
             if (file.Blocks.Length >= 2)
             {
                 RequireMinReplicas(path, file.Blocks[^2]);
@@ -32,7 +41,7 @@ public sealed partial class FsNamespace
             var targets = _datanodes.ChooseTargets(file.Replication, excluded, clientHost, file.BlockSize, $"a block of {path}");
             var block = new FileBlock(context.AllocateBlockId(), context.AllocateGenerationStamp(), 0);
             var offset = file.Length;
-            var updated = file with { Blocks = file.Blocks.Add(block), ModificationTimeMs = context.NowMs };
+            var updated = file with { Blocks = file.Blocks.Add(block), ModificationTimeMs = context.NowMs, LastCallId = callId };
             context.Put(updated);
             context.Tree = context.Tree.WithReplaced(path, updated);
             var finished = file.LastBlock;
@@ -47,6 +56,16 @@ public sealed partial class FsNamespace
             });
             return new AllocatedBlock(block, offset, targets);
         }, cancellationToken);
+    }
+
+    /// <summary>The block a retried AddBlock allocated the first time, with a fresh pipeline (nothing to persist: the block is already durable).</summary>
+    private AllocatedBlock AnswerRetriedAddBlock(MutationContext context, FsPath path, FileInode file, FileBlock allocated, IReadOnlySet<string> excluded, string? clientHost)
+    {
+        var targets = _datanodes.ChooseTargets(file.Replication, excluded, clientHost, file.BlockSize, $"a block of {path}");
+        var pipeline = targets.Select(t => t.Uuid).ToList();
+        context.OnCommitted(() => _blocks.UpdatePipeline(allocated, pipeline));
+        LogAddBlockRetried(path, file.LeaseHolder, allocated);
+        return new AllocatedBlock(allocated, file.Length - allocated.NumBytes, targets);
     }
 
     /// <summary>

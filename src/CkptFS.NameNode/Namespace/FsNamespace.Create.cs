@@ -9,7 +9,8 @@ public sealed partial class FsNamespace
     /// <summary>
     /// Creates a file under construction, owned by <see cref="CreateFileRequest.Holder"/> until
     /// <see cref="CompleteAsync"/>. An existing closed file is replaced only with Overwrite; a file
-    /// being written by another holder is never replaced (single writer).
+    /// being written by another holder is never replaced (single writer). The same Create retried
+    /// after a NameNode restart (same holder and call id, nothing written since) answers the file it made.
     /// </summary>
     public async Task<NamespaceEntry> CreateAsync(CreateFileRequest request, CancellationToken cancellationToken = default)
     {
@@ -37,7 +38,12 @@ public sealed partial class FsNamespace
             }
             var parent = RequireParentDirectory(context.Tree, parentPath, path);
             var inodeCountDelta = 1;
-            if (parent.Children.TryGetValue(path.Name, out var existing))
+            if (parent.Children.TryGetValue(path.Name, out var existing) && IsRetriedCreate(existing, request))
+            {
+                LogRetryAnswered("Create", path, request.Holder, "the file it created");
+                return new NamespaceEntry(path, existing);
+            }
+            if (existing is not null)
             {
                 RequireReplaceable(path, existing, request);
                 context.Delete(existing.Id);
@@ -45,7 +51,7 @@ public sealed partial class FsNamespace
                 inodeCountDelta = 0;
             }
             var file = new FileInode(context.AllocateInodeId(), parent.Id, path.Name, context.NowMs, context.NowMs, owner, _options.DefaultGroup, mode,
-                replication, blockSize, request.Holder, Blocks: []);
+                replication, blockSize, request.Holder, Blocks: []) { LastCallId = request.CallId };
             context.Put(file);
             context.Tree = context.Tree.WithChild(parentPath, file, inodeCountDelta, context.NowMs);
             context.PutDirectory(parentPath);
@@ -67,12 +73,17 @@ public sealed partial class FsNamespace
         _blocks.ThrowIfSafeMode($"complete {path}");
         return await _committer.SubmitAsync(context =>
         {
+            if (IsRetriedComplete(context.Tree, path, last) is { } closed)
+            {
+                LogRetryAnswered("Complete", path, holder, "the closed file");
+                return new CompleteResult(new NamespaceEntry(path, closed), true);
+            }
             var open = RequireWriter(context.Tree, path, holder, "complete");
             var file = WithReportedLastBlock(path, open, last, "complete");
             var ready = file.Blocks.All(b => _blocks.CountFinalizedReplicas(b.Id) >= _blocks.Options.MinReplication);
             if (ready)
             {
-                file = file with { LeaseHolder = string.Empty, ModificationTimeMs = context.NowMs, AccessTimeMs = context.NowMs };
+                file = file with { LeaseHolder = string.Empty, LastCallId = 0, ModificationTimeMs = context.NowMs, AccessTimeMs = context.NowMs };
             }
             if (!ReferenceEquals(file, open))
             {
@@ -111,6 +122,34 @@ public sealed partial class FsNamespace
             throw new CkptFsException(ErrorCode.RecoveryInProgress,
                 $"Cannot create {request.Path} yet: it was left open by {open.LeaseHolder}, whose lease expired; lease recovery is closing it. Try again in a few seconds.");
         }
+    }
+
+    /// <summary>
+    /// A Create that already happened: its answer was lost (a NameNode restart emptied the retry
+    /// cache) and the client asks again. The file is still open by the same holder, its latest call
+    /// is this one (so nothing, not even an AddBlock, followed it), and it has no blocks.
+    /// </summary>
+    private static bool IsRetriedCreate(Inode existing, CreateFileRequest request) =>
+        existing is FileInode { Blocks.IsEmpty: true } file && file.IsLastCall(request.Holder, request.CallId);
+
+    /// <summary>
+    /// A Complete that already happened (HDFS-3031): the file is closed and its last block is the one
+    /// the writer names, same id and genstamp (none for a file without blocks). A file that lease
+    /// recovery closed has a newer genstamp, and a file created anew other blocks, so neither matches.
+    /// </summary>
+    private static FileInode? IsRetriedComplete(NamespaceTree tree, FsPath path, FileBlock? last)
+    {
+        if (tree.Find(path) is not FileInode { IsUnderConstruction: false } file)
+        {
+            return null;
+        }
+        var matches = (file.LastBlock, last) switch
+        {
+            (null, null) => true,
+            ({ } actual, { } named) => actual.Id == named.Id && actual.GenerationStamp == named.GenerationStamp && actual.NumBytes == named.NumBytes,
+            _ => false,
+        };
+        return matches ? file : null;
     }
 
     private void RequireReplaceable(FsPath path, Inode existing, CreateFileRequest request)

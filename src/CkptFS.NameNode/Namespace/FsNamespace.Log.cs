@@ -14,4 +14,9 @@ public sealed partial class FsNamespace
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline of {Path} rebuilt by {Holder}: {OldBlock} -> {NewBlock} on [{Nodes}]")]
     private partial void LogPipelineUpdated(FsPath path, string holder, FileBlock oldBlock, FileBlock newBlock, string nodes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Operation} of {Path} retried by {Holder} after it was applied (its answer was lost, e.g. in a restart): answered again with {Block}")]
+    private partial void LogRetryAnswered(string operation, FsPath path, string holder, string block);
+
+    private void LogAddBlockRetried(FsPath path, string holder, FileBlock block) => LogRetryAnswered("AddBlock", path, holder, block.ToString());
 }

@@ -43,6 +43,14 @@ public sealed partial class FsNamespace
         await _committer.SubmitAsync(context =>
         {
             var file = RequireWriter(context.Tree, path, holder, "update the pipeline of");
+            if (file.LastBlock is { } current && current.Id == newBlock.Id && current.GenerationStamp == newBlock.GenerationStamp)
+            {
+                // Applied already and retried (its answer lost in a NameNode restart): the block has the
+                // new genstamp; only the pipeline, soft state, needs setting again.
+                context.OnCommitted(() => _blocks.UpdatePipeline(current, nodes));
+                LogRetryAnswered("UpdatePipeline", path, holder, current.ToString());
+                return true;
+            }
             RequireSameBlock(path, file.LastBlock, oldBlock, "update the pipeline of");
             if (newBlock.GenerationStamp.Value >= context.Counters.NextGenerationStamp)
             {

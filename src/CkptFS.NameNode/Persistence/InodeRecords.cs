@@ -31,6 +31,7 @@ internal static class InodeRecords
             record.Replication = (uint)file.Replication;
             record.BlockSize = (ulong)file.BlockSize;
             record.LeaseHolder = file.LeaseHolder;
+            record.LastCallId = file.IsUnderConstruction ? file.LastCallId : 0;
             foreach (var block in file.Blocks)
             {
                 record.Blocks.Add(new ExtendedBlock { BlockId = block.Id.Value, GenerationStamp = block.GenerationStamp.Value, NumBytes = (ulong)block.NumBytes });
@@ -46,7 +47,10 @@ internal static class InodeRecords
     public static FileInode ToFile(InodeRecord record) => new(
         new InodeId(record.Id), new InodeId(record.ParentId), record.Name, record.ModificationTimeMs, AccessTimeOf(record), record.Owner, record.Group,
         (ushort)record.Permission, (int)record.Replication, (long)record.BlockSize, record.LeaseHolder,
-        [.. record.Blocks.Select(b => new FileBlock(new BlockId(b.BlockId), new GenerationStamp(b.GenerationStamp), (long)b.NumBytes))]);
+        [.. record.Blocks.Select(b => new FileBlock(new BlockId(b.BlockId), new GenerationStamp(b.GenerationStamp), (long)b.NumBytes))])
+    {
+        LastCallId = record.LastCallId,
+    };
 
     public static DirectoryInode ToDirectory(InodeRecord record, ImmutableSortedDictionary<string, Inode> children) => new(
         new InodeId(record.Id), new InodeId(record.ParentId), record.Name, record.ModificationTimeMs, AccessTimeOf(record), record.Owner, record.Group,

@@ -15,7 +15,8 @@ public sealed partial class ClientProtocolService
         var excluded = request.ExcludedNodes.ToHashSet(StringComparer.Ordinal);
         return retryCache.RunOnceAsync(request.RequestId, async () =>
         {
-            var allocated = await fs.AddBlockAsync(path, request.Holder, previous, excluded, request.ClientHost, context.CancellationToken);
+            var allocated = await fs.AddBlockAsync(path, request.Holder, previous, excluded, request.ClientHost, context.CancellationToken,
+                HolderCallId(request.RequestId, request.Holder));
             var token = tokens.Issue(request.Holder, allocated.Block.Id, AccessMode.Write, AccessMode.Copy);
             return new AddBlockResponse { Block = ToLocatedBlock(allocated.Block, allocated.Offset, allocated.Targets, token, corrupt: false) };
         });

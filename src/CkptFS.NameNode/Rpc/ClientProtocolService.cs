@@ -37,7 +37,10 @@ public sealed partial class ClientProtocolService(
     public override Task<CreateResponse> Create(CreateRequest request, ServerCallContext context)
     {
         var create = new CreateFileRequest(FsPath.Parse(request.Path), request.Holder, request.Overwrite, request.CreateParent,
-            ToInt(request.Replication, "replication"), ToLong(request.BlockSize, "block_size"), ToMode(request.Permission), UserOf(context));
+            ToInt(request.Replication, "replication"), ToLong(request.BlockSize, "block_size"), ToMode(request.Permission), UserOf(context))
+        {
+            CallId = HolderCallId(request.RequestId, request.Holder),
+        };
         return retryCache.RunOnceAsync(request.RequestId, async () =>
             new CreateResponse { Status = (await fs.CreateAsync(create, context.CancellationToken)).ToProto(), LeaseSoftLimitMs = SoftLimitMs });
     }
@@ -105,4 +108,12 @@ public sealed partial class ClientProtocolService(
 
     private static long ToLong(ulong value, string field) =>
         value <= long.MaxValue ? (long)value : throw new CkptFsException(ErrorCode.InvalidArgument, $"{field} {value} is out of range.");
+
+    /// <summary>
+    /// The call id of a request made by the holder itself (its request id's client id is the holder,
+    /// as the SDK sends them), else 0. Persisted by Create and AddBlock so that their retry after a
+    /// NameNode restart, when the in-memory retry cache is gone, is recognised.
+    /// </summary>
+    private static ulong HolderCallId(RequestId? requestId, string holder) =>
+        requestId is not null && string.Equals(requestId.ClientId, holder, StringComparison.Ordinal) ? requestId.CallId : 0;
 }

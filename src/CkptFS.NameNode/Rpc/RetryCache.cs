@@ -8,8 +8,11 @@ namespace CkptFS.NameNode.Rpc;
 /// Answers a retried mutation with the outcome of its first execution instead of applying it twice
 /// (HDFS RetryCache): entries are keyed by (client id, call id), hold the first call's task (success
 /// or failure alike, except transient refusals, which changed nothing) and expire after <see cref="Expiry"/>. A call without a request id is not cached.
-/// Kept in memory only: a retry that spans a NameNode restart is applied again, which every
-/// CkptFS mutation tolerates by failing cleanly (e.g. "already exists").
+/// Kept in memory only: a retry that spans a NameNode restart is applied again. The write path's
+/// mutations recognise their own retry from durable state: Create and AddBlock by the call id stored
+/// on the open file (<see cref="Namespace.FileInode.LastCallId"/>), Complete by a closed file whose last
+/// block is the one named, UpdatePipeline by a last block that already has the new genstamp;
+/// CommitCheckpoint by the committed manifest. Others fail cleanly (e.g. a retried rename "source not found").
 /// </summary>
 public sealed class RetryCache
 {
