@@ -24,8 +24,11 @@ public static class CliOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
 
-    /// <summary>A client for the NameNode the user named; <paramref name="logging"/> receives its warnings (none when null).</summary>
-    public static CkptFsClient CreateClient(ParseResult result, ILoggerFactory? logging = null)
+    /// <summary>
+    /// A client for the NameNode the user named; <paramref name="logging"/> receives its warnings (none when null).
+    /// <paramref name="defaultNameNodeWait"/> replaces the SDK's default wait when the user set none.
+    /// </summary>
+    public static CkptFsClient CreateClient(ParseResult result, ILoggerFactory? logging = null, TimeSpan? defaultNameNodeWait = null)
     {
         var options = new CkptFsClientOptions();
         if (logging is not null)
@@ -39,6 +42,11 @@ public static class CliOptions
         if (result.GetValue(NameNodeWait) is { Length: > 0 } wait)
         {
             options.NameNodeWait = CkptFsClientOptions.ParseWait(wait, "--namenode-wait");
+        }
+        else if (defaultNameNodeWait is { } fallback
+                 && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(CkptFsClientOptions.NameNodeWaitEnvironmentVariable)))
+        {
+            options.NameNodeWait = fallback;
         }
         return new CkptFsClient(options);
     }

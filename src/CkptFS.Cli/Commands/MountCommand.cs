@@ -23,6 +23,13 @@ internal static class MountCommand
 {
     private static readonly TimeSpan ReadyWait = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a call through the mount waits for an unreachable NameNode before it fails with EIO
+    /// (unless --namenode-wait or CKPTFS_NAMENODE_WAIT says otherwise): long enough for a restart and
+    /// its safe mode, short enough that no program sits in the kernel for minutes.
+    /// </summary>
+    private static readonly TimeSpan MountNameNodeWait = TimeSpan.FromSeconds(15);
+
     public static Command Create()
     {
         var mountpoint = new Argument<string>("mountpoint") { Description = "An empty local folder to mount CkptFS on." };
@@ -62,7 +69,7 @@ internal static class MountCommand
     {
         using var logging = LogSetup.CreateFactory();
         var logger = logging.CreateLogger("CkptFS.Mount");
-        using var client = CliOptions.CreateClient(result, logging);
+        using var client = CliOptions.CreateClient(result, logging, MountNameNodeWait);
         var fileSystem = new CkptFsFileSystem(client, options, logger);
         var hostOptions = new FuseHostOptions
         {
