@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using CkptFS.Client;
 using CkptFS.Common;
 using CkptFS.Testing;
+using Xunit.Abstractions;
 using static CkptFS.IntegrationTests.ClusterChecks;
 
 namespace CkptFS.IntegrationTests;
@@ -14,7 +15,7 @@ namespace CkptFS.IntegrationTests;
 /// pipeline failure or a hang, and leaves no completed file of a wrong length; a write while only
 /// some DataNodes are full succeeds on the others.
 /// </summary>
-public sealed partial class DiskFullTests : IDisposable
+public sealed partial class DiskFullTests(ITestOutputHelper output) : IDisposable
 {
     private const int BlockSize = 1024 * 1024;
 
@@ -42,22 +43,23 @@ public sealed partial class DiskFullTests : IDisposable
         var clock = Stopwatch.StartNew();
         var error = await Assert.ThrowsAnyAsync<CkptFsException>(async () =>
         {
-            var output = await client.CreateAsync("/full/big", new CreateFileOptions { Replication = 3, BlockSizeBytes = BlockSize });
+            var stream = await client.CreateAsync("/full/big", new CreateFileOptions { Replication = 3, BlockSizeBytes = BlockSize });
             try
             {
                 for (var written = 0; written < TooLargeBytes; written += data.Length)
                 {
-                    await output.WriteAsync(data);
+                    await stream.WriteAsync(data);
                 }
 
-                await output.CloseAsync();
+                await stream.CloseAsync();
             }
             finally
             {
-                await output.AbortAsync();
+                await stream.AbortAsync();
             }
         }).WaitAsync(Timeout);
         clock.Stop();
+        output.WriteLine($"failed after {clock.Elapsed}: {error.Code}: {error.Message}");
 
         Assert.True(error.Code == ErrorCode.DiskFull, $"expected DiskFull, got {error.Code}: {error}\n{cluster.Logs()}");
         Assert.Matches(FullMessage(), error.Message);
@@ -76,6 +78,7 @@ public sealed partial class DiskFullTests : IDisposable
         var clock = Stopwatch.StartNew();
         var put = await cluster.CliAsync("put", "--block-size", "1M", "-q", local, "/full/put").WaitAsync(Timeout);
         clock.Stop();
+        output.WriteLine($"put exited {put.ExitCode} after {clock.Elapsed}:\n{put.Stderr}");
 
         Assert.True(put.ExitCode != 0, $"put succeeded:\n{put.Stdout}\n{put.Stderr}");
         Assert.Matches(FullMessage(), put.Stderr);
@@ -106,10 +109,10 @@ public sealed partial class DiskFullTests : IDisposable
             var data = TestFiles.RandomBytes(6 * BlockSize, seed: 403);
             using (var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = cluster.Address }))
             {
-                await using (var output = await client.CreateAsync("/full/some", new CreateFileOptions { Replication = 3, BlockSizeBytes = BlockSize }).WaitAsync(Timeout))
+                await using (var stream = await client.CreateAsync("/full/some", new CreateFileOptions { Replication = 3, BlockSizeBytes = BlockSize }).WaitAsync(Timeout))
                 {
-                    await output.WriteAsync(data).AsTask().WaitAsync(Timeout);
-                    await output.CloseAsync().WaitAsync(Timeout);
+                    await stream.WriteAsync(data).AsTask().WaitAsync(Timeout);
+                    await stream.CloseAsync().WaitAsync(Timeout);
                 }
 
                 await using var input = await client.OpenAsync("/full/some").WaitAsync(Timeout);
