@@ -94,6 +94,32 @@ public sealed partial class DiskFullTests(ITestOutputHelper output) : IDisposabl
     }
 
     [TmpfsFact]
+    public async Task WhenTheNameNodeKnowsEveryDataNodeIsFullPutFailsAtOnceSayingTheClusterIsFull()
+    {
+        using var cluster = await TmpfsCluster.StartAsync([DiskKiB, DiskKiB], Timeout);
+        foreach (var mount in cluster.Mounts)
+        {
+            mount.Fill();
+        }
+        await cluster.WaitUntilAsync(async () => (await cluster.RemainingBytesAsync()) is { Count: 2 } remaining && remaining.All(r => r < BlockSize),
+            "both DataNodes reported full", Timeout);
+        var local = TestFiles.WriteRandom(_local.Combine("small.bin"), 4 * BlockSize, seed: 404);
+
+        var clock = Stopwatch.StartNew();
+        var put = await cluster.CliAsync("put", "--block-size", "1M", "-q", local, "/small").WaitAsync(Timeout);
+        clock.Stop();
+        output.WriteLine($"put exited {put.ExitCode} after {clock.Elapsed}:\n{put.Stderr}");
+
+        // The NameNode's DiskFull is not retried as a transient error: it is not one.
+        Assert.True(put.ExitCode != 0, $"put succeeded:\n{put.Stdout}\n{put.Stderr}");
+        Assert.Contains("the cluster is full", put.Stderr, StringComparison.Ordinal);
+        Assert.Matches(new Regex(@"dn0 \(\d+ bytes free"), put.Stderr);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"put took {clock.Elapsed} to fail");
+        Assert.NotEqual(0, (await cluster.CliAsync("stat", "/small")).ExitCode);
+        Assert.NotEqual(0, (await cluster.CliAsync("stat", "/small._COPYING_")).ExitCode);
+    }
+
+    [TmpfsFact]
     public async Task WithOneDataNodeFullAWriteSucceedsOnTheOthers()
     {
         using var mount = TmpfsMount.Create(DiskKiB);

@@ -60,6 +60,15 @@ public sealed partial class TmpfsCluster : IDisposable
         return report.RootElement.GetProperty("datanodes").EnumerateArray().Count(n => n.GetProperty("state").GetString() == "live");
     }
 
+    /// <summary>The remaining bytes of each live DataNode, as the NameNode has them from its last heartbeat.</summary>
+    public async Task<IReadOnlyList<long>> RemainingBytesAsync()
+    {
+        using var report = JsonDocument.Parse((await CliAsync("report", "--json")).EnsureSuccess().Stdout);
+        return [.. report.RootElement.GetProperty("datanodes").EnumerateArray()
+            .Where(n => n.GetProperty("state").GetString() == "live")
+            .Select(n => n.GetProperty("remainingBytes").GetInt64())];
+    }
+
     public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
