@@ -15,9 +15,10 @@ namespace CkptFS.Client.Streams;
 ///   4. dispose: close the last block, then Complete until the NameNode says every block has its minimum
 ///      replicas, and release the lease. Only then does dispose return: a closed file is durable.
 /// A pipeline that cannot be set up is abandoned and AddBlock is asked again without the bad node
-/// (bounded attempts). When the nodes run out of space (ERROR_DISK_FULL, or a NameNode that finds no
-/// node with room) the write fails with <see cref="ErrorCode.DiskFull"/>, and so does every later call. A DataNode failing once the block streams is dropped by <see cref="PipelineRecovery"/>:
+/// (bounded attempts). A DataNode failing once the block streams is dropped by <see cref="PipelineRecovery"/>:
 /// the block goes on with a new generation stamp, which hflush, the next AddBlock and Complete then carry.
+/// When the DataNodes run out of space (every node of a pipeline said ERROR_DISK_FULL, or the NameNode
+/// finds no node with room) the write fails with <see cref="ErrorCode.DiskFull"/>, not NotEnoughDataNodes.
 /// Once a call fails for good (recovery gave up, the NameNode refused), every later call throws that
 /// failure, close included; dispose then only abandons the stream, so it never masks the first error.
 /// </summary>

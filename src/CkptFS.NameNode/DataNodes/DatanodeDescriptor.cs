@@ -3,6 +3,13 @@ namespace CkptFS.NameNode.DataNodes;
 /// <summary>The DatanodeManager's mutable record of one DataNode, guarded by its lock.</summary>
 internal sealed class DatanodeDescriptor(DatanodeAddress address, DateTimeOffset registered)
 {
+    /// <summary>HDFS's BLOCKS_SCHEDULED_ROLL_INTERVAL: 10 minutes, far longer than any block takes to write.</summary>
+    public static readonly TimeSpan BlocksScheduledRollInterval = TimeSpan.FromMinutes(10);
+
+    private int _blocksScheduled;
+    private int _blocksScheduledBefore;
+    private DateTimeOffset _blocksScheduledRolled = registered;
+
     public DatanodeAddress Address { get; set; } = address;
 
     public DateTimeOffset Registered { get; set; } = registered;
@@ -27,13 +34,6 @@ internal sealed class DatanodeDescriptor(DatanodeAddress address, DateTimeOffset
     /// never reported (an abandoned pipeline, a node dropped mid-block) stops counting after two of them.
     /// </summary>
     public int BlocksScheduled => _blocksScheduled + _blocksScheduledBefore;
-
-    /// <summary>HDFS's BLOCKS_SCHEDULED_ROLL_INTERVAL: 10 minutes, far longer than any block takes to write.</summary>
-    public static readonly TimeSpan BlocksScheduledRollInterval = TimeSpan.FromMinutes(10);
-
-    private int _blocksScheduled;
-    private int _blocksScheduledBefore;
-    private DateTimeOffset _blocksScheduledRolled = registered;
 
     public void ScheduleBlock(DateTimeOffset now)
     {
