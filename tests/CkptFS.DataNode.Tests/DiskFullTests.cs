@@ -1,5 +1,7 @@
 using CkptFS.Client.BlockIO;
+using CkptFS.Client.Streams;
 using CkptFS.Common;
+using CkptFS.DataNode.Tests.Client;
 using CkptFS.Protocol.V1;
 using CkptFS.Testing;
 
@@ -50,5 +52,35 @@ public sealed class DiskFullTests
 
         Assert.True(cluster.Log.Contains(Microsoft.Extensions.Logging.LogLevel.Warning, "No space left on device"), "the full node logged why");
         cluster.Log.AssertNoErrors();
+    }
+
+    [TmpfsFact]
+    public async Task When_every_node_of_a_pipeline_runs_out_of_space_the_write_fails_with_DiskFull_naming_them()
+    {
+        // Both disks fill at the same packet: the node that says so first is dropped, and the other,
+        // which discarded its replica too, refuses the recovery with DiskFull instead of "not here".
+        using var first = TmpfsMount.Create(sizeKiB: 512);
+        using var second = TmpfsMount.Create(sizeKiB: 512);
+        await using var cluster = await TestCluster.StartAsync(2, folders: node => node == 0 ? first.Path : second.Path);
+        var full = new List<string>();
+        var recovery = new PipelineRecovery(new FakeCoordinator(cluster), "/test/full", replication: 2, maxAttempts: 5, new List<string>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, full);
+        var data = StoreFixture.RandomBytes(2 * 1024 * 1024, seed: 63);
+
+        await using var writer = await BlockWriter.OpenAsync(cluster.NewBlock(), "test-client", new BlockWriterOptions(), recovery, CancellationToken.None)
+            .WaitAsync(TestCluster.Timeout);
+        var error = await Assert.ThrowsAnyAsync<CkptFsException>(async () =>
+        {
+            await writer.WriteAsync(data, CancellationToken.None);
+            await writer.CloseAsync(CancellationToken.None);
+        }).WaitAsync(TestCluster.Timeout);
+
+        Assert.Equal(ErrorCode.DiskFull, error.Code);
+        Assert.Contains("the DataNodes are full", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["dn0", "dn1"], full.Order(StringComparer.Ordinal));
+        foreach (var node in new[] { 0, 1 })
+        {
+            Assert.Empty(cluster.Stores[node].Store.ListReplicas());
+        }
     }
 }

@@ -50,7 +50,7 @@ public sealed class PipelineRecoveryTests : IDisposable
             await using var output = await client.CreateAsync("/recovery/full", new CreateFileOptions { Replication = 3, BlockSizeBytes = BlockSize }).WaitAsync(Timeout);
             await WriteRangeAsync(output, data, 0, FailAt);
             Assert.Contains("dnfull", output.Pipeline.Select(n => n.DatanodeUuid)); // 3 nodes, replication 3: all of them
-            FillDisk(mount.Path);
+            mount.Fill();
             await WriteRangeAsync(output, data, FailAt, FileBytes - 1000);
             Assert.DoesNotContain("dnfull", output.Pipeline.Select(n => n.DatanodeUuid));
             await WriteRangeAsync(output, data, FileBytes - 1000, FileBytes);
@@ -166,23 +166,5 @@ public sealed class PipelineRecoveryTests : IDisposable
     {
         using var report = JsonDocument.Parse((await cluster.CliAsync("report", "--json")).EnsureSuccess().Stdout);
         return report.RootElement.GetProperty("datanodes").EnumerateArray().Count(n => n.GetProperty("state").GetString() == "live");
-    }
-
-    /// <summary>Takes every free byte of the tmpfs at <paramref name="folder"/>: the DataNode's next write there fails with ENOSPC.</summary>
-    private static void FillDisk(string folder)
-    {
-        var chunk = new byte[64 * 1024];
-        using var filler = new FileStream(Path.Combine(folder, "filler"), FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-        try
-        {
-            while (true)
-            {
-                filler.Write(chunk);
-            }
-        }
-        catch (IOException)
-        {
-            // ENOSPC: full.
-        }
     }
 }

@@ -126,9 +126,12 @@ public sealed class NamespaceHarness : IDisposable
     public void Heartbeat(string uuid, long remainingBytes = 1L << 40, int transfers = 0) =>
         Assert.True(Datanodes.Heartbeat(uuid, new DatanodeLoad(2L << 40, 0, remainingBytes, transfers)));
 
-    /// <summary>An incremental report: <paramref name="uuid"/> finalized <paramref name="block"/> with its length.</summary>
-    public void Received(string uuid, FileBlock block) =>
+    /// <summary>An incremental report: <paramref name="uuid"/> finalized <paramref name="block"/> with its length (as the RPC handler passes it on).</summary>
+    public void Received(string uuid, FileBlock block)
+    {
         Blocks.ProcessIncrementalReport(uuid, [(new ReportedReplica(block.Id, block.GenerationStamp, block.NumBytes, ReplicaKind.Finalized), ReplicaChange.Received)]);
+        Datanodes.BlocksReceived(uuid, 1);
+    }
 
     public Task<AllocatedBlock> AddBlockAsync(string path, FileBlock? previous, string holder = "client-a", string? clientHost = null, params string[] excluded) =>
         Fs.AddBlockAsync(FsPath.Parse(path), holder, previous, excluded.ToHashSet(), clientHost);

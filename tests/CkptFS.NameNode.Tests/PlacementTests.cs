@@ -80,4 +80,53 @@ public class PlacementTests : IDisposable
         await _ns.CreateAsync("/f");
         await FailsAsync(ErrorCode.NotEnoughDataNodes, () => _ns.AddBlockAsync("/f", null, excluded: ["only"]));
     }
+
+    [Fact]
+    public void ANodeIsNotChosenWhenTheBlocksScheduledOnItWouldFillIt()
+    {
+        const long block = 1 << 20;
+        _ns.AddDatanode("small", remainingBytes: (5 * block) / 2);
+        _ns.AddDatanode("big");
+        Assert.Equal(2, Choose(2, blockSize: block).Count);   // small: 2.5 blocks free, none scheduled
+        Assert.Equal(2, Choose(2, blockSize: block).Count);   // 1 scheduled: 1.5 blocks left
+        Assert.Equal(["big"], Choose(2, blockSize: block));   // 2 scheduled: half a block left (HDFS isGoodTarget)
+        Assert.Equal(2, _ns.Datanodes.Find("small")!.BlocksScheduled);
+
+        _ns.Datanodes.BlocksReceived("small", 1);             // one finalized: it no longer counts against the room
+        _ns.Heartbeat("small", remainingBytes: (5 * block) / 2);
+        Assert.Equal(2, Choose(2, blockSize: block).Count);
+
+        // A block never reported (an abandoned pipeline) stops counting after two roll intervals.
+        Assert.Equal(2, _ns.Datanodes.Find("small")!.BlocksScheduled);
+        Assert.Equal(["big"], Choose(2, blockSize: block));
+        for (var i = 0; i < 2; i++)
+        {
+            _ns.Time.Advance(TimeSpan.FromMinutes(10));
+            _ns.Heartbeat("small", remainingBytes: (5 * block) / 2);
+            _ns.Heartbeat("big");
+        }
+        Assert.Equal(0, _ns.Datanodes.Find("small")!.BlocksScheduled);
+        Assert.Equal(2, Choose(2, blockSize: block).Count);
+    }
+
+    [Fact]
+    public async Task WhenNoNodeHasRoomPlacementFailsWithDiskFullSayingHowMuchIsFreeAndNeeded()
+    {
+        _ns.AddDatanode("a", remainingBytes: 1000);
+        _ns.AddDatanode("b", remainingBytes: 500);
+        var error = Assert.Throws<CkptFsException>(() => Choose(3));
+        Assert.Equal(ErrorCode.DiskFull, error.Code);
+        Assert.Contains("the cluster is full", error.Message, StringComparison.Ordinal);
+        Assert.Contains("needs 1048576 bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1500 bytes free in all on 2 live DataNodes: a (1000 bytes free, 0 blocks being written), b (500 bytes free", error.Message, StringComparison.Ordinal);
+        await _ns.CreateAsync("/f");
+        await FailsAsync(ErrorCode.DiskFull, () => _ns.AddBlockAsync("/f", null));
+
+        // A node the client excluded does not make the others less full; with none left to try it is not a full cluster.
+        _ns.AddDatanode("roomy");
+        error = Assert.Throws<CkptFsException>(() => Choose(3, excluded: ["roomy"]));
+        Assert.Equal(ErrorCode.DiskFull, error.Code);
+        Assert.Contains("1 other live ones excluded by the client", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorCode.NotEnoughDataNodes, Assert.Throws<CkptFsException>(() => Choose(3, excluded: ["a", "b", "roomy"])).Code);
+    }
 }

@@ -33,6 +33,24 @@ public sealed class TmpfsMount : IDisposable
         return new TmpfsMount(path);
     }
 
+    /// <summary>Takes every free byte with a file named "filler": the next write here fails with ENOSPC.</summary>
+    public void Fill()
+    {
+        var chunk = new byte[64 * 1024];
+        using var filler = new FileStream(System.IO.Path.Combine(Path, "filler"), FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        try
+        {
+            while (true)
+            {
+                filler.Write(chunk);
+            }
+        }
+        catch (IOException)
+        {
+            // ENOSPC: full.
+        }
+    }
+
     public void Dispose()
     {
         var error = RunTool("umount", Path);

@@ -17,6 +17,8 @@ namespace CkptFS.Client.Streams;
 /// A pipeline that cannot be set up is abandoned and AddBlock is asked again without the bad node
 /// (bounded attempts). A DataNode failing once the block streams is dropped by <see cref="PipelineRecovery"/>:
 /// the block goes on with a new generation stamp, which hflush, the next AddBlock and Complete then carry.
+/// When the DataNodes run out of space (every node of a pipeline said ERROR_DISK_FULL, or the NameNode
+/// finds no node with room) the write fails with <see cref="ErrorCode.DiskFull"/>, not NotEnoughDataNodes.
 /// Once a call fails for good (recovery gave up, the NameNode refused), every later call throws that
 /// failure, close included; dispose then only abandons the stream, so it never masks the first error.
 /// </summary>
@@ -26,6 +28,7 @@ public sealed class CkptFsOutputStream : Stream
     private readonly string _path;
     private readonly long _blockSize;
     private readonly List<string> _excludedNodes = [];
+    private readonly List<string> _fullNodes = []; // the excluded nodes that ran out of space
     private BlockWriter? _writer;
     private ExtendedBlock? _lastBlock; // the last finished block: AddBlock's previous, Complete's last
     private long _bytesInBlock;
@@ -204,10 +207,11 @@ public sealed class CkptFsOutputStream : Stream
         var attempts = _client.Options.BlockWriteAttempts;
         for (var attempt = 1; ; attempt++)
         {
-            var located = await _client.AddBlockAsync(_path, _lastBlock, _excludedNodes, cancellationToken);
+            var located = await AddBlockAsync(cancellationToken);
             try
             {
-                var recovery = new PipelineRecovery(_client, _path, (int)Status.Replication, _client.Options.PipelineRecoveryAttempts, _excludedNodes, _client.RecoveryLogger);
+                var recovery = new PipelineRecovery(_client, _path, (int)Status.Replication, _client.Options.PipelineRecoveryAttempts, _excludedNodes, _client.RecoveryLogger,
+                    _fullNodes);
                 var writer = await BlockWriter.OpenAsync(located, _client.ClientName, _client.Options.BlockWriter, recovery, cancellationToken);
                 _bytesInBlock = 0;
                 return writer;
@@ -218,14 +222,41 @@ public sealed class CkptFsOutputStream : Stream
                 await _client.AbandonBlockAsync(_path, located.Block, cancellationToken);
                 var bad = e.BadNode?.DatanodeUuid ?? located.Locations[Math.Clamp(e.BadNodeIndex, 0, located.Locations.Count - 1)].DatanodeUuid;
                 _excludedNodes.Add(bad);
+                if (PipelineRecovery.IsDiskFull(e))
+                {
+                    _fullNodes.Add(bad);
+                }
                 PipelineRecoveryLog.SetupAbandoned(_client.RecoveryLogger, new BlockId(located.Block.BlockId), _path, bad, attempt, attempts, e.Message);
             }
             catch (BlockPipelineException e)
             {
                 await _client.AbandonBlockAsync(_path, located.Block, cancellationToken);
+                if (PipelineRecovery.IsDiskFull(e) && _excludedNodes.All(_fullNodes.Contains))
+                {
+                    throw new CkptFsException(ErrorCode.DiskFull,
+                        $"Cannot write {_path}: the DataNodes are full: no DataNode pipeline for its next block could be set up after {attempts} attempts, " +
+                        $"each refused for lack of space ({e.Message}).", e);
+                }
                 throw new CkptFsException(ErrorCode.NotEnoughDataNodes,
                     $"Cannot write {_path}: no DataNode pipeline could be set up after {attempts} attempts ({e.Message}).", e);
             }
+        }
+    }
+
+    /// <summary>
+    /// AddBlock without the nodes this stream excluded. When the NameNode has no other node to offer
+    /// and every one excluded had run out of space, the DataNodes are full: DiskFull, not NotEnoughDataNodes.
+    /// </summary>
+    private async Task<LocatedBlock> AddBlockAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.AddBlockAsync(_path, _lastBlock, _excludedNodes, cancellationToken);
+        }
+        catch (CkptFsException e) when (e.Code == ErrorCode.NotEnoughDataNodes && _fullNodes.Count > 0 && _excludedNodes.All(_fullNodes.Contains))
+        {
+            throw new CkptFsException(ErrorCode.DiskFull,
+                $"Cannot write {_path}: the DataNodes are full: {string.Join(", ", _fullNodes)} ran out of space while writing it, and no other DataNode can take its next block ({e.Message}).", e);
         }
     }
 

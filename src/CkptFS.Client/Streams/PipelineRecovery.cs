@@ -29,11 +29,20 @@ namespace CkptFS.Client.Streams;
 /// survivor refuses the setup with ERROR_EXISTS: it is set aside and the others go on as above (its
 /// replica, at the old genstamp, is then stale and replaced by re-replication). When only such nodes
 /// are left, the block ends on them as it is, at its current genstamp.
+///
+/// A full disk: a node that cannot store a packet says ERROR_DISK_FULL in its ack slot, and one that
+/// discarded its replica for lack of space refuses the recovery setup with it. Such a node is dropped
+/// like any other and also added to <paramref name="fullNodes"/>; when every node of the pipeline was
+/// dropped that way, the write fails with <see cref="ErrorCode.DiskFull"/> (the DataNodes are full:
+/// retrying or waiting does not help), not with NotEnoughDataNodes.
 /// </summary>
-internal sealed class PipelineRecovery(IPipelineCoordinator nameNode, string path, int replication, int maxAttempts, ICollection<string> excludedNodes, ILogger logger)
+internal sealed class PipelineRecovery(IPipelineCoordinator nameNode, string path, int replication, int maxAttempts, ICollection<string> excludedNodes, ILogger logger,
+    ICollection<string>? fullNodes = null)
     : IPipelineRecovery
 {
     private readonly List<string> _failures = [];
+    private readonly List<DatanodeId> _dropped = [];
+    private readonly List<DatanodeId> _droppedFull = [];
     private readonly List<DatanodeId> _finalized = [];
     private int _attempts;
 
@@ -91,6 +100,15 @@ internal sealed class PipelineRecovery(IPipelineCoordinator nameNode, string pat
     {
         var bad = Math.Clamp(failure.BadNodeIndex, 0, nodes.Count - 1);
         _failures.Add($"{Describe(nodes[bad])}: {failure.Message}");
+        _dropped.Add(nodes[bad]);
+        if (IsDiskFull(failure))
+        {
+            _droppedFull.Add(nodes[bad]);
+            if (fullNodes is not null && !fullNodes.Contains(nodes[bad].DatanodeUuid))
+            {
+                fullNodes.Add(nodes[bad].DatanodeUuid);
+            }
+        }
         if (!_finalized.Contains(nodes[bad]) && !excludedNodes.Contains(nodes[bad].DatanodeUuid))
         {
             excludedNodes.Add(nodes[bad].DatanodeUuid);
@@ -137,9 +155,18 @@ internal sealed class PipelineRecovery(IPipelineCoordinator nameNode, string pat
 
     private void ThrowIfHopeless(ExtendedBlock block, int survivors, ErrorCode code)
     {
+        if (survivors == 0 && _droppedFull.Count == _dropped.Count)
+        {
+            throw new CkptFsException(ErrorCode.DiskFull,
+                $"Cannot write {path}: the DataNodes are full. Every DataNode of the pipeline of {new BlockId(block.BlockId)} ran out of space " +
+                $"({Describe(_droppedFull.Distinct())}). Failures, in order: {string.Join("; ", _failures)}. " +
+                "Free space on the DataNodes ('ckptfs report' shows it) or add some, then write the file again.");
+        }
+
         if (survivors == 0)
         {
-            throw GiveUp(block, ErrorCode.NotEnoughDataNodes, "no DataNode of its pipeline is left");
+            var full = _droppedFull.Count > 0 ? $" ({Describe(_droppedFull.Distinct())} full)" : "";
+            throw GiveUp(block, ErrorCode.NotEnoughDataNodes, $"no DataNode of its pipeline is left{full}");
         }
 
         if (++_attempts > maxAttempts)
@@ -159,6 +186,9 @@ internal sealed class PipelineRecovery(IPipelineCoordinator nameNode, string pat
     private CkptFsException GiveUp(ExtendedBlock block, ErrorCode code, string why) => new(code,
         $"Cannot write {path}: {new BlockId(block.BlockId)} cannot go on because {why}. Failures, in order: {string.Join("; ", _failures)}. " +
         "Check the DataNodes ('ckptfs report'), then write the file again.");
+
+    /// <summary>The node ran out of space: ERROR_DISK_FULL in its ack slot or setup response (or DiskFull as the code).</summary>
+    internal static bool IsDiskFull(BlockPipelineException failure) => failure.Status == TransferStatus.ErrorDiskFull || failure.Code == ErrorCode.DiskFull;
 
     private static string Describe(DatanodeId node) => $"{node.DatanodeUuid}@{DataNodeConnection.AddressOf(node)}";
 

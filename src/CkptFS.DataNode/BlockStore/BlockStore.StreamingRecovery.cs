@@ -8,7 +8,8 @@ namespace CkptFS.DataNode.BlockStore;
 /// client's pipeline failed; the client got a new genstamp, rebuilt the pipeline without that node and
 /// goes on writing the same block here. Steps:
 /// 1. Admit: an rbw replica of the block with an older genstamp, not under block recovery, with the
-///    client's chunk size (else BlockNotFound, StaleGenerationStamp, RecoveryInProgress, InvalidArgument).
+///    client's chunk size (else BlockNotFound, StaleGenerationStamp, RecoveryInProgress, InvalidArgument;
+///    DiskFull when this node discarded it because its disk filled).
 /// 2. Stop its writer (the old pipeline's receiver may still wait on a dead peer) and wait until it let go.
 /// 3. It must hold at least min_bytes_received, the bytes every node acknowledged (else BlockNotFound).
 /// 4. Cut it to exactly that: the client resends every packet it has no ack for, from there or from the
@@ -22,8 +23,18 @@ public sealed partial class BlockStore
     {
         var id = new BlockId(block.BlockId);
         var generationStamp = new GenerationStamp(block.GenerationStamp);
-        var (replica, owner) = await ClaimAsync(id, $"streaming recovery to genstamp {generationStamp}",
-            replica => CheckContinuable(replica, generationStamp, bytesPerChecksum), cancellationToken).ConfigureAwait(false);
+        Replica replica;
+        ReplicaOwner owner;
+        try
+        {
+            (replica, owner) = await ClaimAsync(id, $"streaming recovery to genstamp {generationStamp}",
+                replica => CheckContinuable(replica, generationStamp, bytesPerChecksum), cancellationToken).ConfigureAwait(false);
+        }
+        catch (CkptFsException notFound) when (notFound.Code == ErrorCode.BlockNotFound)
+        {
+            throw ExplainMissing(id, notFound);
+        }
+
         try
         {
             if (replica.BytesOnDisk < minBytesReceived)

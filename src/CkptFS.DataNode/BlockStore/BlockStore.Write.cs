@@ -126,8 +126,11 @@ public sealed partial class BlockStore
     /// <summary>Tells the NameNode what an rbw replica holds now (a TRANSFER_RBW copy that arrived whole).</summary>
     internal void ReportReceiving(Replica replica) => Raise(replica, IncrementalBlockReportRequest.Types.Kind.Receiving);
 
-    /// <summary>Removes a replica its <paramref name="owner"/> gave up on; one a recovery took over (or is recovering) is left to it.</summary>
-    internal void Discard(Replica replica, ReplicaOwner owner)
+    /// <summary>
+    /// Removes a replica its <paramref name="owner"/> gave up on; one a recovery took over (or is recovering)
+    /// is left to it. A <paramref name="reason"/> of DiskFull is remembered (see BlockStore.DiskFull.cs).
+    /// </summary>
+    internal void Discard(Replica replica, ReplicaOwner owner, CkptFsException? reason = null)
     {
         lock (_lock)
         {
@@ -138,6 +141,10 @@ public sealed partial class BlockStore
 
             replica.Removed = true;
             _replicas.Remove(replica.Id);
+            if (reason?.Code == ErrorCode.DiskFull)
+            {
+                RememberDiskFull(replica.Id, reason.Message);
+            }
         }
 
         RemoveFiles(replica);
@@ -179,13 +186,14 @@ public sealed partial class BlockStore
         {
             data?.Dispose();
             meta?.Dispose();
+            var failure = FileErrors.FromIOException(exception, create ? "create replica" : "reopen replica", replica.DataPath);
             if (create)
             {
-                Discard(replica, owner);
+                Discard(replica, owner, failure);
             }
 
             ReleaseOwner(replica, owner);
-            throw FileErrors.FromIOException(exception, create ? "create replica" : "reopen replica", replica.DataPath);
+            throw failure;
         }
     }
 

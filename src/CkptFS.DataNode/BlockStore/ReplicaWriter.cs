@@ -121,12 +121,15 @@ public sealed class ReplicaWriter : IDisposable
         _store.ReportReceiving(_replica);
     }
 
-    /// <summary>Closes the files and removes the replica (a checksum error, a full disk): nothing half-written stays.</summary>
-    public void Discard()
+    /// <summary>
+    /// Closes the files and removes the replica (a checksum error, a full disk): nothing half-written stays.
+    /// <paramref name="reason"/>, when given, is why (a DiskFull one is told to a later pipeline recovery).
+    /// </summary>
+    public void Discard(CkptFsException? reason = null)
     {
         // Removed while this writer still owns it (unlinked files stay valid until closed): after
         // Dispose a recovery may own the replica, and it must not lose it.
-        _store.Discard(_replica, _owner);
+        _store.Discard(_replica, _owner, reason);
         Dispose();
     }
 

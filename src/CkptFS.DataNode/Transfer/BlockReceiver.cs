@@ -207,7 +207,7 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
     internal static TransferStatus Discard(TransferContext context, ReplicaWriter writer, string peer, CkptFsException exception)
     {
         TransferLog.WriteFailed(context.Logger, writer.BlockId, peer, exception.Message);
-        writer.Discard();
+        writer.Discard(exception);
         return TransferStatuses.For(exception.Code);
     }
 }

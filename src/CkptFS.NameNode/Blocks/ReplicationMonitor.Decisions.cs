@@ -27,7 +27,7 @@ public sealed partial class ReplicationMonitor
         {
             targets = _datanodes.ChooseTargets(block.Replication - good.Count, holders, clientHost: null, block.Block.NumBytes, $"a new replica of {block.Block.Id}");
         }
-        catch (CkptFsException exception) when (exception.Code == ErrorCode.NotEnoughDataNodes)
+        catch (CkptFsException exception) when (exception.Code is ErrorCode.NotEnoughDataNodes or ErrorCode.DiskFull)
         {
             LogNoTargets(block.Block.Id, good.Count, block.Replication, exception.Message);
             return false;

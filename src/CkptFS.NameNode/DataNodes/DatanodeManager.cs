@@ -85,6 +85,7 @@ public sealed partial class DatanodeManager : IDisposable
             node.LastHeartbeat = _time.GetUtcNow();
             node.DisconnectedAt = null;
             node.Load = load;
+            node.RollBlocksScheduled(node.LastHeartbeat);
             return true;
         }
     }
@@ -153,9 +154,51 @@ public sealed partial class DatanodeManager : IDisposable
         }
     }
 
-    /// <summary>The pipeline for a new block (see <see cref="BlockPlacementPolicy"/>).</summary>
-    public IReadOnlyList<DatanodeSnapshot> ChooseTargets(int replication, IReadOnlySet<string> excluded, string? clientHost, long blockSizeBytes, string what) =>
-        _placement.ChooseTargets(GetAll(), replication, excluded, clientHost, blockSizeBytes, what);
+    /// <summary>
+    /// The pipeline for a new block (see <see cref="BlockPlacementPolicy"/>); each node chosen counts the
+    /// block as scheduled until it reports it received. With <paramref name="warnWhenShort"/>, a pipeline
+    /// shorter than <paramref name="replication"/> because some nodes are full is logged, naming them.
+    /// </summary>
+    public IReadOnlyList<DatanodeSnapshot> ChooseTargets(int replication, IReadOnlySet<string> excluded, string? clientHost, long blockSizeBytes, string what,
+        bool warnWhenShort = false)
+    {
+        var nodes = GetAll();
+        var chosen = _placement.ChooseTargets(nodes, replication, excluded, clientHost, blockSizeBytes, what);
+        if (warnWhenShort && chosen.Count < replication && BlockPlacementPolicy.WithoutRoom(nodes, excluded, blockSizeBytes) is { Count: > 0 } full)
+        {
+            LogShortPipeline(what, chosen.Count, replication, blockSizeBytes, BlockPlacementPolicy.DescribeSpace(full));
+        }
+
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            foreach (var target in chosen)
+            {
+                if (_nodes.TryGetValue(target.Uuid, out var node))
+                {
+                    node.ScheduleBlock(now);
+                }
+            }
+        }
+
+        return chosen;
+    }
+
+    /// <summary>The node reported <paramref name="count"/> blocks received (finalized): they no longer count as scheduled on it.</summary>
+    public void BlocksReceived(string uuid, int count)
+    {
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            if (_nodes.TryGetValue(uuid, out var node))
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    node.BlockReceived(now);
+                }
+            }
+        }
+    }
 
     /// <summary>
     /// The given DataNodes, nearest to a reader on <paramref name="clientHost"/> first: same host,
@@ -203,7 +246,7 @@ public sealed partial class DatanodeManager : IDisposable
         var state = node.DeclaredDead || IsDead(node, now) ? DatanodeLiveness.Dead
             : now - node.LastHeartbeat >= _options.StaleInterval || node.DisconnectedAt is not null ? DatanodeLiveness.Stale
             : DatanodeLiveness.Live;
-        return new DatanodeSnapshot(node.Address, state, node.Load, node.LastHeartbeat, node.Registered, node.OpenStreams > 0);
+        return new DatanodeSnapshot(node.Address, state, node.Load, node.LastHeartbeat, node.Registered, node.OpenStreams > 0) { BlocksScheduled = node.BlocksScheduled };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DataNode registered: {Address}")]
@@ -217,6 +260,9 @@ public sealed partial class DatanodeManager : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DataNode {Address} is dead: disconnected for {Disconnected} without coming back; its replicas no longer count")]
     private partial void LogDeadDisconnected(DatanodeAddress address, TimeSpan disconnected);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Placed {What} on {Chosen} of {Replication} DataNodes: these have no room for a block of {BlockSizeBytes} bytes: {Full}")]
+    private partial void LogShortPipeline(string what, int chosen, int replication, long blockSizeBytes, string full);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "DataNode liveness check failed")]
     private partial void LogMonitorFailed(Exception exception);

@@ -13,4 +13,16 @@ public sealed record DatanodeSnapshot(
     bool Connected)
 {
     public string Uuid => Address.Uuid;
+
+    /// <summary>Blocks chosen for it and not yet reported received: their space is not in <see cref="DatanodeLoad.RemainingBytes"/> yet.</summary>
+    public int BlocksScheduled { get; init; }
+
+    /// <summary>
+    /// Whether it has room for one more block of <paramref name="blockSizeBytes"/> after the blocks already
+    /// scheduled on it (HDFS isGoodTarget: remaining - blockSize x scheduled &gt;= blockSize).
+    /// </summary>
+    public bool HasRoomFor(long blockSizeBytes) => Load.RemainingBytes - (BlocksScheduled * blockSizeBytes) >= blockSizeBytes;
+
+    /// <summary>"dn1 (1048576 bytes free, 2 blocks being written)": how full it looks to placement.</summary>
+    public string DescribeSpace() => $"{Uuid} ({Load.RemainingBytes} bytes free, {BlocksScheduled} blocks being written)";
 }

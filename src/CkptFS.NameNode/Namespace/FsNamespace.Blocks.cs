@@ -15,7 +15,8 @@ public sealed partial class FsNamespace
     ///      As in HDFS this checks the penultimate block, not <paramref name="previous"/> itself:
     ///      the DataNodes' reports of the block just finished arrive ~100 ms later, and waiting for
     ///      them would stall the writer once per block; Complete checks every block;
-    ///   3. targets are chosen by the placement policy (never the <paramref name="excluded"/> uuids);
+    ///   3. targets are chosen by the placement policy (never the <paramref name="excluded"/> uuids, never
+    ///      a node without room for the block: none with room is DiskFull, the cluster is full);
     ///   4. a new block id and genstamp, persisted with the file's new block list in one batch, with
     ///      <paramref name="callId"/> as the file's <see cref="FileInode.LastCallId"/>.
     /// The same call retried after a NameNode restart (its answer lost with the in-memory retry
@@ -38,7 +39,7 @@ public sealed partial class FsNamespace
             {
                 RequireMinReplicas(path, file.Blocks[^2]);
             }
-            var targets = _datanodes.ChooseTargets(file.Replication, excluded, clientHost, file.BlockSize, $"a block of {path}");
+            var targets = _datanodes.ChooseTargets(file.Replication, excluded, clientHost, file.BlockSize, $"a block of {path}", warnWhenShort: true);
             var block = new FileBlock(context.AllocateBlockId(), context.AllocateGenerationStamp(), 0);
             var offset = file.Length;
             var updated = file with { Blocks = file.Blocks.Add(block), ModificationTimeMs = context.NowMs, LastCallId = callId };

@@ -85,6 +85,6 @@ public sealed partial class FsNamespace
         RequireSameBlock(path, file.LastBlock, block, "add DataNodes to the pipeline of");
         var avoid = new HashSet<string>(existing, StringComparer.Ordinal);
         avoid.UnionWith(excluded);
-        return _datanodes.ChooseTargets(additional, avoid, clientHost, file.BlockSize, $"a replacement in the pipeline of {path}");
+        return _datanodes.ChooseTargets(additional, avoid, clientHost, file.BlockSize, $"a replacement in the pipeline of {path}", warnWhenShort: true);
     }
 }

@@ -77,7 +77,9 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
     public override Task<IncrementalBlockReportResponse> IncrementalBlockReport(IncrementalBlockReportRequest request, ServerCallContext context)
     {
         RequireRegistered(request.DatanodeUuid);
-        blocks.ProcessIncrementalReport(request.DatanodeUuid, request.Changes.Select(c => (c.Replica.ToReported(), ToChange(c.Kind))).ToList());
+        var changes = request.Changes.Select(c => (c.Replica.ToReported(), ToChange(c.Kind))).ToList();
+        blocks.ProcessIncrementalReport(request.DatanodeUuid, changes);
+        datanodes.BlocksReceived(request.DatanodeUuid, changes.Count(c => c.Item2 == ReplicaChange.Received));
         return Task.FromResult(new IncrementalBlockReportResponse());
     }
 
