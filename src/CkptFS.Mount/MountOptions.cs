@@ -6,6 +6,9 @@ public sealed record MountOptions
     /// <summary>The CkptFS folder the mountpoint shows ("/" for the whole namespace).</summary>
     public string Root { get; init; } = "/";
 
+    /// <summary>The absolute local folder mounted on (to recognise the mount's files among a process's descriptors).</summary>
+    public string Mountpoint { get; init; } = "/";
+
     /// <summary>Refuse every change with EROFS.</summary>
     public bool ReadOnly { get; init; }
 

@@ -44,6 +44,7 @@ internal static class MountCommand
             }
             var options = new MountOptions
             {
+                Mountpoint = folder,
                 Root = FsPath.Parse(result.GetRequiredValue(root)).Value,
                 ReadOnly = result.GetValue(readOnly) || extra.Contains("ro"),
                 AllowOther = extra.Contains("allow_other"),
@@ -113,7 +114,7 @@ internal static class MountCommand
     private static async Task<int> StartInBackgroundAsync(ParseResult result, string folder, CancellationToken cancellationToken)
     {
         var state = MountState.For(folder);
-        if (MountTable.IsCkptFsMount(folder))
+        if (KernelMounts.IsCkptFs(folder))
         {
             throw new CkptFsException(ErrorCode.FileAlreadyExists, $"{folder} is already a CkptFS mount (unmount it first: 'ckptfs unmount {folder}').");
         }
@@ -133,7 +134,7 @@ internal static class MountCommand
         var pid = DetachedProcess.Start(arguments, state.LogFile);
         state.WritePid(pid);
         var stopwatch = Stopwatch.StartNew();
-        while (!MountTable.IsCkptFsMount(folder))
+        while (!KernelMounts.IsCkptFs(folder))
         {
             if (!DetachedProcess.IsRunning(pid) || stopwatch.Elapsed > ReadyWait)
             {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using CkptFS.Cli.Cluster;
 using CkptFS.Cli.Mounts;
 using CkptFS.Common;
+using CkptFS.Mount.Native;
 
 namespace CkptFS.Cli.Commands;
 
@@ -27,18 +28,17 @@ internal static class UnmountCommand
             var folder = Path.GetFullPath(result.GetRequiredValue(mountpoint));
             var state = MountState.For(folder);
             var pid = state.ReadPid();
-            if (!MountTable.IsCkptFsMount(folder))
+            if (!KernelMounts.IsCkptFs(folder))
             {
                 state.Clear();
                 throw new CkptFsException(ErrorCode.FileNotFound, $"{folder} is not a CkptFS mount (see 'mount -t fuse.ckptfs').");
             }
-            var (code, output) = await RunAsync("fusermount3", result.GetValue(lazy) ? ["-u", "-z", folder] : ["-u", folder], cancellationToken);
-            if (code != 0)
+            var unmount = await Fusermount.UnmountAsync(folder, result.GetValue(lazy), cancellationToken);
+            if (!unmount.Succeeded)
             {
-                var busy = output.Contains("busy", StringComparison.OrdinalIgnoreCase);
-                throw new CkptFsException(busy ? ErrorCode.LeaseHeldByOther : ErrorCode.Internal,
-                    busy ? $"Cannot unmount {folder}: it is busy (a file is open or a shell is inside it). Close them, or detach it now with 'ckptfs unmount --lazy {folder}'."
-                         : $"Cannot unmount {folder}: fusermount3 said: {output.Trim()}");
+                throw new CkptFsException(unmount.Busy ? ErrorCode.LeaseHeldByOther : ErrorCode.Internal,
+                    unmount.Busy ? $"Cannot unmount {folder}: it is busy (a file is open or a shell is inside it). Close them, or detach it now with 'ckptfs unmount --lazy {folder}'."
+                                 : $"Cannot unmount {folder}: fusermount3 said: {unmount.Output}");
             }
             if (pid is { } serving && DetachedProcess.IsAlive(serving))
             {
@@ -57,32 +57,5 @@ internal static class UnmountCommand
             return 0;
         });
         return command;
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(string program, string[] arguments, CancellationToken cancellationToken)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new CkptFsException(ErrorCode.Internal, $"{program} is not installed (Debian: apt-get install fuse3).");
-        }
-        using (process)
-        {
-            var error = process.StandardError.ReadToEndAsync(cancellationToken);
-            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await output + await error);
-        }
     }
 }

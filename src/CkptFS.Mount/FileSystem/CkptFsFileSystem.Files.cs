@@ -80,7 +80,12 @@ public sealed partial class CkptFsFileSystem
         {
             return 0;
         }
-        var result = writer.Close(CallerContext.ThreadId);
+        var caller = CallerContext.ThreadId;
+        if (ClosingProcess.HoldsOtherDescriptor(caller, LocalPath(path)))
+        {
+            return writer.Sync();   // not its last descriptor: the bytes so far become durable and visible, the file stays open
+        }
+        var result = writer.Close(caller);
         _attributes.Forget(_paths.ToRemote(path));
         return result;
     }
@@ -120,6 +125,9 @@ public sealed partial class CkptFsFileSystem
         _attributes.Forget(remote);
         return 0;
     });
+
+    /// <summary>The path as programs see it: under the local mountpoint.</summary>
+    private string LocalPath(string path) => _options.Mountpoint.TrimEnd('/') + path;
 
     /// <summary>One CkptFS writer for the file: a checkpoint shard under JOB/.pending/step-N, else a plain file.</summary>
     private WriteHandle OpenWriter(string path, string remote, bool overwrite)

@@ -56,4 +56,34 @@ internal static class ClosingProcess
         }
         return (flags, exitCode);
     }
+
+    /// <summary>
+    /// True when the process of <paramref name="threadId"/> still has <paramref name="mountedPath"/>
+    /// open by another descriptor. close(2) of one of several descriptors of a file (a shell's
+    /// `cmd > file` dups the file to stdout and closes the first) reaches the mount as a flush
+    /// like the last one; by then the closed descriptor has left the process's table, so what
+    /// /proc/TID/fd still lists is what stays open.
+    /// </summary>
+    public static bool HoldsOtherDescriptor(int threadId, string mountedPath)
+    {
+        if (threadId <= 0)
+        {
+            return false;
+        }
+        try
+        {
+            foreach (var descriptor in Directory.EnumerateFileSystemEntries($"/proc/{threadId.ToString(CultureInfo.InvariantCulture)}/fd"))
+            {
+                if (new FileInfo(descriptor).LinkTarget == mountedPath)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The process is gone or not ours to read: nothing of it stays open.
+        }
+        return false;
+    }
 }

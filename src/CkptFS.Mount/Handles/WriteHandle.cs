@@ -220,12 +220,25 @@ internal sealed class WriteHandle : IFileHandle
         }
     }
 
-    /// <summary>The kernel dropped the handle without a flush (or after a failed one): give the file up if still open.</summary>
+    /// <summary>
+    /// The last descriptor is gone. A file still open here had its last close in another process than
+    /// the one whose flushes were deferred (a forked child): it is completed now (a failure only logged,
+    /// no program is left to see it); one that failed is given up.
+    /// </summary>
     public void Release()
     {
         lock (_lock)
         {
-            if (_state == State.Open)
+            if (_state == State.Open && _failure is null && _spoiled is null)
+            {
+                // Its last close came from another process than the one that opened it (a forked child): complete it now.
+                var result = Close(callerThread: 0);
+                if (result != 0)
+                {
+                    _logger.LogWarning("{Path} could not be completed at its last close (errno {Errno}).", Path, -result);
+                }
+            }
+            else if (_state == State.Open)
             {
                 _logger.LogWarning("{Path} was released without close: abandoned at {Bytes} bytes.", Path, _sent + _buffered);
                 Abandon();
