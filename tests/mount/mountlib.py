@@ -69,8 +69,9 @@ def write_pattern(path, seed, length, fsync=True):
             os.fsync(f.fileno())
 
 
-def check_pattern(path, seed, length):
-    """Reads `path` and returns None when it is exactly the first `length` bytes of the pattern, else why not."""
+def check_pattern(path, seed, length, max_length=None):
+    """Reads `path` and returns None when it is exactly the first `length` bytes of the pattern (or,
+    with `max_length`, a prefix of the pattern of `length` to `max_length` bytes), else why not."""
     with open(path, "rb") as f:
         offset = 0
         index = 0
@@ -89,8 +90,10 @@ def check_pattern(path, seed, length):
                 if rest:
                     return f"{path}: a short read at {offset} then {len(rest)} more bytes"
                 break
-    if offset != length:
+    if max_length is None and offset != length:
         return f"{path}: {offset} bytes, expected {length}"
+    if max_length is not None and not length <= offset <= max_length:
+        return f"{path}: {offset} bytes, expected {length} to {max_length}"
     return None
 
 
