@@ -107,6 +107,9 @@ def main():
 
     log("two steps saved into .pending and committed by rename")
     state5, _, _ = save_step(job, 5, seed=5)
+    # A training loop saves its next step minutes later; a pause past the mount's 1 s caches keeps this
+    # part independent of the back-to-back case, checked on its own at the end.
+    time.sleep(1.2)
     state10, sizes, crcs = save_step(job, 10, seed=10)
     time.sleep(1.2)  # attribute cache
     check(not os.path.exists(f"{job}/.pending/step-10"), ".pending/step-10 still exists after the commit")
@@ -171,6 +174,18 @@ def main():
     latest = cli(args.ckptfs, "ckpt", "latest", remote_job)
     check(latest.stdout.split()[:1] == ["10"], f"ckpt latest after a killed save printed {latest.stdout!r}")
     check(not os.path.exists(f"{job}/step-15"), "step-15 exists after a killed save")
+
+    log("back to back: the next step's .pending folder right after a commit")
+    subprocess.run(["rm", "-rf", pending], timeout=120, check=False)
+    time.sleep(1.2)
+    save_step(job, 20, seed=20)
+    try:
+        save_step(job, 21, seed=21)
+        log("ok   step 21 saved and committed right after step 20")
+    except OSError as e:
+        check(False, f"saving step 21 right after the commit of step 20 failed: {e} (the commit removed JOB/.pending, but the mount's caches still showed it)")
+    time.sleep(1.2)
+    check(os.readlink(f"{job}/latest") in ("step-00000021", "step-00000020"), f"latest -> {os.readlink(f'{job}/latest')!r} after steps 20 and 21")
     finish("checkpoint_idiom")
 
 
