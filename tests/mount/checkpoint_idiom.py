@@ -5,7 +5,7 @@ newest step and torch.load through it resumes. The CLI confirms the commit: `ckp
 names the step, `ckptfs ckpt show` lists its shards (sizes, CRC32C) and the safetensors tensors.
 Then a saving process killed (-9) mid-shard: its step cannot be committed and latest stays.
 
-Usage: checkpoint_idiom.py MOUNTPOINT JOB_REL --ckptfs PATH_TO_LAUNCHER
+Usage: checkpoint_idiom.py MOUNTPOINT JOB_REL --ckptfs PATH_TO_LAUNCHER [--only PART ...]
   JOB_REL: the job's path relative to the mount's root, e.g. mtest/jobs/llm (must not exist);
   the mount's root is /, so the job's CkptFS path is /JOB_REL. CKPTFS_NAMENODE names the NameNode.
 """
@@ -25,6 +25,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 _CRC_TABLE = None
+PARTS = ("listing", "killed", "backtoback")
 
 
 def crc32c(path):
@@ -99,6 +100,8 @@ def main():
     parser.add_argument("mountpoint")
     parser.add_argument("job")
     parser.add_argument("--ckptfs", required=True)
+    parser.add_argument("--only", nargs="*", default=list(PARTS),
+                        help="parts after the commit itself (always run): " + ", ".join(PARTS))
     args = parser.parse_args()
     watchdog(900, "checkpoint_idiom.py")
     job = os.path.join(args.mountpoint, args.job)
@@ -116,7 +119,11 @@ def main():
     check(os.path.isdir(f"{job}/step-10") and os.path.isdir(f"{job}/step-00000010"), "step-10 and step-00000010 must name the same folder")
     check(os.path.islink(f"{job}/latest"), "JOB/latest is not a symbolic link")
     check(os.readlink(f"{job}/latest") == "step-00000010", f"latest -> {os.readlink(f'{job}/latest')!r}, expected step-00000010")
-    check("latest" in os.listdir(job), f"latest not listed in {os.listdir(job)}")
+    if "listing" in args.only:
+        # readdir(3) skips entries whose d_ino is 0: the mount must give `latest` (and . and ..) an inode number.
+        check("latest" in os.listdir(job), f"latest not listed in {os.listdir(job)}")
+        ls = subprocess.run(["ls", "-a", job], capture_output=True, text=True, timeout=60).stdout.split()
+        check({".", "..", "latest"} <= set(ls), f"ls -a JOB lists {ls}, expected ., .. and latest among them")
     check(sorted(os.listdir(f"{job}/latest")) == ["model.pt", "model.safetensors", "optim.pt", "rank1"], f"latest/ lists {sorted(os.listdir(f'{job}/latest'))}")
     loaded = torch.load(f"{job}/latest/model.pt")
     check(all(torch.equal(loaded[k], state10[k]) for k in state10), "torch.load via latest/model.pt differs from step 10's model")
@@ -145,6 +152,14 @@ def main():
     text = cli(args.ckptfs, "ckpt", "show", remote_job).stdout
     check("layer0.weight" in text and "model.pt" in text, f"ckpt show (text) does not list the shards and tensors:\n{text}")
 
+    if "killed" in args.only:
+        killed_saver(args, job, remote_job)
+    if "backtoback" in args.only:
+        back_to_back(job)
+    finish("checkpoint_idiom")
+
+
+def killed_saver(args, job, remote_job):
     log("a saving process killed (-9) mid-shard: its step is not committed and latest stays")
     pending = f"{job}/.pending/step-15"
     os.makedirs(pending)
@@ -174,9 +189,11 @@ def main():
     latest = cli(args.ckptfs, "ckpt", "latest", remote_job)
     check(latest.stdout.split()[:1] == ["10"], f"ckpt latest after a killed save printed {latest.stdout!r}")
     check(not os.path.exists(f"{job}/step-15"), "step-15 exists after a killed save")
-
-    log("back to back: the next step's .pending folder right after a commit")
     subprocess.run(["rm", "-rf", pending], timeout=120, check=False)
+
+
+def back_to_back(job):
+    log("back to back: the next step's .pending folder right after a commit")
     time.sleep(1.2)
     save_step(job, 20, seed=20)
     try:
@@ -186,7 +203,6 @@ def main():
         check(False, f"saving step 21 right after the commit of step 20 failed: {e} (the commit removed JOB/.pending, but the mount's caches still showed it)")
     time.sleep(1.2)
     check(os.readlink(f"{job}/latest") in ("step-00000021", "step-00000020"), f"latest -> {os.readlink(f'{job}/latest')!r} after steps 20 and 21")
-    finish("checkpoint_idiom")
 
 
 if __name__ == "__main__":
