@@ -22,6 +22,7 @@ public sealed partial class CkptFsMount : IDisposable
     private static readonly Lazy<string?> _unavailableReason = new(Probe);
 
     private readonly bool _ownsFolder;
+    private int _disposed;
 
     private CkptFsMount(ChildProcess process, string path, bool ownsFolder)
     {
@@ -147,6 +148,10 @@ public sealed partial class CkptFsMount : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         try
         {
             if (!Process.HasExited)

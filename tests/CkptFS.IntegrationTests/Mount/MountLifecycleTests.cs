@@ -141,6 +141,33 @@ public sealed partial class MountLifecycleTests(ClusterFixture fixture)
         }
     }
 
+    /// <summary>
+    /// The helper every mount test relies on never hangs: a mount whose process is stopped (SIGSTOP)
+    /// with a program blocked in a call on it is cleared by Dispose within its bounds (15 s for
+    /// SIGTERM, then the connection's abort switch and kill -9), and the blocked program gets an error.
+    /// </summary>
+    [FuseFact]
+    public async Task AStuckMountIsClearedWithinBoundedTimeAndItsCallersFail()
+    {
+        var mount = await CkptFsMount.StartAsync(Cluster.Address);
+        string folder;
+        using (mount)
+        {
+            folder = mount.Path;
+            mount.Process.Signal(19);   // SIGSTOP: the mount answers nothing from now on
+            using var blocked = ChildProcess.Start(Python, ["-c", "import os,sys\ntry:\n os.stat(sys.argv[1]); print('answered')\nexcept OSError as e: print('errno', e.errno)", Path.Combine(folder, "stuck")]);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.False(blocked.HasExited, "a stat on a stopped mount returned");
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            mount.Dispose();
+            Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(40), $"Dispose of a stuck mount took {stopwatch.Elapsed.TotalSeconds:0} s");
+            Assert.False(CkptFsMount.IsMounted(folder), "the stuck mount is still there after Dispose");
+            await blocked.WaitForExitAsync(TimeSpan.FromSeconds(20));
+            Assert.Contains("errno", blocked.Stdout, StringComparison.Ordinal);
+        }
+        Assert.False(Directory.Exists(folder), $"Dispose left the mountpoint folder {folder}");
+    }
+
     private async Task<JsonElement> StatAsync(string path)
     {
         var result = (await Cluster.CliAsync("stat", "--json", path)).EnsureSuccess();
