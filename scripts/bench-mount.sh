@@ -28,22 +28,23 @@ mkdir -p "$work/local" "$mnt"
 
 ./ckptfs --version >/dev/null
 mount_pid=""
+is_mounted() { awk -v m="$mnt" '$5 == m && / - fuse\.ckptfs / { found = 1 } END { exit !found }' /proc/self/mountinfo; }
 cleanup() {
   if [[ -n "$mount_pid" ]] && kill -0 "$mount_pid" 2>/dev/null; then
     kill -TERM "$mount_pid" 2>/dev/null || true
     for _ in $(seq 1 150); do kill -0 "$mount_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$mount_pid" 2>/dev/null || true
   fi
-  if grep -q " $mnt fuse.ckptfs " /proc/self/mountinfo 2>/dev/null; then
+  if is_mounted; then
     timeout 10 fusermount3 -u -z "$mnt" 2>/dev/null || true
-    if grep -q " $mnt fuse.ckptfs " /proc/self/mountinfo; then
+    if is_mounted; then
       minor=$(awk -v m="$mnt" '$5 == m { split($3, d, ":"); print d[2] }' /proc/self/mountinfo | tail -1)
       [[ -n "$minor" ]] && echo 1 >"/sys/fs/fuse/connections/$minor/abort" 2>/dev/null || true
       timeout 10 fusermount3 -u -z "$mnt" 2>/dev/null || true
     fi
   fi
   ./ckptfs cluster stop --dir "$work/cluster" >/dev/null 2>&1 || true
-  grep -q " $mnt " /proc/self/mountinfo || rm -rf "$work"
+  is_mounted || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -63,8 +64,8 @@ echo "sizes: SIZE=$size TORCH_SIZE=$torch_size FILES=$files RSS_SIZE=$rss_size; 
 export CKPTFS_NAMENODE="$(grep -o '"address": "[^"]*"' "$work/cluster/cluster.json" | head -1 | cut -d'"' -f4)"
 ./ckptfs mount "$mnt" -f >"$work/mount.log" 2>&1 &
 mount_pid=$!
-for _ in $(seq 1 300); do grep -q " $mnt fuse.ckptfs " /proc/self/mountinfo && break; kill -0 "$mount_pid" || { cat "$work/mount.log"; exit 1; }; sleep 0.1; done
-grep -q " $mnt fuse.ckptfs " /proc/self/mountinfo || { echo "the mount did not come up in 30 s"; cat "$work/mount.log"; exit 1; }
+for _ in $(seq 1 300); do is_mounted && break; kill -0 "$mount_pid" || { cat "$work/mount.log"; exit 1; }; sleep 0.1; done
+is_mounted || { echo "the mount did not come up in 30 s"; cat "$work/mount.log"; exit 1; }
 t mkdir -p "$mnt/bench"
 
 echo "1. write of $size (dd bs=1M conv=fsync into the mount; ckptfs put)"
@@ -142,7 +143,7 @@ rss_before=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$mount_pid/status")
 start=$(now); t dd if=/dev/zero of="$mnt/bench/rss.bin" bs=1M count="$rss_mib" conv=fsync status=none; rss_rate=$(rate $((rss_mib * 1048576)) "$(seconds "$start")")
 rss_after=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$mount_pid/status")
 t rm -f "$mnt/bench/rss.bin"
-rows+=("$(printf '%-44s %12s %12s' "mount peak RSS MiB: before | after $rss_size" "$rss_before" "$rss_after")"); echo "  peak RSS $rss_before -> $rss_after MiB (write at $rss_rate MiB/s)"
+rows+=("$(printf '%-44s %12s %12s' "mount peak RSS (VmHWM) MiB: before | after $rss_size write" "$rss_before" "$rss_after")"); echo "  peak RSS $rss_before -> $rss_after MiB (write at $rss_rate MiB/s)"
 
 echo
 printf '%-44s %12s %12s %8s\n' "measure" "mount" "reference" "ratio"
