@@ -143,8 +143,8 @@ public sealed class NamespaceHarness : IDisposable
         {
             lines.Add(inode switch
             {
-                FileInode f => $"{path} file id={f.Id} len={f.Length} blocks=[{string.Join(",", f.Blocks)}] rep={f.Replication} bs={f.BlockSize} holder={f.LeaseHolder} mtime={f.ModificationTimeMs} mode={f.Permission} owner={f.Owner}",
-                DirectoryInode d => $"{path} dir id={d.Id} mtime={d.ModificationTimeMs} mode={d.Permission} owner={d.Owner}",
+                FileInode f => $"{path} file id={f.Id} len={f.Length} blocks=[{string.Join(",", f.Blocks)}] rep={f.Replication} bs={f.BlockSize} holder={f.LeaseHolder} mtime={f.ModificationTimeMs} atime={f.AccessTimeMs} mode={f.Permission} owner={f.Owner}:{f.Group}",
+                DirectoryInode d => $"{path} dir id={d.Id} mtime={d.ModificationTimeMs} atime={d.AccessTimeMs} mode={d.Permission} owner={d.Owner}:{d.Group}",
                 _ => throw new InvalidOperationException(),
             });
             if (inode is DirectoryInode directory)

@@ -36,8 +36,12 @@ public sealed partial class CkptFsFileSystem
             RequireNotCommitted("open for write", path);
             if ((flags & Truncating) == 0 && (status.Length > 0 || status.UnderConstruction))
             {
-                throw new MountRefusal(Errno.EOPNOTSUPP,
-                    $"opening a closed file of {status.Length} bytes for write without O_TRUNC: a CkptFS file is written once, front to back (open it with O_TRUNC to replace it, or write a new file and rename it over this one)");
+                // touch(1) and others open for write and never write: that open succeeds; a write is refused.
+                handle = _handles.Add(new ReadHandle(path, remote, _client, _logger)
+                {
+                    WriteRefusal = $"the file was opened for write without O_TRUNC and has {status.Length} bytes: a CkptFS file is written once, front to back (open it with O_TRUNC to replace it, or write a new file and rename it over this one)",
+                });
+                return 0;
             }
             handle = _handles.Add(OpenWriter(path, remote, overwrite: true));
             return 0;
@@ -68,6 +72,11 @@ public sealed partial class CkptFsFileSystem
     {
         if (_handles.Get<WriteHandle>(fh) is not { } writer)
         {
+            if (_handles.Get<ReadHandle>(fh) is { WriteRefusal: { } refusal })
+            {
+                _logger.LogInformation("write {Path} at offset {Offset}: {Reason} (errno {Errno}).", path, offset, refusal, Errno.EOPNOTSUPP);
+                return -Errno.EOPNOTSUPP;
+            }
             return -Errno.EBADF;
         }
         var result = writer.Write(data, offset);

@@ -48,7 +48,10 @@ public sealed partial class CkptFsFileSystem
         {
             return -Errno.EEXIST;
         }
-        _client.MkdirsAsync(remote, createParents: false, permission: mode & 0x1FF).GetAwaiter().GetResult();
+        // A step's folder in JOB/.pending also makes .pending: the commit of the previous step may have
+        // removed it while the kernel still remembers it for a second (os.makedirs then skips it).
+        var pendingStep = MountPaths.Name(MountPaths.Parent(path)) == CheckpointNames.PendingFolder && MountPaths.StepOf(MountPaths.Name(path)) is not null;
+        _client.MkdirsAsync(remote, createParents: pendingStep, permission: mode & 0x1FF).GetAwaiter().GetResult();
         _attributes.Forget(remote);
         return 0;
     });
@@ -217,12 +220,14 @@ public sealed partial class CkptFsFileSystem
         {
             return -Errno.EBADF;
         }
-        var self = new FuseAttributes { Mode = TypeDirectory | 0x1ED };
+        // Entries need an inode number other than 0: readdir(3) skips those as deleted.
+        var self = new FuseAttributes { Mode = TypeDirectory | 0x1ED, Inode = TryStatus(directory.RemotePath)?.InodeId ?? RootInode };
         if (offset < 1 && !add(".", self, 1))
         {
             return 0;
         }
-        if (offset < 2 && !add("..", self, 2))
+        var parent = self with { Inode = path == "/" ? self.Inode : TryStatus(_paths.ToRemote(MountPaths.Parent(path)))?.InodeId ?? RootInode };
+        if (offset < 2 && !add("..", parent, 2))
         {
             return 0;
         }

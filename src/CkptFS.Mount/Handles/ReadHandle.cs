@@ -29,6 +29,9 @@ internal sealed class ReadHandle : IFileHandle
 
     public string Path { get; }
 
+    /// <summary>Set when the file was opened for write but cannot be written (a closed file without O_TRUNC): why a write is refused.</summary>
+    public string? WriteRefusal { get; init; }
+
     public int Read(Span<byte> buffer, long offset)
     {
         lock (_lock)

@@ -174,7 +174,9 @@ public sealed class FuseHost : IDisposable
         config.NegativeTimeout = _options.NegativeTimeout.TotalSeconds;
         const uint AsyncRead = 0x1;
         const uint ParallelDirops = 0x40000;
-        connection.Want |= connection.Capable & (AsyncRead | ParallelDirops);
+        // Reads of one file arrive in order, one at a time: the SDK streams a block from one DataNode
+        // connection, which runs ahead on its own; out-of-order read-ahead would make it reconnect.
+        connection.Want = (connection.Want | (connection.Capable & ParallelDirops)) & ~AsyncRead;
         connection.MaxBackground = 64;   // read-ahead requests in flight: several MiB for sequential readers
         _logger.LogDebug("FUSE protocol {Major}.{Minor}: max_write {MaxWrite}, max_read {MaxRead}.",
             connection.ProtocolMajor, connection.ProtocolMinor, connection.MaxWrite, connection.MaxRead);

@@ -14,10 +14,13 @@ public static class KernelMounts
     /// <summary>One mountinfo line: the mount's device (major:minor), mountpoint and file system type.</summary>
     public sealed record Entry(int Major, int Minor, string Mountpoint, string Type, string Source);
 
-    public static IReadOnlyList<Entry> Read()
+    public static IReadOnlyList<Entry> Read() => Parse(File.ReadLines("/proc/self/mountinfo"));
+
+    /// <summary>Entries of mountinfo lines (malformed lines are skipped).</summary>
+    internal static IReadOnlyList<Entry> Parse(IEnumerable<string> lines)
     {
         var entries = new List<Entry>();
-        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        foreach (var line in lines)
         {
             // 36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue
             var fields = line.Split(' ');

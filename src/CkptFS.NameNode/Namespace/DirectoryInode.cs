@@ -9,11 +9,12 @@ public sealed record DirectoryInode(
     InodeId ParentId,
     string Name,
     long ModificationTimeMs,
+    long AccessTimeMs,
     string Owner,
     string Group,
     ushort Permission,
     ImmutableSortedDictionary<string, Inode> Children)
-    : Inode(Id, ParentId, Name, ModificationTimeMs, Owner, Group, Permission)
+    : Inode(Id, ParentId, Name, ModificationTimeMs, AccessTimeMs, Owner, Group, Permission)
 {
     public static readonly ImmutableSortedDictionary<string, Inode> NoChildren =
         ImmutableSortedDictionary.Create<string, Inode>(StringComparer.Ordinal);

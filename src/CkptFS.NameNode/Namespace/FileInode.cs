@@ -12,6 +12,7 @@ public sealed record FileInode(
     InodeId ParentId,
     string Name,
     long ModificationTimeMs,
+    long AccessTimeMs,
     string Owner,
     string Group,
     ushort Permission,
@@ -19,7 +20,7 @@ public sealed record FileInode(
     long BlockSize,
     string LeaseHolder,
     ImmutableArray<FileBlock> Blocks)
-    : Inode(Id, ParentId, Name, ModificationTimeMs, Owner, Group, Permission)
+    : Inode(Id, ParentId, Name, ModificationTimeMs, AccessTimeMs, Owner, Group, Permission)
 {
     public override bool IsDirectory => false;
 

@@ -44,7 +44,7 @@ public sealed partial class FsNamespace
                 RemoveFilesOnCommit(context, existing);
                 inodeCountDelta = 0;
             }
-            var file = new FileInode(context.AllocateInodeId(), parent.Id, path.Name, context.NowMs, owner, _options.DefaultGroup, mode,
+            var file = new FileInode(context.AllocateInodeId(), parent.Id, path.Name, context.NowMs, context.NowMs, owner, _options.DefaultGroup, mode,
                 replication, blockSize, request.Holder, Blocks: []);
             context.Put(file);
             context.Tree = context.Tree.WithChild(parentPath, file, inodeCountDelta, context.NowMs);
@@ -72,7 +72,7 @@ public sealed partial class FsNamespace
             var ready = file.Blocks.All(b => _blocks.CountFinalizedReplicas(b.Id) >= _blocks.Options.MinReplication);
             if (ready)
             {
-                file = file with { LeaseHolder = string.Empty, ModificationTimeMs = context.NowMs };
+                file = file with { LeaseHolder = string.Empty, ModificationTimeMs = context.NowMs, AccessTimeMs = context.NowMs };
             }
             if (!ReferenceEquals(file, open))
             {

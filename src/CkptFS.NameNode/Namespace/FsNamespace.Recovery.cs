@@ -177,7 +177,7 @@ public sealed partial class FsNamespace
     /// <summary>Closes <paramref name="file"/> with <paramref name="blocks"/> and releases its lease once durable.</summary>
     private void CloseOnCommit(MutationContext context, FsPath path, FileInode file, ImmutableArray<FileBlock> blocks)
     {
-        var closed = file with { Blocks = blocks, LeaseHolder = string.Empty, ModificationTimeMs = context.NowMs };
+        var closed = file with { Blocks = blocks, LeaseHolder = string.Empty, ModificationTimeMs = context.NowMs, AccessTimeMs = context.NowMs };
         context.Put(closed);
         context.Tree = context.Tree.WithReplaced(path, closed);
         context.OnCommitted(() =>

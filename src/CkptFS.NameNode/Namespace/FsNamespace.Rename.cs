@@ -13,6 +13,8 @@ public sealed partial class FsNamespace
     /// - otherwise the destination's parent must be an existing directory;
     /// - the root cannot move, and a directory never moves into itself or below itself;
     /// - a rename onto itself is success with no change.
+    /// The moved entry keeps its modification and access times; the source and destination
+    /// directories take the group's time.
     /// </summary>
     public async Task<NamespaceEntry> RenameAsync(FsPath source, FsPath destination, bool overwrite = false, CancellationToken cancellationToken = default)
     {
@@ -47,7 +49,8 @@ public sealed partial class FsNamespace
             inodeCountDelta = -1;
         }
 
-        var moved = moving with { ParentId = targetParent.Id, Name = target.Name, ModificationTimeMs = context.NowMs };
+        // The moved entry keeps its times (HDFS, POSIX): a rename changes its parents, not it.
+        var moved = moving with { ParentId = targetParent.Id, Name = target.Name };
         tree = tree.WithoutChild(source.Parent, source.Name, 0, context.NowMs);
         tree = tree.WithChild(target.Parent, moved, inodeCountDelta, context.NowMs);
         context.Tree = tree;

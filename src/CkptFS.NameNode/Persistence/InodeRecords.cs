@@ -19,6 +19,7 @@ internal static class InodeRecords
             ParentId = inode.ParentId.Value,
             Name = inode.Name,
             ModificationTimeMs = inode.ModificationTimeMs,
+            AccessTimeMs = inode.AccessTimeMs,
             Owner = inode.Owner,
             Group = inode.Group,
             Permission = inode.Permission,
@@ -43,11 +44,14 @@ internal static class InodeRecords
     }
 
     public static FileInode ToFile(InodeRecord record) => new(
-        new InodeId(record.Id), new InodeId(record.ParentId), record.Name, record.ModificationTimeMs, record.Owner, record.Group,
+        new InodeId(record.Id), new InodeId(record.ParentId), record.Name, record.ModificationTimeMs, AccessTimeOf(record), record.Owner, record.Group,
         (ushort)record.Permission, (int)record.Replication, (long)record.BlockSize, record.LeaseHolder,
         [.. record.Blocks.Select(b => new FileBlock(new BlockId(b.BlockId), new GenerationStamp(b.GenerationStamp), (long)b.NumBytes))]);
 
     public static DirectoryInode ToDirectory(InodeRecord record, ImmutableSortedDictionary<string, Inode> children) => new(
-        new InodeId(record.Id), new InodeId(record.ParentId), record.Name, record.ModificationTimeMs, record.Owner, record.Group,
+        new InodeId(record.Id), new InodeId(record.ParentId), record.Name, record.ModificationTimeMs, AccessTimeOf(record), record.Owner, record.Group,
         (ushort)record.Permission, children);
+
+    /// <summary>Records written before access times were kept have none: the best guess is the modification time.</summary>
+    private static long AccessTimeOf(InodeRecord record) => record.HasAccessTimeMs ? record.AccessTimeMs : record.ModificationTimeMs;
 }

@@ -104,7 +104,7 @@ public sealed class RocksMetadataStore : IMetadataStore
 
     private MetadataImage Format()
     {
-        var root = new DirectoryInode(InodeId.Root, InodeId.None, string.Empty, 0, "ckptfs", "ckptfs",
+        var root = new DirectoryInode(InodeId.Root, InodeId.None, string.Empty, 0, 0, "ckptfs", "ckptfs",
             FsNamespace.DefaultDirectoryPermission, DirectoryInode.NoChildren);
         var firstFreeId = InodeId.Root.Value + 1;
         using (var batch = new RocksWriteBatch())

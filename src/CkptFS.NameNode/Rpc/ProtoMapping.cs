@@ -17,6 +17,7 @@ internal static class ProtoMapping
             Path = entry.Path.Value,
             InodeId = inode.Id.Value,
             ModificationTimeMs = inode.ModificationTimeMs,
+            AccessTimeMs = inode.AccessTimeMs,
             Owner = inode.Owner,
             Group = inode.Group,
             Permission = inode.Permission,
