@@ -16,25 +16,15 @@ public sealed class MountScriptTests(ClusterFixture fixture)
 
     private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)];
 
+    /// <summary>cp -r, diff -r, dd of 1 GiB (CKPTFS_MOUNT_TEST_DD_MIB), mv, rm -r, mkdir -p, ls -l, find, stat, df, chmod/chown/touch -d, tar, rsync -a.</summary>
     [FuseFact]
     public async Task CoreutilsWork()
     {
         using var mount = await CkptFsMount.StartAsync(Cluster.Address);
         using var scratch = new TempDirectory("ckptfs-coreutils");
-        // ATTRS=0: chmod/chown/utime are not kept yet (see ChmodChownAndUtimeAreKept).
         var result = await RunAsync("bash", [Script("coreutils.sh"), mount.Combine(Unique("coreutils")), scratch.Path], ScriptTimeout,
-            new Dictionary<string, string> { ["ATTRS"] = "0", ["DD_MIB"] = Environment.GetEnvironmentVariable("CKPTFS_MOUNT_TEST_DD_MIB") ?? "1024" });
+            new Dictionary<string, string> { ["ATTRS"] = "1", ["DD_MIB"] = Environment.GetEnvironmentVariable("CKPTFS_MOUNT_TEST_DD_MIB") ?? "1024" });
         AssertPassed(result, "coreutils.sh", mount);
-    }
-
-    [FuseFact(Skip = "Mount bug: chmod and chown return ENOSYS and utimens is a no-op (src/CkptFS.Mount/FileSystem/CkptFsFileSystem.Attributes.cs, 'TEMPORARY until the NameNode's SetTimes/SetPermission/SetOwner land'); the README says they are kept by the NameNode. rsync -a/-r into the mount fails (code 23) and tar -x as root reports errors.")]
-    public async Task ChmodChownAndUtimeAreKept()
-    {
-        using var mount = await CkptFsMount.StartAsync(Cluster.Address);
-        using var scratch = new TempDirectory("ckptfs-coreutils");
-        var result = await RunAsync("bash", [Script("coreutils.sh"), mount.Combine(Unique("attrs")), scratch.Path], ScriptTimeout,
-            new Dictionary<string, string> { ["ATTRS"] = "1", ["DD_MIB"] = "8" });
-        AssertPassed(result, "coreutils.sh (ATTRS=1)", mount);
     }
 
     [FuseFact]
