@@ -12,7 +12,16 @@ public sealed class ClosingProcessTests
         var fields = Enumerable.Range(3, 50).Select(i => i switch { 9 => "4194564", 52 => "9", _ => "0" });
         var stat = "1234 (a (weird) name) " + string.Join(' ', fields);
         Assert.Equal((4194564UL, 9), ClosingProcess.Parse(stat));
+        Assert.Equal((4194564UL, 9), ClosingProcess.Parse(stat + "\n"));   // as /proc/TID/stat reads
         Assert.Null(ClosingProcess.Parse("garbage"));
+    }
+
+    [Fact]
+    public void TheRealStatFileOfThisProcessParses()
+    {
+        var parsed = ClosingProcess.Parse(File.ReadAllText($"/proc/{Environment.ProcessId}/stat"));
+        Assert.NotNull(parsed);
+        Assert.Equal(0, parsed.Value.ExitCode);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed partial class CkptFsFileSystem
             _logger.LogWarning("The commit of step {Step} of {Job} was refused (errno {Errno}): {Reason}", commit.Step, commit.Job, errno, e.Message);
             return -errno;
         }
-        _attributes.ForgetTree(CheckpointNames.Pending(FsPath.Parse(commit.Job), commit.Step).Value);
+        _attributes.ForgetTree(CheckpointNames.PendingRoot(FsPath.Parse(commit.Job)).Value);   // the commit may remove an emptied .pending
         _attributes.ForgetTree(CheckpointNames.Committed(FsPath.Parse(commit.Job), commit.Step).Value);
         return 0;
     }

@@ -34,6 +34,11 @@ public sealed partial class CkptFsFileSystem
             }
             RequireWritable("open for write", path);
             RequireNotCommitted("open for write", path);
+            if (_handles.WriterOf(path) is not null)
+            {
+                // The mount holds one lease for all its writers: the NameNode cannot tell them apart, the mount can.
+                throw new MountRefusal(Errno.EBUSY, "another program is writing this file through this mount (one writer per file)");
+            }
             if ((flags & Truncating) == 0 && (status.Length > 0 || status.UnderConstruction))
             {
                 // touch(1) and others open for write and never write: that open succeeds; a write is refused.

@@ -56,6 +56,15 @@ public sealed partial class CkptFsFileSystem
         return 0;
     });
 
+    public int Link(string from, string to) => Run("link", to, () =>
+        throw new MountRefusal(Errno.EOPNOTSUPP, "CkptFS has no hard links (copy the file, or rename it)"));
+
+    public int Symlink(string target, string path) => Run("symlink", path, () =>
+        throw new MountRefusal(Errno.EOPNOTSUPP, "CkptFS has no symbolic links (only each job's `latest`, which CkptFS keeps)"));
+
+    public int Mknod(string path, uint mode) => Run("mknod", path, () =>
+        throw new MountRefusal(Errno.EOPNOTSUPP, "CkptFS holds regular files and directories only (no fifos, sockets or devices)"));
+
     public int Unlink(string path) => Run("unlink", path, () =>
     {
         RequireWritable("unlink", path);

@@ -47,7 +47,7 @@ internal static class ClosingProcess
             return null;
         }
         // Fields after the name start at field 3 (state).
-        var fields = stat[(close + 2)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var fields = stat[(close + 2)..].TrimEnd().Split(' ', StringSplitOptions.RemoveEmptyEntries);   // the file ends in a newline
         if (fields.Length < 50 ||
             !ulong.TryParse(fields[9 - 3], NumberStyles.None, CultureInfo.InvariantCulture, out var flags) ||
             !int.TryParse(fields[52 - 3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exitCode))

@@ -21,10 +21,13 @@ internal static unsafe class FuseCallbacks
         var table = (IntPtr*)NativeMemory.AllocZeroed(LibFuse.OperationsSize);
         table[0] = (IntPtr)(delegate* unmanaged<byte*, NativeStat*, NativeFileInfo*, int>)&GetAttr;
         table[1] = (IntPtr)(delegate* unmanaged<byte*, byte*, nuint, int>)&ReadLink;
+        table[2] = (IntPtr)(delegate* unmanaged<byte*, uint, ulong, int>)&Mknod;
         table[3] = (IntPtr)(delegate* unmanaged<byte*, uint, int>)&Mkdir;
         table[4] = (IntPtr)(delegate* unmanaged<byte*, int>)&Unlink;
         table[5] = (IntPtr)(delegate* unmanaged<byte*, int>)&Rmdir;
+        table[6] = (IntPtr)(delegate* unmanaged<byte*, byte*, int>)&Symlink;
         table[7] = (IntPtr)(delegate* unmanaged<byte*, byte*, uint, int>)&Rename;
+        table[8] = (IntPtr)(delegate* unmanaged<byte*, byte*, int>)&Link;
         table[9] = (IntPtr)(delegate* unmanaged<byte*, uint, NativeFileInfo*, int>)&Chmod;
         table[10] = (IntPtr)(delegate* unmanaged<byte*, uint, uint, NativeFileInfo*, int>)&Chown;
         table[11] = (IntPtr)(delegate* unmanaged<byte*, long, NativeFileInfo*, int>)&Truncate;
@@ -104,6 +107,15 @@ internal static unsafe class FuseCallbacks
             return Fail("readlink", e);
         }
     }
+
+    [UnmanagedCallersOnly]
+    private static int Mknod(byte* path, uint mode, ulong device) => Guard("mknod", () => Fs().Mknod(Text(path), mode));
+
+    [UnmanagedCallersOnly]
+    private static int Symlink(byte* target, byte* path) => Guard("symlink", () => Fs().Symlink(Text(target), Text(path)));
+
+    [UnmanagedCallersOnly]
+    private static int Link(byte* from, byte* to) => Guard("link", () => Fs().Link(Text(from), Text(to)));
 
     [UnmanagedCallersOnly]
     private static int Mkdir(byte* path, uint mode) => Guard("mkdir", () => Fs().Mkdir(Text(path), mode));

@@ -25,6 +25,15 @@ public interface IFuseFileSystem
     /// <summary><paramref name="flags"/>: RENAME_NOREPLACE (1), RENAME_EXCHANGE (2).</summary>
     int Rename(string from, string to, uint flags);
 
+    /// <summary>A hard link <paramref name="to"/> of <paramref name="from"/>.</summary>
+    int Link(string from, string to);
+
+    /// <summary>A symbolic link at <paramref name="path"/> pointing to <paramref name="target"/>.</summary>
+    int Symlink(string target, string path);
+
+    /// <summary>A special file (fifo, socket, device); regular files come through <see cref="Create"/>.</summary>
+    int Mknod(string path, uint mode);
+
     int Chmod(string path, uint mode, ulong fh);
 
     /// <summary>uint.MaxValue for an id that is not to change.</summary>
