@@ -165,9 +165,10 @@ def case_eopnotsupp(d):
 
 
 def case_eopnotsupp_nodes(d):
-    """The README's EOPNOTSUPP for hard links and device files (and FIFOs, made by mknod too)."""
+    """The README's EOPNOTSUPP for hard links, symbolic links, fifos and device files."""
     write_file(f"{d}/target")
     expect_errno(errno.EOPNOTSUPP, "hard link", os.link, f"{d}/target", f"{d}/hardlink")
+    expect_errno(errno.EOPNOTSUPP, "symbolic link", os.symlink, "target", f"{d}/symlink")
     expect_errno(errno.EOPNOTSUPP, "mknod of a character device", os.mknod, f"{d}/dev", stat.S_IFCHR | 0o600, os.makedev(1, 3))
     expect_errno(errno.EOPNOTSUPP, "mkfifo", os.mkfifo, f"{d}/fifo")
 
