@@ -139,7 +139,7 @@ public sealed class MountFailureTests(ClusterFixture fixture)
         (await fixture.Cluster.CliAsync("stat", root + "/sub/f")).EnsureSuccess();
     }
 
-    [FuseFact(Skip = "Mount bug (errno table): with no DataNode room the write fails with EIO, not the README's ENOSPC. The NameNode refuses the block with ErrorCode.NotEnoughDataNodes ('Cannot place a block of ...: no DataNode can take it (1 live, ...; 1 with less than 134217728 bytes free)'), which Errno.FromCode maps to EIO; only DiskFull maps to ENOSPC.")]
+    [FuseFact]
     public async Task AFullDataNodeDiskSurfacesAsEnospc()
     {
         if (TmpfsMount.UnavailableReason is { } reason)
