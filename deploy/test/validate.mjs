@@ -1,15 +1,18 @@
 // Validates Kubernetes objects offline against the API schemas that npm's kubernetes-models
 // compiles (Kubernetes 1.3x's OpenAPI: types, required fields, enums, formats).
-//   node validate.mjs FILE.yaml...     (or YAML on stdin)
+//   node validate.mjs [--print] FILE.yaml...     (or YAML on stdin)
 // Prints one JSON line {"valid":N,"objects":["Kind/name",...],"errors":[...]} and exits 1 when any
 // object is invalid, has a kind these schemas do not know, or a document does not parse.
+// --print adds "documents": every object as JSON, for checks in a language with no YAML parser.
 // The schemas do not reject unknown fields (no additionalProperties); the C# tests read the fields
 // that matter, so a misspelled one fails there.
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 
-const inputs = process.argv.length > 2
-  ? process.argv.slice(2).map((file) => ({ name: file, text: readFileSync(file, "utf8") }))
+const print = process.argv.includes("--print");
+const files = process.argv.slice(2).filter((argument) => argument !== "--print");
+const inputs = files.length > 0
+  ? files.map((file) => ({ name: file, text: readFileSync(file, "utf8") }))
   : [{ name: "stdin", text: readFileSync(0, "utf8") }];
 
 // apiVersion "apps/v1" -> kubernetes-models/apps/v1; the core group "v1" -> kubernetes-models/v1.
@@ -25,6 +28,7 @@ async function modelFor(apiVersion, kind) {
 
 const objects = [];
 const errors = [];
+const documents = [];
 for (const input of inputs) {
   for (const document of parseAllDocuments(input.text)) {
     if (document.errors.length > 0) {
@@ -35,6 +39,7 @@ for (const input of inputs) {
     if (object === null || object === undefined) {
       continue;
     }
+    documents.push(object);
     const id = `${object.kind}/${object.metadata?.name ?? "?"}`;
     const Model = await modelFor(object.apiVersion, object.kind);
     if (Model === null) {
@@ -49,5 +54,5 @@ for (const input of inputs) {
     }
   }
 }
-console.log(JSON.stringify({ valid: objects.length, objects, errors }));
+console.log(JSON.stringify(print ? { valid: objects.length, objects, errors, documents } : { valid: objects.length, objects, errors }));
 process.exit(errors.length > 0 ? 1 : 0);
