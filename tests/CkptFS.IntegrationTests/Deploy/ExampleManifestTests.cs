@@ -10,8 +10,8 @@ public sealed class ExampleManifestTests
         var job = rendered.Single("Job", "ckptfs-checkpoint-demo");
         var container = Assert.Single(job.Items("spec.template.spec.containers"));
         var script = string.Join('\n', container.Items("args").Select(a => a.GetString()));
-        Assert.Contains("ckptfs ckpt save demo 100 /work/step-100", script, StringComparison.Ordinal);
-        Assert.Contains("ckptfs ckpt restore demo /work/restored", script, StringComparison.Ordinal);
+        Assert.Contains("ckptfs ckpt save /jobs/demo 100 /work/step-100", script, StringComparison.Ordinal);
+        Assert.Contains("ckptfs ckpt restore /jobs/demo /work/restored", script, StringComparison.Ordinal);
         Assert.Contains("diff -r /work/step-100 /work/restored", script, StringComparison.Ordinal);
         var env = container.Items("env").ToDictionary(e => e.Str("name")!);
         Assert.Equal("ckptfs-namenode.ckptfs.svc.cluster.local:8020", env["CKPTFS_NAMENODE"].Str("value"));
