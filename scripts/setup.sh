@@ -9,9 +9,18 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # installed another way). RocksDB needs no system package: the NuGet package RocksDB ships it.
 # fuse3: the mount (libfuse3.so.3 and fusermount3). rsync, python3-torch and python3-numpy: real
 # programs the mount's tests run through it.
-packages=(python3-grpcio python3-grpc-tools python3-protobuf fuse3 rsync python3-torch python3-numpy)
+# podman, runc, debootstrap and the CNI dnsname plugin (container names resolve on a podman
+# network; a recommendation of podman, so not always installed): the deployment's image test builds the image on a base made from
+# Debian's archive and runs it (podman runs containers with runc here: crun fails to set rlimits).
+# kubectl renders the kustomize manifests; Debian has no kubectl package, Google's Cloud SDK apt
+# repository does (packages.cloud.google.com): it is installed when an apt source offers it, else
+# the render tests skip and say why.
+packages=(python3-grpcio python3-grpc-tools python3-protobuf fuse3 rsync python3-torch python3-numpy podman runc debootstrap golang-github-containernetworking-plugin-dnsname)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+if ! command -v kubectl >/dev/null 2>&1 && apt-cache policy kubectl 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+  packages+=(kubectl)
+fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -40,9 +49,11 @@ fi
 
 # The Node interop client's packages, exactly as tests/interop/node/package-lock.json pins them:
 # only when node_modules is missing or older than the lock file (npm ci rewrites it whole).
-node_dir="$root/tests/interop/node"
-node_stamp="$node_dir/node_modules/.ci-stamp"
-if [[ ! -f "$node_stamp" ]] || [[ "$node_dir/package-lock.json" -nt "$node_stamp" ]] || [[ "$node_dir/package.json" -nt "$node_stamp" ]]; then
-  npm ci --prefix "$node_dir" --no-audit --no-fund --loglevel=error >/dev/null   # errors still reach stderr
-  touch "$node_stamp"
-fi
+# The same for the offline Kubernetes schema validator of the deployment's tests (deploy/test).
+for node_dir in "$root/tests/interop/node" "$root/deploy/test"; do
+  node_stamp="$node_dir/node_modules/.ci-stamp"
+  if [[ ! -f "$node_stamp" ]] || [[ "$node_dir/package-lock.json" -nt "$node_stamp" ]] || [[ "$node_dir/package.json" -nt "$node_stamp" ]]; then
+    npm ci --prefix "$node_dir" --no-audit --no-fund --loglevel=error >/dev/null   # errors still reach stderr
+    touch "$node_stamp"
+  fi
+done
