@@ -17,7 +17,9 @@ public sealed partial class CkptFsClient
     /// NameNode restart too. Other errors fail at once.
     /// </summary>
     /// <param name="call">Starts the call on a generated client with the options given.</param>
-    private async Task<TResponse> CallAsync<TResponse>(Func<CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken)
+    /// <param name="retryable">Which CkptFS refusals are waited out (default: <see cref="WaitedOut"/>).</param>
+    private async Task<TResponse> CallAsync<TResponse>(Func<CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken,
+        Func<CkptFsException, bool>? retryable = null)
     {
         var time = Options.TimeProvider;
         long firstFailure = 0;
@@ -39,7 +41,7 @@ public sealed partial class CkptFsClient
             {
                 failure = e;
             }
-            catch (CkptFsException e) when (e.IsTransient)
+            catch (CkptFsException e) when (retryable?.Invoke(e) ?? WaitedOut(e))
             {
                 failure = e;
             }
@@ -64,6 +66,13 @@ public sealed partial class CkptFsClient
             await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Refusals a call waits out by default: the transient ones, except too few DataNodes, which only
+    /// a first AddBlock waits for (see AddBlockAsync); elsewhere (a replacement DataNode for a
+    /// pipeline) the writer has excluded the nodes itself and waiting would only delay its failure.
+    /// </summary>
+    private static bool WaitedOut(CkptFsException e) => e.IsTransient && e.Code != ErrorCode.NotEnoughDataNodes;
 
     /// <summary>The error of a call that waited <paramref name="waited"/> in vain (or did not wait: NameNodeWait 0).</summary>
     private CkptFsException GiveUp(Exception failure, TimeSpan waited, int retries, string call)

@@ -56,7 +56,12 @@ public sealed partial class CkptFsClient
     {
         var request = new AddBlockRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, Previous = previous, ClientHost = Options.ClientHost };
         request.ExcludedNodes.AddRange(excludedNodes);
-        return (await CallAsync(options => _namenode.AddBlockAsync(request, options), cancellationToken)).Block;
+        // Too few DataNodes is worth waiting for while they (re)register, as after a NameNode restart;
+        // not once this writer has excluded nodes itself: what it excluded is not coming back (HDFS
+        // fails such an addBlock at once).
+        var waitForDataNodes = request.ExcludedNodes.Count == 0;
+        return (await CallAsync(options => _namenode.AddBlockAsync(request, options), cancellationToken,
+            e => e.IsTransient && (waitForDataNodes || e.Code != ErrorCode.NotEnoughDataNodes))).Block;
     }
 
     internal Task AbandonBlockAsync(string path, ExtendedBlock block, CancellationToken cancellationToken) =>

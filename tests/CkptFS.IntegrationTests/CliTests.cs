@@ -79,8 +79,9 @@ public sealed class CliTests : IAsyncLifetime
     [Fact]
     public async Task AnUnreachableNameNodeSaysWhatToDo()
     {
-        var result = await CliRun.RunAsync(["ls", "/", "--namenode", "127.0.0.1:1"]);
+        var result = await CliRun.RunAsync(["ls", "/", "--namenode", "127.0.0.1:1", "--namenode-wait", "1s"]);
         Assert.Equal(3, result.ExitCode);
+        Assert.Contains("Gave up after waiting", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("Cannot reach the NameNode at 127.0.0.1:1", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("ckptfs namenode", result.Stderr, StringComparison.Ordinal);
     }
