@@ -94,7 +94,7 @@ public sealed partial class CkptFsFileSystem
         {
             return 0;
         }
-        var caller = CallerContext.ThreadId;
+        var caller = LibFuse.CallerThreadId;
         if (ClosingProcess.HoldsOtherDescriptor(caller, LocalPath(path)))
         {
             return writer.Sync();   // not its last descriptor: the bytes so far become durable and visible, the file stays open

@@ -50,7 +50,21 @@ internal static unsafe partial class LibFuse
     [LibraryImport(Library)]
     public static partial void fuse_opt_free_args(NativeArgs* args);
 
-    /// <summary>The user data given to fuse_new (struct fuse_context's private_data, at offset 24), during a callback.</summary>
+    // struct fuse_context { struct fuse *fuse; uid_t uid; gid_t gid; pid_t pid; void *private_data; mode_t umask; }:
+    // uid at 8, gid at 12, pid (the calling thread's id) at 16, private_data at 24 on 64-bit Linux.
+    // Valid only on a libfuse thread, during a callback.
+
+    /// <summary>The id of the thread whose request a callback is serving, or 0 outside a callback.</summary>
+    public static int CallerThreadId
+    {
+        get
+        {
+            var context = fuse_get_context();
+            return context == null ? 0 : *(int*)(context + 16);
+        }
+    }
+
+    /// <summary>The user data given to fuse_new (the context's private_data), during a callback.</summary>
     public static IntPtr PrivateData
     {
         get
