@@ -10,9 +10,11 @@ namespace CkptFS.Client.Checkpoints;
 /// before (that wait is part of its stall, so a checkpoint interval shorter than a save shows up
 /// in the recorded cost). Memory: one copy of the checkpoint, kept between saves: the next save of
 /// the same shapes copies into memory that is already mapped (a first copy into fresh memory runs at
-/// page-fault speed, several times slower than a copy).
+/// page-fault speed, several times slower than a copy). <see cref="ReserveAsync"/> maps that memory at
+/// start-up, so that the first save stalls no longer than the next ones.
 /// <code>
 /// await using var saver = new AsyncCheckpointSaver(client, "/jobs/llama");
+/// await saver.ReserveAsync([bytes.Length]);   // at start-up: the shard sizes this process saves
 /// var handle = await saver.SaveAsync(step, [new ShardBuffer("rank-0.safetensors", bytes)]);
 /// // ... training goes on; bytes may be overwritten ...
 /// await handle.WaitAsync();   // or never: DisposeAsync waits for it
@@ -51,6 +53,22 @@ public sealed class AsyncCheckpointSaver(CkptFsClient client, string job, Checkp
         return new CheckpointSaveHandle(step, stall, committed);
     }
 
+    /// <summary>
+    /// Allocates and faults in now the memory that a save of shards of these sizes copies into, and
+    /// keeps it for the saves to come. Without it the first save's copy waits for the kernel to map
+    /// and zero every page (and, on a machine whose page cache is full, to reclaim it first): as
+    /// long a stall as a synchronous save was measured. Call it once at start-up with the sizes of the
+    /// shards this process will save (more memory is taken as needed if the shapes grow).
+    /// </summary>
+    public Task ReserveAsync(IReadOnlyList<long> shardBytes, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Parallel.ForEach(shardBytes.SelectMany(ChunkLengths), new ParallelOptions { CancellationToken = cancellationToken }, _chunks.Reserve), cancellationToken);
+
+    /// <summary>Bytes of copy memory held for the next save (reserved, or kept from the last one).</summary>
+    public long ReservedBytes => _chunks.FreeBytes;
+
+    /// <summary>Copy chunks allocated during saves because none was free: 0 after a reservation of the shapes saved.</summary>
+    public long ChunksAllocated => _chunks.Allocated;
+
     /// <summary>Waits for the save in flight, so that a process ending normally does not drop it.</summary>
     public async ValueTask DisposeAsync() => await WaitForInFlightAsync(CancellationToken.None);
 
@@ -66,11 +84,20 @@ public sealed class AsyncCheckpointSaver(CkptFsClient client, string job, Checkp
         }
     }
 
-    /// <summary>Copies the segments into chunks of at most <see cref="ChunkBytes"/>, taken from the pool when it has that size.</summary>
+    /// <summary>How a shard of <paramref name="bytes"/> is cut into copy chunks: <see cref="ChunkBytes"/> each, the last one shorter.</summary>
+    private static IEnumerable<int> ChunkLengths(long bytes)
+    {
+        for (var remaining = bytes; remaining > 0; remaining -= ChunkBytes)
+        {
+            yield return (int)Math.Min(ChunkBytes, remaining);
+        }
+    }
+
+    /// <summary>Copies the segments into chunks cut as <see cref="ChunkLengths"/> says, taken from the pool when it has that size.</summary>
     private List<ReadOnlyMemory<byte>> Copy(IReadOnlyList<ReadOnlyMemory<byte>> segments, List<byte[]> taken)
     {
-        var remaining = segments.Sum(s => (long)s.Length);
-        var chunks = new List<ReadOnlyMemory<byte>>((int)((remaining + ChunkBytes - 1) / ChunkBytes));
+        using var lengths = ChunkLengths(segments.Sum(s => (long)s.Length)).GetEnumerator();
+        var chunks = new List<ReadOnlyMemory<byte>>();
         byte[]? chunk = null;
         var filled = 0;
         foreach (var segment in segments)
@@ -80,8 +107,8 @@ public sealed class AsyncCheckpointSaver(CkptFsClient client, string job, Checkp
             {
                 if (chunk is null || filled == chunk.Length)
                 {
-                    chunk = _chunks.Take((int)Math.Min(ChunkBytes, remaining));
-                    remaining -= chunk.Length;
+                    lengths.MoveNext();
+                    chunk = _chunks.Take(lengths.Current);
                     taken.Add(chunk);
                     chunks.Add(chunk);
                     filled = 0;

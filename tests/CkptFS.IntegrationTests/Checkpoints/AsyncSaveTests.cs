@@ -62,6 +62,42 @@ public sealed partial class AsyncSaveTests(ClusterFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task AReservationMapsTheCopyMemorySoThatNoSaveAllocates()
+    {
+        const string job = "/ckpt/async-reserved";
+        using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = Cluster.Address });
+        await using var saver = new AsyncCheckpointSaver(client, job);
+        // 70 MiB is cut into a 64 MiB and a 6 MiB chunk, 3 MiB into one; the shards are given in two segments each.
+        var sizes = new long[] { 70 * MiB, 3 * MiB };
+        await saver.ReserveAsync(sizes).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(73L * MiB, saver.ReservedBytes);
+
+        for (var step = 1UL; step <= 2; step++)
+        {
+            var shards = sizes.Select((size, i) =>
+            {
+                var bytes = PatternData.Bytes((int)step * 10 + i, 0, (int)size);
+                return new ShardBuffer($"rank-{i}.bin", [bytes.AsMemory(0, MiB + 1), bytes.AsMemory(MiB + 1)]);
+            }).ToList();
+            var handle = await saver.SaveAsync(step, shards);
+            Assert.Equal(0L, saver.ChunksAllocated);
+            await handle.WaitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+            Assert.Equal(73L * MiB, saver.ReservedBytes);   // the chunks came back for the next save
+        }
+
+        var reader = new CheckpointReader(client);
+        var checkpoint = await reader.GetLatestAsync(job);
+        Assert.Equal(2UL, checkpoint.Step);
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            await using var shard = await reader.OpenShardAsync(checkpoint, $"rank-{i}.bin");
+            var bytes = new byte[sizes[i]];
+            Assert.Equal(bytes.Length, await shard.ReadAtAsync(0, bytes));
+            Assert.Equal(-1, PatternData.FirstMismatch(20 + i, 0, bytes));
+        }
+    }
+
+    [Fact]
     public async Task AProcessKilledBeforeItsSaveCompletesLeavesNothingVisible()
     {
         const string job = "/ckpt/async-killed";
