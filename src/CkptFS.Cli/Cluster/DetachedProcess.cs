@@ -29,13 +29,20 @@ public static partial class DetachedProcess
         return process.Id;
     }
 
-    /// <summary>Waits until the log shows a line matching <paramref name="ready"/>; fails with the log's tail if the process dies or time runs out.</summary>
-    public static async Task<Match> WaitForLineAsync(int pid, string logFile, Regex ready, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The log's length now: taken before <see cref="Start"/>, it is where this run's lines begin (logs are appended to across restarts).</summary>
+    public static long LogLength(string logFile) => File.Exists(logFile) ? new FileInfo(logFile).Length : 0;
+
+    /// <summary>
+    /// Waits until the log, from byte <paramref name="from"/> on (see <see cref="LogLength"/>: an
+    /// earlier run's "listening" line names its old ports), shows a line matching <paramref name="ready"/>;
+    /// fails with the log's tail if the process dies or time runs out.
+    /// </summary>
+    public static async Task<Match> WaitForLineAsync(int pid, string logFile, long from, Regex ready, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var text = File.Exists(logFile) ? await File.ReadAllTextAsync(logFile, cancellationToken) : string.Empty;
+            var text = await ReadFromAsync(logFile, from, cancellationToken);
             var match = ready.Match(text);
             if (match.Success)
             {
@@ -51,6 +58,18 @@ public static partial class DetachedProcess
             }
             await Task.Delay(100, cancellationToken);
         }
+    }
+
+    private static async Task<string> ReadFromAsync(string logFile, long from, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(logFile))
+        {
+            return string.Empty;
+        }
+        await using var stream = new FileStream(logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        stream.Seek(Math.Min(from, stream.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync(cancellationToken);
     }
 
     /// <summary>True while a process with this PID exists and is not a zombie.</summary>

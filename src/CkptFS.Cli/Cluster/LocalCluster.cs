@@ -29,13 +29,16 @@ public static partial class LocalCluster
         try
         {
             var nodes = new List<ClusterProcess>();
+            var logStarts = new List<long>();
             for (var i = 0; i < dataNodes; i++)
             {
-                nodes.Add(StartDataNode(directory, logs, nameNode.Address, i));
+                var (node, logStart) = StartDataNode(directory, logs, nameNode.Address, i);
+                nodes.Add(node);
+                logStarts.Add(logStart);
             }
             for (var i = 0; i < nodes.Count; i++)
             {
-                var ready = await DetachedProcess.WaitForLineAsync(nodes[i].Pid, nodes[i].LogFile, DataNodeReady(), StartTimeout, cancellationToken);
+                var ready = await DetachedProcess.WaitForLineAsync(nodes[i].Pid, nodes[i].LogFile, logStarts[i], DataNodeReady(), StartTimeout, cancellationToken);
                 nodes[i] = nodes[i] with { Address = ready.Groups["transfer"].Value, HttpAddress = ready.Groups["http"].Value, NodeId = ready.Groups["id"].Value };
             }
             state = state with { DataNodes = nodes };
@@ -67,20 +70,23 @@ public static partial class LocalCluster
     {
         var data = Path.Combine(directory, "namenode");
         var log = Path.Combine(logs, "namenode.log");
+        var logStart = DetachedProcess.LogLength(log);
         var pid = DetachedProcess.Start(
             ["namenode", "--data", data, "--port", port.ToString(CultureInfo.InvariantCulture), "--http-port", "0", .. extra], log);
-        var ready = await DetachedProcess.WaitForLineAsync(pid, log, NameNodeReady(), StartTimeout, cancellationToken);
+        var ready = await DetachedProcess.WaitForLineAsync(pid, log, logStart, NameNodeReady(), StartTimeout, cancellationToken);
         return new ClusterProcess("namenode", pid, ready.Groups["rpc"].Value, ready.Groups["http"].Value, data, log);
     }
 
-    private static ClusterProcess StartDataNode(string directory, string logs, string nameNodeAddress, int index)
+    /// <summary>Starts DataNode <paramref name="index"/>; also returns where its lines begin in its log.</summary>
+    private static (ClusterProcess Node, long LogStart) StartDataNode(string directory, string logs, string nameNodeAddress, int index)
     {
         var name = $"dn{index}";
         var data = Path.Combine(directory, name);
         var log = Path.Combine(logs, name + ".log");
+        var logStart = DetachedProcess.LogLength(log);
         var pid = DetachedProcess.Start(
             ["datanode", "--namenode", nameNodeAddress, "--data", data, "--port", "0", "--http-port", "0", "--id", name], log);
-        return new ClusterProcess(name, pid, string.Empty, string.Empty, data, log);
+        return (new ClusterProcess(name, pid, string.Empty, string.Empty, data, log), logStart);
     }
 
     private static async Task WaitForLiveDataNodesAsync(string nameNodeAddress, int expected, CancellationToken cancellationToken)

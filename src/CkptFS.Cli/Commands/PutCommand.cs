@@ -13,12 +13,13 @@ internal static class PutCommand
         var replication = new Option<int>("-r", "--replication") { Description = "Replicas per block (default: the NameNode's, 3)." };
         var blockSize = new Option<string?>("--block-size") { Description = "Block size, e.g. 128M (default: the NameNode's, 128 MiB)." };
         var quiet = new Option<bool>("-q", "--quiet") { Description = "No progress and no summary." };
+        var parallel = new Option<int>("--parallel") { Description = "Files copied at once.", DefaultValueFactory = _ => ParallelTransfer.DefaultParallel };
         var paths = new Argument<string[]>("paths")
         {
             Description = "LOCAL... REMOTE: files or folders ('-' for stdin) to a CkptFS path or into a CkptFS directory.",
             Arity = new ArgumentArity(2, 100_000),
         };
-        var command = new Command("put", "Copy local files and folders into CkptFS (checksummed, replicated).") { force, replication, blockSize, quiet, paths };
+        var command = new Command("put", "Copy local files and folders into CkptFS (checksummed, replicated).") { force, replication, blockSize, quiet, parallel, paths };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {
             var all = result.GetRequiredValue(paths);
@@ -30,17 +31,8 @@ internal static class PutCommand
             };
             var uploader = new Uploader(client, options);
             var items = await uploader.PlanAsync(all[..^1], all[^1], cancellationToken);
-            await TransferProgress.RunAsync("put", items.Sum(i => Math.Max(0, i.Bytes)), result.GetValue(quiet), async progress =>
-            {
-                foreach (var item in items)
-                {
-                    await uploader.UploadAsync(item, progress.Advance, cancellationToken);
-                    if (item.LocalFile is not null)
-                    {
-                        progress.FileDone();
-                    }
-                }
-            });
+            await TransferProgress.RunAsync("put", items.Sum(i => Math.Max(0, i.Bytes)), result.GetValue(quiet), progress =>
+                ParallelTransfer.RunAsync(items, i => i.LocalFile is not null, uploader.UploadAsync, result.GetValue(parallel), progress, cancellationToken));
             return 0;
         });
         return command;

@@ -28,8 +28,8 @@ namespace CkptFS.DataNode.NameNodeLink;
 ///      connection is reset, the NameNode sees the stream break and declares this node dead after
 ///      a short grace instead of the long heartbeat timeout;
 ///   5. replica changes from the block store, coalesced per block and sent as one incremental
-///      report IncrementalReportDelay after the first change, or at once when a replica was
-///      finalized (a separate loop, so that a slow
+///      report IncrementalReportDelay after the first change, or as soon as a replica is finalized,
+///      during that delay too (a separate loop, so that a slow
 ///      heartbeat never delays the reports that writers' AddBlock and Complete wait for).
 /// </summary>
 public sealed partial class NameNodeLink : IAsyncDisposable
@@ -264,10 +264,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
         {
             while (await _incremental.WaitAsync(stopping))
             {
-                if (!_incremental.HasReceived)
-                {
-                    await Task.Delay(_options.IncrementalReportDelay, _time, stopping);
-                }
+                await _incremental.WaitForBatchAsync(_options.IncrementalReportDelay, _time, stopping);
                 if (!_registered)
                 {
                     // Kept: the full report after the next registration replaces them.
