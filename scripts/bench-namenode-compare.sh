@@ -27,7 +27,9 @@ echo "new: $root ($(git -C "$root" rev-parse --short HEAD)), old: $other ($(git 
 
 # One run: NameNode from CHECKOUT on a fresh folder, the bench from the same checkout's CLI.
 run() {
-  local label="$1" checkout="$2" dll="$2/artifacts/bin/CkptFS.Cli/release/ckptfs.dll"
+  local label="$1" checkout="$2" dll
+  # Where that checkout's ./ckptfs keeps its build: published ReadyToRun now, a plain build before.
+  dll="$(ls "$2/artifacts/publish/CkptFS.Cli/release_linux-x64/ckptfs.dll" "$2/artifacts/bin/CkptFS.Cli/release/ckptfs.dll" 2>/dev/null | head -1)"
   rm -rf "$work/nn" && mkdir -p "$work/nn"
   dotnet "$dll" namenode --data "$work/nn" --port 0 --http-port -1 >"$work/nn.out" 2>"$work/nn.err" &
   nn_pid=$!
