@@ -3,6 +3,7 @@
 // (tests/CkptFS.IntegrationTests/Deploy/PodmanClusterTests) and the operator's script
 // (deploy/test/podman-cluster.sh).
 //
+//   node cluster.mjs plan --state DIR [--prefix P] [--image IMAGE] [FILE.yaml | < rendered.yaml]   the files only
 //   node cluster.mjs up --state DIR [--prefix P] [--image IMAGE] [FILE.yaml | < rendered.yaml]
 //   node cluster.mjs delete --state DIR POD      SIGTERM, wait up to the pod's grace period, remove (its volumes stay)
 //   node cluster.mjs play --state DIR POD        make the pod again from its play file (same volumes, same aliases)
@@ -86,7 +87,7 @@ function play(state, plan, pod) {
   podman(state, ["kube", "play", "--build=false", "--network", network, join(state, `${pod.name}.yaml`)]);
 }
 
-function up(options) {
+function writePlan(options) {
   const text = readFileSync(options.positional[0] ?? 0, "utf8");
   const objects = parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o);
   const plan = planCluster(objects, { prefix: options.prefix ?? "ckptfs-dev-", image: options.image });
@@ -98,6 +99,11 @@ function up(options) {
     writeFileSync(join(options.state, `${pod.name}.yaml`), pod.playYaml);
     for (const claim of pod.claims) writeFileSync(join(options.state, `${claim.name}.claim.yaml`), claim.playYaml);
   }
+  return plan;
+}
+
+function up(options) {
+  const plan = writePlan(options);
   podman(options.state, ["network", "create", plan.network]);
   for (const pod of plan.pods) {
     for (const claim of pod.claims) {
@@ -129,9 +135,10 @@ function down(options) {
 
 const options = parseArguments(process.argv.slice(2));
 switch (options.command) {
+  case "plan": writePlan(options); break;
   case "up": up(options); break;
   case "delete": { const plan = readState(options.state); const pod = podOf(plan, options.positional[0]); remove(options.state, pod, pod.graceSeconds); break; }
   case "play": { const plan = readState(options.state); play(options.state, plan, podOf(plan, options.positional[0])); break; }
   case "down": down(options); break;
-  default: fail(`unknown command '${options.command}' (up, delete, play, down)`);
+  default: fail(`unknown command '${options.command}' (plan, up, delete, play, down)`);
 }

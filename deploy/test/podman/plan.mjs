@@ -63,6 +63,7 @@ function planPod(pod, claims, { prefix, image, configMaps, services }) {
     podmanName: playPod.metadata.name,
     aliases,
     graceSeconds: pod.spec.terminationGracePeriodSeconds ?? 30,
+    playPod,
     playYaml: [...maps, playPod].map((o) => stringify(o)).join("---\n"),
     claims: claims.map((claim) => ({ name: claim.name, volume: volumes.get(claim.name), playYaml: stringify(claimObject(volumes.get(claim.name), claim.template, pod)) })),
   };

@@ -15,17 +15,16 @@ namespace CkptFS.IntegrationTests.Deploy;
 /// publish, build), about a minute once the base and the publish are cached.
 /// </summary>
 [Trait("Category", "Slow")]
+[Collection(PodmanCollection.Name)]
 public sealed partial class ImageTests(ITestOutputHelper output)
 {
-    private const string Tag = "localhost/ckptfs:test";
-    private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(9);
+    private const string Tag = TestImage.Tag;
 
     [PodmanFact]
     public async Task TheImageRunsAClusterThatRoundTripsAFileAndACheckpoint()
     {
         var total = Stopwatch.StartNew();
-        var build = await DeployTools.RunAsync(Path.Combine(DeployTools.DeployDirectory, "image", "build.sh"), ["--local-base", "--tag", Tag], s_buildTimeout);
-        build.EnsureSuccess("deploy/image/build.sh --local-base");
+        var build = await TestImage.EnsureBuiltAsync();
         output.WriteLine($"image built in {total.Elapsed.TotalSeconds:F0} s: {build.Stdout.Trim()}");
 
         var version = (await Podman.RunAsync(TimeSpan.FromMinutes(1), ["run", "--rm", .. Podman.UlimitFlags, Tag, "--version"])).EnsureSuccess("ckptfs --version");
