@@ -117,8 +117,15 @@ function up(options) {
   console.log(JSON.stringify({ network: plan.network, pods: plan.pods.map((p) => ({ name: p.name, podman: p.podmanName, aliases: p.aliases })) }));
 }
 
+// As the kubelet deletes a pod: SIGTERM to its containers, up to the grace period, then SIGKILL;
+// the sandbox (podman's infra container, which holds the network) only once they have exited.
+// `podman pod stop` may take the infra container down with them: the network goes while the
+// process still holds connections, its FINs never leave, and its peers (DataNodes' streams to the
+// NameNode) hang on a dead address until HTTP/2 keepalive gives up, about a minute later.
 function remove(state, pod, graceSeconds) {
-  podman(state, ["pod", "stop", "-t", String(graceSeconds), pod.podmanName], { allowFailure: true });
+  const containers = pod.playPod.spec.containers.map((container) => `${pod.podmanName}-${container.name}`);
+  podman(state, ["stop", "-t", String(graceSeconds), ...containers], { allowFailure: true });
+  podman(state, ["pod", "stop", "-t", "0", pod.podmanName], { allowFailure: true });
   podman(state, ["pod", "rm", "-f", pod.podmanName], { allowFailure: true });
 }
 
