@@ -130,6 +130,7 @@ public sealed class PodmanClusterTests(ITestOutputHelper output)
         await Task.Delay(s_putsAround);
         var puts = await loop.StopAsync();
         output.WriteLine($"NameNode restart put loop: {puts}");
+        output.WriteLine(string.Join('\n', puts.Output.Split('\n').Where(l => l.StartsWith("PUT ", StringComparison.Ordinal) || l.StartsWith("SLOW ", StringComparison.Ordinal))));
         Figure("NameNode restart: puts / failed puts", $"{puts.Puts.Count} / {puts.Failed}");
         Figure("NameNode restart: longest put (stall), median put", $"{puts.Longest.TotalSeconds:F1} s, {puts.Median.TotalSeconds:F2} s");
         Assert.True(puts.Failed == 0, $"{puts.Failed} puts failed during the NameNode restart:\n{puts.Output}");

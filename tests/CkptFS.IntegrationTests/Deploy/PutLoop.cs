@@ -8,7 +8,8 @@ namespace CkptFS.IntegrationTests.Deploy;
 /// Puts one new file after another from the client container until stopped, as a training job
 /// writing checkpoints through a disruption: each file 4 MiB of random bytes in 1 MiB blocks
 /// (four pipelines per file), replication 2, its SHA-256 kept in the container. Each put prints
-/// "PUT i ok|FAIL milliseconds"; a failed put's error follows as "ERR ..." lines.
+/// "PUT i ok|FAIL milliseconds"; a failed put's error follows as "ERR ..." lines, and a put slower
+/// than 10 s is followed by the client's last messages ("SLOW ...": what it waited for).
 /// Verify reads every file that was put back in one `ckptfs get` and checks the sums.
 /// </summary>
 internal sealed partial class PutLoop : IDisposable
@@ -76,6 +77,9 @@ internal sealed partial class PutLoop : IDisposable
             echo "$(sha256sum < "/tmp/loop-$tag/src" | cut -c1-64)  f$i" >> "/tmp/loop-$tag.sums"
           else
             sed 's/^/ERR /' "/tmp/loop-$tag/err" | tail -n 5
+          fi
+          if [ $((end - start)) -gt 10000 ]; then
+            sed -n 's/.*"RenderedMessage":"\(.*\)","Properties".*/SLOW \1/p' "/tmp/loop-$tag/err" | cut -c1-300 | tail -n 4
           fi
         done
         echo "LOOP DONE $i"
