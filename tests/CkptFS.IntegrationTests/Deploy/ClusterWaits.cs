@@ -32,14 +32,13 @@ internal static class ClusterWaits
         }
     }
 
-    // $1 host, $2 seconds. bash's /dev/tcp: the image has no curl. Polls every 0.25 s.
-    private const string DataNodeReadyScript = """
-        get() { timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/9864" && printf "GET $1 HTTP/1.0\r\nHost: $0\r\n\r\n" >&3 && cat <&3' "$1" "$2" 2>/dev/null || true; }
+    // $1 host, $2 seconds. Polls every 0.25 s.
+    private const string DataNodeReadyScript = HttpGetShell.Function + """
         end=$(( $(date +%s) + $2 ))
         while [ "$(date +%s)" -lt "$end" ]; do
-          status=$(get "$1" /readyz | head -n1 | cut -d' ' -f2)
+          status=$(http_get "$1" 9864 /readyz | head -n1 | cut -d' ' -f2)
           if [ "$status" = 200 ]; then echo "READY $1 readyz"; exit 0; fi
-          if [ "$status" = 404 ] && get "$1" /metrics | grep -Eq '^ckptfs_datanode_registered\{.*\} 1$'; then echo "READY $1 registered"; exit 0; fi
+          if [ "$status" = 404 ] && http_get "$1" 9864 /metrics | grep -Eq '^ckptfs_datanode_registered\{.*\} 1$'; then echo "READY $1 registered"; exit 0; fi
           sleep 0.25
         done
         exit 1

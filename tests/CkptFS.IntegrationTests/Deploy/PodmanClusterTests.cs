@@ -79,7 +79,7 @@ public sealed class PodmanClusterTests(ITestOutputHelper output)
     /// <summary>As the StatefulSet controller rolls an update: from the highest ordinal down, one pod at a time, the next only once the last is ready.</summary>
     private async Task<PutLoop> RollingRestartAsync(PodmanCluster cluster, ClientContainer client, Dictionary<string, string> hosts)
     {
-        var replicatedBefore = ReplicationsScheduled(await cluster.LogsAsync(NameNodePod, "namenode"));
+        var replicatedBefore = await BlocksCopiedAsync(cluster, client);
         var loop = PutLoop.Start(client, "rolling");
         try
         {
@@ -93,7 +93,7 @@ public sealed class PodmanClusterTests(ITestOutputHelper output)
         }
     }
 
-    private async Task RollAsync(PodmanCluster cluster, ClientContainer client, Dictionary<string, string> hosts, PutLoop loop, int replicatedBefore)
+    private async Task RollAsync(PodmanCluster cluster, ClientContainer client, Dictionary<string, string> hosts, PutLoop loop, double replicatedBefore)
     {
         await Task.Delay(s_putsAround);
         var rolling = Stopwatch.StartNew();
@@ -110,7 +110,7 @@ public sealed class PodmanClusterTests(ITestOutputHelper output)
         var puts = await loop.StopAsync();
         output.WriteLine($"rolling restart put loop: {puts}");
         var verified = await loop.VerifyAsync();
-        var copied = ReplicationsScheduled(await cluster.LogsAsync(NameNodePod, "namenode")) - replicatedBefore;
+        var copied = await BlocksCopiedAsync(cluster, client) - replicatedBefore;
         Figure("rolling restart of 3 DataNodes: total time", $"{rollingTime.TotalSeconds:F1} s");
         Figure("rolling restart: puts / failed puts", $"{puts.Puts.Count} / {puts.Failed}");
         Figure("rolling restart: blocks copied (re-replications the NameNode scheduled)", copied.ToString(CultureInfo.InvariantCulture));
@@ -146,9 +146,13 @@ public sealed class PodmanClusterTests(ITestOutputHelper output)
 
     private void Figure(string what, string value) => output.WriteLine($"FIGURE {what}: {value}");
 
-    /// <summary>"Replicating {BlockId} ... from {Source} to {Targets}": one line per block copy the NameNode orders.</summary>
-    private static int ReplicationsScheduled(string nameNodeLog) =>
-        nameNodeLog.Split('\n').Count(l => l.Contains("\"MessageTemplate\":\"Replicating {BlockId}", StringComparison.Ordinal));
+    /// <summary>
+    /// Block copies the NameNode's replication monitor has scheduled: its metric where it has one,
+    /// else its log ("Replicating {BlockId} ... from {Source} to {Targets}", one line per copy).
+    /// </summary>
+    private static async Task<double> BlocksCopiedAsync(PodmanCluster cluster, ClientContainer client) =>
+        await NameNodeScrape.ValueAsync(client, "ckptfs_namenode_replication_transfers_scheduled_total")
+            ?? (await cluster.LogsAsync(NameNodePod, "namenode")).Split('\n').Count(l => l.Contains("\"MessageTemplate\":\"Replicating {BlockId}", StringComparison.Ordinal));
 
     // After the restarts: RoundTripScript's file and checkpoint read back identical.
     private const string StillThereScript = """
