@@ -12,10 +12,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # podman, runc, debootstrap and the CNI dnsname plugin (container names resolve on a podman
 # network; a recommendation of podman, so not always installed): the deployment's image test builds the image on a base made from
 # Debian's archive and runs it (podman runs containers with runc here: crun fails to set rlimits).
+# catatonit: the init of a pod's infra container; `podman kube play` builds its pause image from it
+# ("finding pause binary: catatonit" without it), and the podman cluster test plays pods.
 # kubectl renders the kustomize manifests; Debian has no kubectl package, Google's Cloud SDK apt
 # repository does (packages.cloud.google.com): it is installed when an apt source offers it, else
 # the render tests skip and say why.
-packages=(python3-grpcio python3-grpc-tools python3-protobuf fuse3 rsync python3-torch python3-numpy podman runc debootstrap golang-github-containernetworking-plugin-dnsname)
+packages=(python3-grpcio python3-grpc-tools python3-protobuf fuse3 rsync python3-torch python3-numpy podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 if ! command -v kubectl >/dev/null 2>&1 && apt-cache policy kubectl 2>/dev/null | grep -q 'Candidate: [0-9]'; then

@@ -15,17 +15,16 @@ namespace CkptFS.IntegrationTests.Deploy;
 /// publish, build), about a minute once the base and the publish are cached.
 /// </summary>
 [Trait("Category", "Slow")]
+[Collection(PodmanCollection.Name)]
 public sealed partial class ImageTests(ITestOutputHelper output)
 {
-    private const string Tag = "localhost/ckptfs:test";
-    private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(9);
+    private const string Tag = TestImage.Tag;
 
     [PodmanFact]
     public async Task TheImageRunsAClusterThatRoundTripsAFileAndACheckpoint()
     {
         var total = Stopwatch.StartNew();
-        var build = await DeployTools.RunAsync(Path.Combine(DeployTools.DeployDirectory, "image", "build.sh"), ["--local-base", "--tag", Tag], s_buildTimeout);
-        build.EnsureSuccess("deploy/image/build.sh --local-base");
+        var build = await TestImage.EnsureBuiltAsync();
         output.WriteLine($"image built in {total.Elapsed.TotalSeconds:F0} s: {build.Stdout.Trim()}");
 
         var version = (await Podman.RunAsync(TimeSpan.FromMinutes(1), ["run", "--rm", .. Podman.UlimitFlags, Tag, "--version"])).EnsureSuccess("ckptfs --version");
@@ -67,8 +66,7 @@ public sealed partial class ImageTests(ITestOutputHelper output)
         Assert.Contains("ckptfs-datanode-0", client.Stdout, StringComparison.Ordinal);
     }
 
-    // Waits (60 s at most) for the DataNode to register, then: a 20 MiB file in 4 MiB blocks put
-    // and got back byte-identical, and a 3-shard checkpoint saved and restored identical.
+    // Waits (60 s at most) for the DataNode to register, then the round trips.
     private const string ClientScript = """
         ok=0
         for i in $(seq 1 60); do
@@ -76,19 +74,7 @@ public sealed partial class ImageTests(ITestOutputHelper output)
           sleep 1
         done
         [ "$ok" = 1 ] || { echo "no live DataNode after 60 s"; ckptfs report; exit 1; }
-        head -c 20971520 /dev/urandom > /tmp/in.bin
-        ckptfs put --block-size 4M /tmp/in.bin /data/in.bin
-        ckptfs get /data/in.bin /tmp/out.bin
-        cmp /tmp/in.bin /tmp/out.bin
-        ckptfs stat /data/in.bin
-        mkdir -p /tmp/step /tmp/restored
-        for shard in 0 1 2; do head -c 3145728 /dev/urandom > /tmp/step/shard-$shard.bin; done
-        ckptfs ckpt save /jobs/demo 1 /tmp/step
-        ckptfs ckpt restore /jobs/demo /tmp/restored
-        diff -r /tmp/step /tmp/restored
-        ckptfs report
-        echo "ROUND TRIPS OK"
-        """;
+        """ + "\n" + RoundTripScript.Text;
 
     [GeneratedRegex(@"^\d+\.\d+\.\d+")]
     private static partial Regex VersionLine();
