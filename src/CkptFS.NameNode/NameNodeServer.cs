@@ -117,11 +117,11 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var startedAt = time.GetUtcNow();
             host = await RpcServerHost.StartAsync(options.ToRpcServerOptions(), services, loggerFactory, cancellationToken);
             var rpcAddress = $"{options.BindAddress}:{host.Port}";
-            metrics = new NameNodeMetrics(fs, committer);
+            metrics = new NameNodeMetrics(fs, committer, datanodes, replication);
             http = options.HttpPort < 0
                 ? null
                 : await StatusHttpServer.StartAsync(options.BindAddress, options.HttpPort, loggerFactory,
-                    routes => NameNodeHttpRoutes.Map(routes, fs, committer, metrics, rpcAddress, startedAt), cancellationToken);
+                    routes => NameNodeHttpRoutes.Map(routes, fs, committer, datanodes, metrics, rpcAddress, startedAt), cancellationToken);
             var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, leaseMonitor, host, http, metrics, time, options.Replication.RecheckInterval,
                 logger, stopping)
             {

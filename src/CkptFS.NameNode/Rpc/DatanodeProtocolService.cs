@@ -112,6 +112,17 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
         return new CommitBlockSynchronizationResponse();
     }
 
+    /// <summary>The node is stopping for a restart: maintenance (see DatanodeManager.Maintenance.cs).</summary>
+    public override Task<EnterMaintenanceResponse> EnterMaintenance(EnterMaintenanceRequest request, ServerCallContext context)
+    {
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? "no reason given" : request.Reason;
+        if (!datanodes.EnterMaintenance(request.DatanodeUuid, reason))
+        {
+            throw NotRegistered(request.DatanodeUuid);
+        }
+        return Task.FromResult(new EnterMaintenanceResponse { MaintenanceMs = (ulong)datanodes.Options.MaintenanceDuration.TotalMilliseconds });
+    }
+
     /// <summary>
     /// Held open until the call's token fires: the DataNode went away (its connection broke or it
     /// cancelled the call) or this NameNode is stopping; only the first is recorded as a disconnect.
