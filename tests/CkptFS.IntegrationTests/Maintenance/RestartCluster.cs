@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using CkptFS.Client;
 using CkptFS.Protocol.V1;
@@ -36,7 +35,7 @@ internal sealed partial class RestartCluster : IDisposable
 
     public static async Task<RestartCluster> StartAsync(int dataNodes)
     {
-        var cluster = new RestartCluster(FreePort());
+        var cluster = new RestartCluster(FreePorts.Next());
         try
         {
             await cluster.StartNameNodeAsync();
@@ -54,19 +53,10 @@ internal sealed partial class RestartCluster : IDisposable
     }
 
     /// <summary>No process yet: the NameNode's port is chosen, <see cref="StartNameNodeAsync"/> starts it.</summary>
-    public static RestartCluster WithoutProcesses() => new(FreePort());
+    public static RestartCluster WithoutProcesses() => new(FreePorts.Next());
 
     /// <summary>The NameNode's RPC address, whether it runs or not.</summary>
     public string PlannedAddress => $"127.0.0.1:{Port}";
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     public async Task StartNameNodeAsync() => NameNode = await NameNodeProcess.StartOnPortAsync(_data.Combine("namenode"), Port);
 
