@@ -15,6 +15,12 @@ public sealed partial class NameNodeLink
     /// <summary>Asks the NameNode to keep this node in maintenance; false (logged) when it could not.</summary>
     public async Task<bool> EnterMaintenanceAsync(string reason, TimeSpan timeout)
     {
+        if (!_registered)
+        {
+            // The NameNode does not know this node now (it is down, or this node never got through): nothing to tell.
+            LogEnterMaintenanceSkipped(_options.NameNodeAddress);
+            return false;
+        }
         try
         {
             var reply = await _namenode.EnterMaintenanceAsync(new EnterMaintenanceRequest { DatanodeUuid = _self.DatanodeUuid, Reason = reason },
@@ -56,6 +62,9 @@ public sealed partial class NameNodeLink
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the NameNode at {Address} this DataNode is stopping (it will see the node go); stopping anyway")]
     private partial void LogEnterMaintenanceFailed(Exception exception, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not registered with the NameNode at {Address}: stopping without entering maintenance")]
+    private partial void LogEnterMaintenanceSkipped(string address);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Last incremental block report sent")]
     private partial void LogFlushed();
