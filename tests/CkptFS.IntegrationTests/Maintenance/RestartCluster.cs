@@ -149,6 +149,15 @@ internal sealed partial class RestartCluster : IDisposable
     public async Task<double> TransfersScheduledAsync() =>
         (await PrometheusScrape.GetAsync(NameNode.HttpAddress)).Value("ckptfs_namenode_replication_transfers_scheduled_total");
 
+    /// <summary>Asserts that the NameNode scheduled no re-replication; else fails with its log lines about replicas and DataNodes.</summary>
+    public async Task AssertNothingCopiedAsync()
+    {
+        var scheduled = await TransfersScheduledAsync();
+        Assert.True(scheduled == 0, $"{scheduled} re-replication transfers scheduled. NameNode log:\n" +
+            string.Join('\n', NameNode.Process.Stderr.Split('\n').Where(l => l.Contains("Replicat", StringComparison.Ordinal) || l.Contains("DataNode", StringComparison.Ordinal)
+                || l.Contains("blk", StringComparison.OrdinalIgnoreCase) || l.Contains("Block", StringComparison.Ordinal))));
+    }
+
     public void Dispose()
     {
         foreach (var (process, _) in _dataNodes.Values)
