@@ -164,15 +164,26 @@ public sealed partial class NameNodeLink : IAsyncDisposable
     /// <summary>
     /// Pending incremental changes are dropped first: the full report that follows lists the
     /// catalog as it is after that point, so nothing is lost (a change raised in between is sent twice, harmlessly).
+    /// Incremental reports wait while it is listed and sent (<see cref="_sending"/>): one sent in
+    /// between could reach the NameNode first with a replica the listing missed, which the full
+    /// report would then remove (a restarted node written to before its report was processed).
     /// </summary>
     private async Task SendFullReportAsync(CancellationToken stopping)
     {
-        _incremental.TakeAll();
-        var report = new BlockReportRequest { DatanodeUuid = _self.DatanodeUuid };
-        report.Replicas.AddRange(_catalog.ListReplicas());
-        await _namenode.BlockReportAsync(report, Call(stopping));
-        _lastFullReport = _time.GetUtcNow();
-        LogFullReport(report.Replicas.Count);
+        await _sending.WaitAsync(stopping);
+        try
+        {
+            _incremental.TakeAll();
+            var report = new BlockReportRequest { DatanodeUuid = _self.DatanodeUuid };
+            report.Replicas.AddRange(_catalog.ListReplicas());
+            await _namenode.BlockReportAsync(report, Call(stopping));
+            _lastFullReport = _time.GetUtcNow();
+            LogFullReport(report.Replicas.Count);
+        }
+        finally
+        {
+            _sending.Release();
+        }
     }
 
     /// <summary>Heartbeats with the Connect stream held open alongside, until told to register again; then closes the stream.</summary>
