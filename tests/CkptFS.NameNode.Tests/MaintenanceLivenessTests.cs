@@ -17,6 +17,14 @@ public sealed class MaintenanceLivenessTests : IDisposable
 
     private DatanodeLiveness State(string uuid) => _ns.Datanodes.Find(uuid)!.State;
 
+    /// <summary>A connected DataNode gets SIGTERM: it enters maintenance, then its process exits (its stream breaks).</summary>
+    private void StopForRestart(string uuid)
+    {
+        Assert.True(_ns.Datanodes.StreamOpened(uuid));
+        Assert.True(_ns.Datanodes.EnterMaintenance(uuid, "SIGTERM"));
+        _ns.Datanodes.StreamClosed(uuid);
+    }
+
     [Fact]
     public async Task ANodeInMaintenanceIsNotChosenForWritesAndIsReadFromLast()
     {
@@ -47,9 +55,7 @@ public sealed class MaintenanceLivenessTests : IDisposable
     public void NeitherTheDisconnectGraceNorSilenceDeclaresANodeInMaintenanceDead()
     {
         _ns.AddDatanode("dn1");
-        Assert.True(_ns.Datanodes.StreamOpened("dn1"));
-        Assert.True(_ns.Datanodes.EnterMaintenance("dn1", "SIGTERM"));
-        _ns.Datanodes.StreamClosed("dn1");
+        StopForRestart("dn1");
 
         // 9 min 57 s: past the disconnect grace (10 s) and the stale interval (30 s), within the maintenance (10 min).
         _ns.Time.Advance(_ns.DatanodeOptions.MaintenanceDuration - TimeSpan.FromSeconds(3));
@@ -65,9 +71,7 @@ public sealed class MaintenanceLivenessTests : IDisposable
         await _ns.CreateAsync("/f");
         var block = (await _ns.AddBlockAsync("/f", null)).Block;
         _ns.Received("dn1", block);
-        Assert.True(_ns.Datanodes.StreamOpened("dn1"));
-        Assert.True(_ns.Datanodes.EnterMaintenance("dn1", "SIGTERM"));
-        _ns.Datanodes.StreamClosed("dn1");
+        StopForRestart("dn1");
 
         _ns.Time.Advance(_ns.DatanodeOptions.MaintenanceDuration - TimeSpan.FromSeconds(1));
         Assert.Equal(1, _ns.Blocks.CountFinalizedReplicas(block.Id));
@@ -83,9 +87,7 @@ public sealed class MaintenanceLivenessTests : IDisposable
     public void ARegistrationEndsTheMaintenance()
     {
         _ns.AddDatanode("dn1");
-        Assert.True(_ns.Datanodes.StreamOpened("dn1"));
-        Assert.True(_ns.Datanodes.EnterMaintenance("dn1", "SIGTERM"));
-        _ns.Datanodes.StreamClosed("dn1");
+        StopForRestart("dn1");
         _ns.Time.Advance(TimeSpan.FromSeconds(40));
         Assert.Equal(DatanodeLiveness.InMaintenance, State("dn1"));
 
