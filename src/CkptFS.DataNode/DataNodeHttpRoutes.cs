@@ -5,12 +5,15 @@ using Prometheus;
 
 namespace CkptFS.DataNode;
 
-/// <summary>The DataNode's HTTP endpoints: liveness and Prometheus metrics.</summary>
+/// <summary>The DataNode's HTTP endpoints: liveness, readiness and Prometheus metrics.</summary>
 internal static class DataNodeHttpRoutes
 {
-    public static void Map(IEndpointRouteBuilder routes, DataNodeMetrics metrics)
+    public static void Map(IEndpointRouteBuilder routes, DataNodeMetrics metrics, DataNodeReadiness readiness)
     {
         routes.MapGet("/healthz", () => Results.Text("ok\n"));
+        routes.MapGet("/readyz", () => readiness.NotReadyReason() is { } reason
+            ? Results.Text($"not ready: {reason}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ready\n"));
         // Prometheus text format; OpenMetrics when the scraper's Accept header asks for it.
         routes.MapMetrics(settings => settings.Registry = metrics.Registry, "/metrics");
     }

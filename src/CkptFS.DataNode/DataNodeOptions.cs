@@ -23,8 +23,16 @@ public sealed class DataNodeOptions
     /// </summary>
     public string? AdvertisedHost { get; set; }
 
-    /// <summary>HTTP port for /healthz and /metrics (HDFS's 9864); 0 picks a free port; -1 turns it off.</summary>
+    /// <summary>HTTP port for /healthz, /readyz and /metrics (HDFS's 9864); 0 picks a free port; -1 turns it off.</summary>
     public int HttpPort { get; set; } = 9864;
+
+    /// <summary>
+    /// On SIGTERM, how long writes in flight (then the connections open at that moment) may take to
+    /// finish before the rest are cut: 20 s. New writes are refused meanwhile. With the NameNode call
+    /// and the last report (5 s each at most) it must stay below the pod's
+    /// terminationGracePeriodSeconds (60 s in deploy/k8s/base/datanode.yaml).
+    /// </summary>
+    public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     public DataNodeStorageOptions Storage { get; set; } = new();
 
@@ -47,6 +55,10 @@ public sealed class DataNodeOptions
         if (Location.Length > 0 && !Location.StartsWith('/'))
         {
             throw new ArgumentException($"Invalid setting Location = '{Location}': expected a path such as /zone-a/rack-1.");
+        }
+        if (ShutdownDrainTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Invalid setting ShutdownDrainTimeout = {ShutdownDrainTimeout}: expected a duration of 0 or more.");
         }
         Storage.Validate();
         NameNode.Validate();

@@ -26,11 +26,15 @@ public sealed partial class DataNodeServer : IAsyncDisposable
     private readonly BlockTransferWorker _copies;
     private readonly BlockRecoveryWorker _recoveries;
     private readonly BlockScanner _scanner;
+    private readonly DataNodeReadiness _readiness;
+    private readonly TimeSpan _drainTimeout;
     private readonly ILogger _logger;
 
     private DataNodeServer(DatanodeId id, BlockStore.BlockStore store, DataTransferServer transfer, StatusHttpServer? http, DataNodeMetrics? metrics, Link link,
-        BlockTransferWorker copies, BlockRecoveryWorker recoveries, BlockScanner scanner, ILogger logger)
+        BlockTransferWorker copies, BlockRecoveryWorker recoveries, BlockScanner scanner, DataNodeReadiness readiness, TimeSpan drainTimeout, ILogger logger)
     {
+        _readiness = readiness;
+        _drainTimeout = drainTimeout;
         _recoveries = recoveries;
         _scanner = scanner;
         Id = id;
@@ -42,6 +46,9 @@ public sealed partial class DataNodeServer : IAsyncDisposable
         _copies = copies;
         _logger = logger;
     }
+
+    /// <summary>Bound of each NameNode call of <see cref="StopForRestartAsync"/>: a few seconds, far below the pod's grace period.</summary>
+    public static readonly TimeSpan ShutdownCallTimeout = TimeSpan.FromSeconds(5);
 
     public DatanodeId Id { get; }
 
@@ -61,6 +68,7 @@ public sealed partial class DataNodeServer : IAsyncDisposable
         StatusHttpServer? http = null;
         DataNodeMetrics? metrics = null;
         Link? link = null;
+        var readiness = new DataNodeReadiness(options.NameNode.NameNodeAddress);
         var copies = new BlockTransferWorker(store, options.Transfers, loggerFactory.CreateLogger<BlockTransferWorker>());
         // The worker commits through the link, created below; it runs nothing before the link hands it a command.
         var recoveries = new BlockRecoveryWorker(options.Recovery, nodeId, (request, ct) => link!.CommitBlockSynchronizationAsync(request, ct),
@@ -79,15 +87,16 @@ public sealed partial class DataNodeServer : IAsyncDisposable
             {
                 metrics = new DataNodeMetrics(nodeId, store, () => link?.IsRegistered == true);
                 http = await StatusHttpServer.StartAsync(options.Storage.BindAddress, options.HttpPort, loggerFactory,
-                    routes => DataNodeHttpRoutes.Map(routes, metrics), cancellationToken);
+                    routes => DataNodeHttpRoutes.Map(routes, metrics, readiness), cancellationToken);
                 id.HttpPort = (uint)http.Port;
             }
             link = new Link(options.NameNode, id, store, keys, time, loggerFactory.CreateLogger<Link>(), copies, recoveries);
+            readiness.Link = link;
             var scanner = new BlockScanner(options.Scanner, store, link.ReportBadBlockAsync, time, loggerFactory.CreateLogger<BlockScanner>());
             await link.StartAsync(cancellationToken);
             scanner.Start();
             LogStarted(logger, nodeId, id.Host, transfer.Port, id.HttpPort, options.NameNode.NameNodeAddress, store.ListReplicas().Count);
-            return new DataNodeServer(id, store, transfer, http, metrics, link, copies, recoveries, scanner, logger);
+            return new DataNodeServer(id, store, transfer, http, metrics, link, copies, recoveries, scanner, readiness, options.ShutdownDrainTimeout, logger);
         }
         catch
         {
@@ -105,6 +114,25 @@ public sealed partial class DataNodeServer : IAsyncDisposable
             await transfer.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A stop for a restart (SIGTERM; HDFS maintenance), before <see cref="DisposeAsync"/>:
+    ///   1. /readyz says 503 from now on;
+    ///   2. the NameNode is told (at most <see cref="ShutdownCallTimeout"/>; unreachable: logged, go on):
+    ///      it stops choosing this node, and neither declares it dead nor re-replicates its blocks
+    ///      while it restarts;
+    ///   3. new writes are refused, the writes in flight get up to ShutdownDrainTimeout to finish;
+    ///   4. the last incremental block report goes out (at most <see cref="ShutdownCallTimeout"/>), so
+    ///      the replicas finalized while draining count at once.
+    /// </summary>
+    public async Task StopForRestartAsync()
+    {
+        _readiness.MarkStopping();
+        LogStopping(_logger, Id.DatanodeUuid, _drainTimeout);
+        await _link.EnterMaintenanceAsync("SIGTERM: stopping for a restart", ShutdownCallTimeout);
+        await _transfer.DrainAsync(_drainTimeout);
+        await _link.FlushIncrementalReportsAsync(ShutdownCallTimeout);
     }
 
     public async ValueTask DisposeAsync()
@@ -127,6 +155,9 @@ public sealed partial class DataNodeServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DataNode {NodeId} serving blocks on {Host}:{TransferPort} (HTTP {HttpPort}), NameNode {NameNode}, {Replicas} replicas on disk")]
     private static partial void LogStarted(ILogger logger, string nodeId, string host, int transferPort, uint httpPort, string nameNode, int replicas);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DataNode {NodeId} stopping for a restart: entering maintenance, draining writes for up to {DrainTimeout}")]
+    private static partial void LogStopping(ILogger logger, string nodeId, TimeSpan drainTimeout);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DataNode {NodeId} stopped")]
     private static partial void LogStopped(ILogger logger, string nodeId);

@@ -117,11 +117,11 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var startedAt = time.GetUtcNow();
             host = await RpcServerHost.StartAsync(options.ToRpcServerOptions(), services, loggerFactory, cancellationToken);
             var rpcAddress = $"{options.BindAddress}:{host.Port}";
-            metrics = new NameNodeMetrics(fs, committer);
+            metrics = new NameNodeMetrics(fs, committer, datanodes, replication);
             http = options.HttpPort < 0
                 ? null
                 : await StatusHttpServer.StartAsync(options.BindAddress, options.HttpPort, loggerFactory,
-                    routes => NameNodeHttpRoutes.Map(routes, fs, committer, metrics, rpcAddress, startedAt), cancellationToken);
+                    routes => NameNodeHttpRoutes.Map(routes, fs, committer, datanodes, metrics, rpcAddress, startedAt), cancellationToken);
             var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, leaseMonitor, host, http, metrics, time, options.Replication.RecheckInterval,
                 logger, stopping)
             {
@@ -152,12 +152,20 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A graceful stop (SIGTERM), bounded: health NOT_SERVING first (every name: the readiness probe
+    /// fails at once); background work stops; the RPC port stops taking calls and gives those in
+    /// flight up to Rpc:ShutdownTimeout (5 s) to finish; the group committer commits what they queued
+    /// before the store closes. Well within Kubernetes' 30 s default grace.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        var started = TimeProvider.System.GetTimestamp();
+        _host.Health.SetStatus(WritesHealthService, ServingStatus.NotServing);
+        _host.SetNotServing();
         // Before the host stops: the DataNodes' Connect streams it ends must not count as their disconnects.
         await _stopping.CancelAsync();
         await _replicationTimer.DisposeAsync();
-        _host.Health.SetStatus(WritesHealthService, ServingStatus.NotServing);
         await CheckpointJanitor.DisposeAsync();
         await _leaseMonitor;
         await _host.DisposeAsync();
@@ -171,7 +179,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         Datanodes.Dispose();
         _committer.Dispose();
         _store.Dispose();
-        LogStopped(_logger);
+        LogStopped(_logger, TimeProvider.System.GetElapsedTime(started));
     }
 
     /// <summary>Timer callback: a failed scan is logged and the next one, a second later, starts afresh.</summary>
@@ -203,6 +211,6 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Leases: {Holders} holders of {OpenFiles} open files, renewed now; soft limit {SoftLimit}, hard limit {HardLimit}")]
     private static partial void LogLeases(ILogger logger, int holders, int openFiles, TimeSpan softLimit, TimeSpan hardLimit);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "NameNode stopped")]
-    private static partial void LogStopped(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "NameNode stopped in {Elapsed}")]
+    private static partial void LogStopped(ILogger logger, TimeSpan elapsed);
 }

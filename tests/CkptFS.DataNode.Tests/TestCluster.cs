@@ -69,6 +69,9 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>Stops node <paramref name="node"/>'s data port as a crash would: its connections are cut, its files stay.</summary>
     public async Task KillAsync(int node) => await _servers[node].DisposeAsync().AsTask().WaitAsync(Timeout);
 
+    /// <summary>Node <paramref name="node"/> stops for a restart: new writes refused, those in flight drained within <paramref name="timeout"/>.</summary>
+    public Task<int> DrainAsync(int node, TimeSpan timeout) => _servers[node].DrainAsync(timeout);
+
     /// <summary>The same block, re-addressed for reading (length known, replicas in the given order).</summary>
     public LocatedBlock ForRead(LocatedBlock written, ExtendedBlock finished)
     {

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using CkptFS.Client;
 using CkptFS.Common;
@@ -39,7 +37,7 @@ public sealed class NameNodeRideThroughTests(ITestOutputHelper output) : IDispos
     [Fact]
     public async Task APutRidesThroughANameNodeKilledAndRestartedOnTheSamePort()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var metadata = _data.Combine("namenode");
         var nameNode = await NameNodeProcess.StartOnPortAsync(metadata, port);
         NameNodeProcess? restarted = null;
@@ -166,15 +164,6 @@ public sealed class NameNodeRideThroughTests(ITestOutputHelper output) : IDispos
             read += n;
         }
         Assert.True(expected.AsSpan().SequenceEqual(actual), "The file read back differs from what was put.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     /// <summary>The longest time between two steps of the put (a write returning, or the close).</summary>

@@ -27,6 +27,17 @@ public class GroupCommitTests : IDisposable
         Assert.Equal(before, _ns.Dump());
     }
 
+    /// <summary>A NameNode stopping (SIGTERM) completes its group commit: what was queued is made durable and answered, not failed.</summary>
+    [Fact]
+    public async Task MutationsQueuedWhenTheCommitterStopsAreCommitted()
+    {
+        await _ns.MkdirAsync("/q");
+        var tasks = Enumerable.Range(0, 500).Select(i => _ns.MkdirAsync($"/q/d{i}")).ToArray();
+        _ns.Restart();
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(500 + 2, _ns.Fs.Current.InodeCount);
+    }
+
     [Fact]
     public async Task RacingCreatorsOfOnePathGetExactlyOneWinner()
     {

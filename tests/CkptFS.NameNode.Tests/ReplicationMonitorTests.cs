@@ -11,7 +11,7 @@ namespace CkptFS.NameNode.Tests;
 /// The replication monitor on a real block map and DataNode registry, driven by a fake clock: a node
 /// is dead after 2 × 5 s + 10 × 1 s = 20 s without a heartbeat, stale after 5 s.
 /// </summary>
-public sealed class ReplicationMonitorTests : IDisposable
+public sealed partial class ReplicationMonitorTests : IDisposable
 {
     private static readonly TimeSpan PendingTimeout = TimeSpan.FromSeconds(30);
 
@@ -166,8 +166,8 @@ public sealed class ReplicationMonitorTests : IDisposable
         Assert.Equal(["dn1"], _blocks.GetReplicas(block.Id).Corrupt);
     }
 
-    private ReplicationMonitor NewMonitor(int maxStreams = 2) =>
-        new(_blocks, _datanodes, new ReplicationOptions { MaxReplicationStreamsPerNode = maxStreams, PendingTimeout = PendingTimeout }, _time,
+    private ReplicationMonitor NewMonitor(int maxStreams = 2, int maintenanceMinReplicas = 1) =>
+        new(_blocks, _datanodes, new ReplicationOptions { MaxReplicationStreamsPerNode = maxStreams, PendingTimeout = PendingTimeout, MaintenanceMinReplicas = maintenanceMinReplicas }, _time,
             NullLogger<ReplicationMonitor>.Instance);
 
     private void AddNodes(params string[] uuids)

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Configuration;
 namespace CkptFS.Cli.Commands;
 
 /// <summary>
-/// `ckptfs datanode`: runs a DataNode until SIGTERM/SIGINT. Settings come from the config file's
+/// `ckptfs datanode`: runs a DataNode until SIGTERM/SIGINT, then stops for a restart: it enters
+/// maintenance on the NameNode, drains its writes and sends its last report (DataNodeServer.StopForRestartAsync), and exits 0. Settings come from the config file's
 /// "DataNode" section, then CKPTFS_DATANODE__* environment variables, then flags. Once serving it
 /// prints "DataNode listening: transfer=HOST:PORT http=HOST:PORT id=ID" on stdout, for scripts.
 /// </summary>
@@ -18,7 +19,7 @@ internal static class DataNodeCommand
     {
         var data = new Option<string?>("--data") { Description = "Data folders, comma-separated (one per disk)." };
         var port = new Option<int?>("--port") { Description = "Data transfer port (default 9866; 0 picks a free one)." };
-        var httpPort = new Option<int?>("--http-port") { Description = "HTTP port for /healthz and /metrics (default 9864; 0 picks a free one; -1 off)." };
+        var httpPort = new Option<int?>("--http-port") { Description = "HTTP port for /healthz, /readyz and /metrics (default 9864; 0 picks a free one; -1 off)." };
         var bind = new Option<string?>("--bind") { Description = "Address to listen on (default 127.0.0.1; 0.0.0.0 for all interfaces)." };
         var advertise = new Option<string?>("--advertise-host") { Description = "Host name clients use to reach this node (default: the bind address, or the host name)." };
         var id = new Option<string?>("--id") { Description = "Node id for a new data folder (default: a random UUID; kept in the folder)." };
@@ -88,7 +89,8 @@ internal static class DataNodeCommand
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // SIGTERM / Ctrl-C: a clean stop.
+            // SIGTERM / Ctrl-C: a clean stop for a restart (maintenance, drain, last report), then dispose.
         }
+        await server.StopForRestartAsync();
     }
 }

@@ -11,7 +11,7 @@ internal static class ReportCommand
     public static Command Create()
     {
         var json = CliOptions.Json();
-        var command = new Command("report", "Show the cluster: every DataNode (live/stale/dead, capacity, used, blocks) and totals.") { json };
+        var command = new Command("report", "Show the cluster: every DataNode (live/stale/maintenance/dead, capacity, used, blocks) and totals.") { json };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {
             var report = await client.GetDatanodeReportAsync(cancellationToken);
@@ -34,16 +34,16 @@ internal static class ReportCommand
         {
             $"Safe mode: {(report.SafeMode ? "ON (reads only until enough blocks are reported)" : "off")}",
             $"Blocks: {report.TotalBlocks} total, {report.MissingBlocks} missing, {report.UnderReplicatedBlocks} under-replicated, {report.CorruptReplicas} corrupt replicas",
-            $"DataNodes: {Count(nodes, DatanodeState.Live)} live, {Count(nodes, DatanodeState.Stale)} stale, {Count(nodes, DatanodeState.Dead)} dead; " +
+            $"DataNodes: {Count(nodes, DatanodeState.Live)} live, {Count(nodes, DatanodeState.Stale)} stale, {Count(nodes, DatanodeState.InMaintenance)} in maintenance, {Count(nodes, DatanodeState.Dead)} dead; " +
                 $"capacity {ByteSize.Format(capacity)}, used {ByteSize.Format(used)}, remaining {ByteSize.Format(remaining)}",
             string.Empty,
-            $"{"DATANODE",-38} {"ADDRESS",-22} {"STATE",-6} {"CAPACITY",11} {"USED",11} {"REMAINING",11} {"BLOCKS",7} {"XFERS",5} LAST HEARTBEAT",
+            $"{"DATANODE",-38} {"ADDRESS",-22} {"STATE",-11} {"CAPACITY",11} {"USED",11} {"REMAINING",11} {"BLOCKS",7} {"XFERS",5} LAST HEARTBEAT",
         };
         foreach (var node in nodes.OrderBy(n => n.Id.DatanodeUuid, StringComparer.Ordinal))
         {
             var seen = node.LastHeartbeatMs == 0 ? "never" : DateTimeOffset.FromUnixTimeMilliseconds(node.LastHeartbeatMs).UtcDateTime.ToString("HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{node.Id.DatanodeUuid,-38} {node.Id.Host + ":" + node.Id.TransferPort,-22} {StateName(node.State),-6} {ByteSize.Format(node.CapacityBytes),11} {ByteSize.Format(node.UsedBytes),11} {ByteSize.Format(node.RemainingBytes),11} {node.BlockCount,7} {node.TransfersInProgress,5} {seen}"));
+                $"{node.Id.DatanodeUuid,-38} {node.Id.Host + ":" + node.Id.TransferPort,-22} {StateName(node.State),-11} {ByteSize.Format(node.CapacityBytes),11} {ByteSize.Format(node.UsedBytes),11} {ByteSize.Format(node.RemainingBytes),11} {node.BlockCount,7} {node.TransfersInProgress,5} {seen}"));
         }
         return string.Join('\n', lines) + "\n";
     }
@@ -85,6 +85,7 @@ internal static class ReportCommand
         DatanodeState.Live => "live",
         DatanodeState.Stale => "stale",
         DatanodeState.Dead => "dead",
+        DatanodeState.InMaintenance => "maintenance",
         _ => "unknown",
     };
 }

@@ -46,8 +46,10 @@ public sealed partial class NameNodeLink : IAsyncDisposable
     private readonly DatanodeProtocol.DatanodeProtocolClient _namenode;
     private readonly IncrementalReportBuffer _incremental = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _sending = new(1, 1);
     private readonly TaskCompletionSource _firstRegistration = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _registered;
+    private volatile bool _reported;
     private volatile bool _connected;
     private DateTimeOffset _lastFullReport;
     private Task _heartbeatLoop = Task.CompletedTask;
@@ -83,6 +85,9 @@ public sealed partial class NameNodeLink : IAsyncDisposable
     /// <summary>True between a successful registration and a heartbeat reply that says reregister.</summary>
     public bool IsRegistered => _registered;
 
+    /// <summary>True once the full block report after the current registration was accepted: the NameNode knows every replica here (readiness).</summary>
+    public bool IsReported => _reported;
+
     /// <summary>True while the Connect stream is open and the NameNode has acknowledged it.</summary>
     public bool IsConnected => _connected;
 
@@ -104,6 +109,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
         await _stopping.CancelAsync();
         await Task.WhenAll(_heartbeatLoop, _incrementalLoop);
         _stopping.Dispose();
+        _sending.Dispose();
         _channel.Dispose();
     }
 
@@ -151,21 +157,33 @@ public sealed partial class NameNodeLink : IAsyncDisposable
         _registered = true;
         LogRegistered(_options.NameNodeAddress, _keys.Count);
         await SendFullReportAsync(stopping);
+        _reported = true;
         _firstRegistration.TrySetResult();
     }
 
     /// <summary>
     /// Pending incremental changes are dropped first: the full report that follows lists the
     /// catalog as it is after that point, so nothing is lost (a change raised in between is sent twice, harmlessly).
+    /// Incremental reports wait while it is listed and sent (<see cref="_sending"/>): one sent in
+    /// between could reach the NameNode first with a replica the listing missed, which the full
+    /// report would then remove (a restarted node written to before its report was processed).
     /// </summary>
     private async Task SendFullReportAsync(CancellationToken stopping)
     {
-        _incremental.TakeAll();
-        var report = new BlockReportRequest { DatanodeUuid = _self.DatanodeUuid };
-        report.Replicas.AddRange(_catalog.ListReplicas());
-        await _namenode.BlockReportAsync(report, Call(stopping));
-        _lastFullReport = _time.GetUtcNow();
-        LogFullReport(report.Replicas.Count);
+        await _sending.WaitAsync(stopping);
+        try
+        {
+            _incremental.TakeAll();
+            var report = new BlockReportRequest { DatanodeUuid = _self.DatanodeUuid };
+            report.Replicas.AddRange(_catalog.ListReplicas());
+            await _namenode.BlockReportAsync(report, Call(stopping));
+            _lastFullReport = _time.GetUtcNow();
+            LogFullReport(report.Replicas.Count);
+        }
+        finally
+        {
+            _sending.Release();
+        }
     }
 
     /// <summary>Heartbeats with the Connect stream held open alongside, until told to register again; then closes the stream.</summary>
@@ -197,7 +215,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
                 Interlocked.Increment(ref _heartbeatsSent);
                 if (reply.Reregister)
                 {
-                    _registered = false;
+                    _registered = _reported = false;
                     LogToldToRegister(_options.NameNodeAddress);
                     return;
                 }
@@ -213,7 +231,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
             }
             catch (CkptFsException exception) when (exception.Code == ErrorCode.DataNodeNotRegistered)
             {
-                _registered = false;
+                _registered = _reported = false;
                 LogToldToRegister(_options.NameNodeAddress);
                 return;
             }
@@ -270,22 +288,14 @@ public sealed partial class NameNodeLink : IAsyncDisposable
                     // Kept: the full report after the next registration replaces them.
                     continue;
                 }
-                var changes = _incremental.TakeAll();
-                if (changes.Count == 0)
-                {
-                    continue;
-                }
                 try
                 {
-                    var request = new IncrementalBlockReportRequest { DatanodeUuid = _self.DatanodeUuid };
-                    request.Changes.AddRange(changes);
-                    await _namenode.IncrementalBlockReportAsync(request, Call(stopping));
+                    await SendIncrementalReportAsync(Call(stopping), stopping);
                     backoff = _options.ReconnectBackoffInitial;
                 }
                 catch (Exception exception) when (!stopping.IsCancellationRequested && exception is not OutOfMemoryException)
                 {
-                    LogIncrementalFailed(exception, changes.Count, backoff);
-                    _incremental.Return(changes);
+                    LogIncrementalFailed(exception, _incremental.Count, backoff);
                     await Task.Delay(backoff, _time, stopping);
                     backoff = NextBackoff(backoff);
                 }
@@ -293,6 +303,39 @@ public sealed partial class NameNodeLink : IAsyncDisposable
         }
         catch (Exception exception) when (IsStopping(exception, stopping))
         {
+        }
+    }
+
+    /// <summary>
+    /// Sends the pending changes as one incremental report; on failure they go back to the buffer.
+    /// One send at a time (the loop's, or the last one before a stop: <see cref="FlushIncrementalReportsAsync"/>),
+    /// so that a stop never cuts a report in flight whose changes would then be lost.
+    /// </summary>
+    private async Task SendIncrementalReportAsync(CallOptions call, CancellationToken cancellationToken)
+    {
+        await _sending.WaitAsync(cancellationToken);
+        try
+        {
+            var changes = _incremental.TakeAll();
+            if (changes.Count == 0)
+            {
+                return;
+            }
+            try
+            {
+                var request = new IncrementalBlockReportRequest { DatanodeUuid = _self.DatanodeUuid };
+                request.Changes.AddRange(changes);
+                await _namenode.IncrementalBlockReportAsync(request, call);
+            }
+            catch
+            {
+                _incremental.Return(changes);
+                throw;
+            }
+        }
+        finally
+        {
+            _sending.Release();
         }
     }
 

@@ -45,6 +45,9 @@ internal sealed partial class BlockReceiver
         }
     }
 
+    private CkptFsException Stopping() => new(ErrorCode.Unavailable,
+        "This DataNode is stopping for a restart (maintenance): it takes no new writes; choose another DataNode.");
+
     /// <summary>
     /// Step 2: a new rbw replica, or for streaming recovery the existing one continued at the new genstamp.
     /// TRANSFER_RBW refuses any replica of the block at the same or a newer genstamp, even one nobody

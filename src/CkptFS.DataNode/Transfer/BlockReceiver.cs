@@ -33,6 +33,8 @@ namespace CkptFS.DataNode.Transfer;
 /// A connection cut mid-block leaves the rbw replica (visible up to the bytes acked) for recovery. So
 /// does a recovery that stops this writer (ReplicaWriter.StopRequested): the pending read is cancelled,
 /// the responder aborted, and the connections closed, within SocketTimeout at worst.
+/// A node stopping for a restart (SIGTERM) refuses new writes at step 1 (Unavailable, "stopping"): the
+/// client's pipeline setup excludes it and asks for another node; writes already admitted go on.
 /// A packet this node cannot store (a full disk: ERROR_DISK_FULL) is acked with its own status in its
 /// own slot, so the client knows which node to drop; the replica is discarded, never finalized.
 /// </summary>
@@ -51,6 +53,25 @@ internal sealed partial class BlockReceiver(TransferContext context, string peer
             return;
         }
 
+        if (!context.Writes.TryEnter())
+        {
+            await RefuseAsync(Stopping()).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await ReceiveAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Writes.Exit();
+        }
+    }
+
+    /// <summary>Steps 2 to 6, for a write the gate admitted.</summary>
+    private async Task ReceiveAsync()
+    {
         ReplicaWriter writer;
         try
         {

@@ -53,6 +53,37 @@ public sealed class DataTransferServer : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The first step of a stop for a restart: refuses new writes, waits for the writes in flight
+    /// (and then for the connections open at that moment, reads included) within
+    /// <paramref name="timeout"/>; what is left is cut by <see cref="DisposeAsync"/> (the writers'
+    /// pipeline recovery and the readers' next replica cover it). Returns the connections still open.
+    /// </summary>
+    public async Task<int> DrainAsync(TimeSpan timeout)
+    {
+        var started = _context.Time.GetTimestamp();
+        var writes = _context.Writes.Active;
+        TransferLog.Draining(_logger, writes, _connections.Count, timeout);
+        using var budget = new CancellationTokenSource(timeout, _context.Time);
+        await WaitAsync(_context.Writes.Close(), budget.Token).ConfigureAwait(false);
+        await WaitAsync(Task.WhenAll(_connections.Values.Select(connection => connection.Task)), budget.Token).ConfigureAwait(false);
+        var left = _connections.Count;
+        TransferLog.Drained(_logger, writes, _context.Time.GetElapsedTime(started), _context.Writes.Active, left);
+        return left;
+    }
+
+    private static async Task WaitAsync(Task task, CancellationToken budget)
+    {
+        try
+        {
+            await task.WaitAsync(budget).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested)
+        {
+            // Out of time: the caller cuts what is left.
+        }
+    }
+
     /// <summary>Stops accepting, cuts every connection (writes in progress stay rbw) and waits for their tasks.</summary>
     public async ValueTask DisposeAsync()
     {

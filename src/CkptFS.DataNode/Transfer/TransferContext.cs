@@ -10,4 +10,8 @@ internal sealed record TransferContext(
     BlockKeyRing Keys,
     ILogger Logger,
     TimeProvider Time,
-    CancellationToken Stopping);
+    CancellationToken Stopping)
+{
+    /// <summary>WRITE_BLOCKs in flight; closed when the node stops for a restart.</summary>
+    public WriteGate Writes { get; } = new();
+}

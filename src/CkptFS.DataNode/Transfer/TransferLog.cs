@@ -45,4 +45,10 @@ internal static partial class TransferLog
 
     [LoggerMessage(EventId = 4213, Level = LogLevel.Warning, Message = "Transfer of {BlockId} to {Targets} failed at target {BadTarget}: {Reason}")]
     public static partial void TransferFailed(ILogger logger, BlockId blockId, string targets, string badTarget, string reason);
+
+    [LoggerMessage(EventId = 4214, Level = LogLevel.Information, Message = "Stopping for a restart: new writes refused; waiting up to {Timeout} for {Writes} writes in flight ({Connections} connections open)")]
+    public static partial void Draining(ILogger logger, int writes, int connections, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 4215, Level = LogLevel.Information, Message = "Drained in {Elapsed}: {Writes} writes were in flight, {WritesLeft} still are; {ConnectionsLeft} connections left to cut")]
+    public static partial void Drained(ILogger logger, int writes, TimeSpan elapsed, int writesLeft, int connectionsLeft);
 }

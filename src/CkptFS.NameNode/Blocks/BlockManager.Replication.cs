@@ -12,15 +12,19 @@ public sealed partial class BlockManager
     /// pipeline is still filling them). A scan of the map: the monitor runs it once a second, which
     /// costs microseconds per thousand blocks; an incrementally kept queue (HDFS's
     /// LowRedundancyBlocks) is the step after this if maps grow to millions of blocks.
+    /// Blocks with a replica on one of <paramref name="inMaintenance"/> are listed too: the monitor
+    /// checks that enough of their replicas are on live nodes.
     /// </summary>
-    public IReadOnlyList<BlockRedundancy> ListBlocksNeedingRedundancyWork()
+    public IReadOnlyList<BlockRedundancy> ListBlocksNeedingRedundancyWork(IReadOnlySet<string> inMaintenance)
     {
         lock (_lock)
         {
             var result = new List<BlockRedundancy>();
             foreach (var info in _blocks.Values)
             {
-                if (info.UnderConstruction || (info.FinalizedReplicas == info.Replication && info.CorruptReplicas == 0))
+                if (info.UnderConstruction
+                    || (info.FinalizedReplicas == info.Replication && info.CorruptReplicas == 0
+                        && (inMaintenance.Count == 0 || !info.Replicas.Any(r => inMaintenance.Contains(r.DatanodeUuid)))))
                 {
                     continue;
                 }

@@ -7,7 +7,21 @@ namespace CkptFS.NameNode.Blocks;
 /// <summary>Steps 2 and 3 of <see cref="ReplicationMonitor"/>: what to copy where, what to delete.</summary>
 public sealed partial class ReplicationMonitor
 {
-    private bool TrySchedule(BlockRedundancy block, List<string> good, Dictionary<string, DatanodeSnapshot> nodes, DateTimeOffset now)
+    /// <summary>
+    /// New replicas the block needs: up to its replication, counting replicas on nodes in maintenance
+    /// (they come back); or, when fewer than <see cref="ReplicationOptions.MaintenanceMinReplicas"/>
+    /// (at most the replication) of its good replicas are on other nodes, up to that minimum.
+    /// </summary>
+    private int ReplicasMissing(BlockRedundancy block, List<string> good, Dictionary<string, DatanodeSnapshot> nodes)
+    {
+        var minLive = Math.Min(_options.MaintenanceMinReplicas, block.Replication);
+        return Math.Max(block.Replication - good.Count, minLive - OutOfMaintenance(good, nodes).Count());
+    }
+
+    private static IEnumerable<string> OutOfMaintenance(List<string> good, Dictionary<string, DatanodeSnapshot> nodes) =>
+        good.Where(uuid => nodes[uuid].State != DatanodeLiveness.InMaintenance);
+
+    private bool TrySchedule(BlockRedundancy block, List<string> good, int missing, Dictionary<string, DatanodeSnapshot> nodes, DateTimeOffset now)
     {
         var streams = _pending.Values.CountBy(t => t.Source).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var source = good
@@ -25,7 +39,7 @@ public sealed partial class ReplicationMonitor
         IReadOnlyList<DatanodeSnapshot> targets;
         try
         {
-            targets = _datanodes.ChooseTargets(block.Replication - good.Count, holders, clientHost: null, block.Block.NumBytes, $"a new replica of {block.Block.Id}");
+            targets = _datanodes.ChooseTargets(missing, holders, clientHost: null, block.Block.NumBytes, $"a new replica of {block.Block.Id}");
         }
         catch (CkptFsException exception) when (exception.Code is ErrorCode.NotEnoughDataNodes or ErrorCode.DiskFull)
         {
@@ -54,18 +68,20 @@ public sealed partial class ReplicationMonitor
 
     /// <summary>
     /// Deletes good replicas beyond the replication, from the nodes with the least free space first
-    /// (HDFS chooses by free space too, after racks).
+    /// (HDFS chooses by free space too, after racks). Replicas on nodes in maintenance are neither
+    /// counted nor chosen: a block topped up for a maintenance keeps its new replicas until the node is back.
     /// </summary>
     private void DeleteExcess(BlockRedundancy block, List<string> good, Dictionary<string, DatanodeSnapshot> nodes)
     {
-        var excess = good.Count - block.Replication;
+        var counted = OutOfMaintenance(good, nodes).ToList();
+        var excess = counted.Count - block.Replication;
         if (excess <= 0)
         {
             return;
         }
-        foreach (var node in good.Select(uuid => nodes[uuid]).OrderBy(n => n.Load.RemainingBytes).ThenBy(n => n.Uuid, StringComparer.Ordinal).Take(excess))
+        foreach (var node in counted.Select(uuid => nodes[uuid]).OrderBy(n => n.Load.RemainingBytes).ThenBy(n => n.Uuid, StringComparer.Ordinal).Take(excess))
         {
-            _blocks.InvalidateReplica(block.Block.Id, node.Uuid, $"excess: {good.Count} good replicas, replication {block.Replication}");
+            _blocks.InvalidateReplica(block.Block.Id, node.Uuid, $"excess: {counted.Count} good replicas on live nodes, replication {block.Replication}");
         }
     }
 

@@ -11,7 +11,8 @@ namespace CkptFS.NameNode.Blocks;
 ///   1. pending transfers: confirmed (every target reported the replica RECEIVED) ones are forgotten;
 ///      so are ones whose source died before it was told, and ones older than
 ///      <see cref="ReplicationOptions.PendingTimeout"/> (the next steps schedule them again);
-///   2. under-replicated blocks, fewest good replicas first (one left before two left), get one
+///   2. under-replicated blocks (counting replicas on nodes in maintenance, unless fewer than
+///      <see cref="ReplicationOptions.MaintenanceMinReplicas"/> are on live nodes), fewest good replicas first (one left before two left), get one
 ///      transfer each: source = the least busy live node with a finalized good replica, with fewer
 ///      than <see cref="ReplicationOptions.MaxReplicationStreamsPerNode"/> transfers pending; targets =
 ///      the placement policy's choice among nodes that hold no replica of the block (not even a
@@ -36,6 +37,7 @@ public sealed partial class ReplicationMonitor
     private readonly ReplicationOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private long _transfersScheduled;
 
     public ReplicationMonitor(BlockManager blocks, DatanodeManager datanodes, ReplicationOptions options, TimeProvider time, ILogger<ReplicationMonitor> logger)
     {
@@ -56,7 +58,8 @@ public sealed partial class ReplicationMonitor
         }
         var now = _time.GetUtcNow();
         var nodes = _datanodes.GetAll().ToDictionary(n => n.Uuid, StringComparer.Ordinal);
-        var work = _blocks.ListBlocksNeedingRedundancyWork()
+        var inMaintenance = nodes.Values.Where(n => n.State == DatanodeLiveness.InMaintenance).Select(n => n.Uuid).ToHashSet(StringComparer.Ordinal);
+        var work = _blocks.ListBlocksNeedingRedundancyWork(inMaintenance)
             .Select(b => (Block: b, Good: GoodReplicas(b, nodes)))
             .OrderBy(w => w.Good.Count)
             .ThenBy(w => w.Block.Block.Id.Value)
@@ -72,17 +75,21 @@ public sealed partial class ReplicationMonitor
                     // Wait for the transfer in flight; with no good replica there is nothing to copy from.
                     continue;
                 }
-                if (good.Count < block.Replication)
+                if (ReplicasMissing(block, good, nodes) is var missing and > 0)
                 {
-                    scheduled += TrySchedule(block, good, nodes, now) ? 1 : 0;
+                    scheduled += TrySchedule(block, good, missing, nodes, now) ? 1 : 0;
                     continue;
                 }
                 DeleteCorrupt(block, nodes);
                 DeleteExcess(block, good, nodes);
             }
+            Interlocked.Add(ref _transfersScheduled, scheduled);
             return scheduled;
         }
     }
+
+    /// <summary>Transfers scheduled since start (each a copy of one block): the /metrics counter.</summary>
+    public long TransfersScheduled => Interlocked.Read(ref _transfersScheduled);
 
     /// <summary>The transfers queued for <paramref name="sourceUuid"/> since its last heartbeat (they stay pending until confirmed).</summary>
     public IReadOnlyList<ReplicationTransfer> DrainTransfers(string sourceUuid)

@@ -21,11 +21,20 @@ public sealed class ReplicationOptions
     /// </summary>
     public TimeSpan PendingTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Finalized replicas a block keeps on live nodes (not in maintenance) while others are on nodes in
+    /// maintenance: 1 (HDFS dfs.namenode.maintenance.replication.min). A block with fewer is copied to
+    /// live nodes; one with at least this many is left alone (its node in maintenance comes back with
+    /// its replica). 0 never copies for a maintenance.
+    /// </summary>
+    public int MaintenanceMinReplicas { get; set; } = 1;
+
     public void Validate()
     {
         Require(RecheckInterval > TimeSpan.Zero, nameof(RecheckInterval), RecheckInterval, "> 0");
         Require(MaxReplicationStreamsPerNode >= 1, nameof(MaxReplicationStreamsPerNode), MaxReplicationStreamsPerNode, ">= 1");
         Require(PendingTimeout > TimeSpan.Zero, nameof(PendingTimeout), PendingTimeout, "> 0");
+        Require(MaintenanceMinReplicas >= 0, nameof(MaintenanceMinReplicas), MaintenanceMinReplicas, ">= 0");
     }
 
     private static void Require(bool condition, string key, object value, string expected)

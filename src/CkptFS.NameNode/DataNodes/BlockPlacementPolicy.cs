@@ -5,7 +5,7 @@ namespace CkptFS.NameNode.DataNodes;
 /// <summary>
 /// Chooses the DataNodes of a new block's pipeline (HDFS BlockPlacementPolicyDefault, on location
 /// labels instead of racks):
-///   1. candidates: live (not stale) nodes the client did not exclude, with room for a whole block
+///   1. candidates: live (not stale, not in maintenance) nodes the client did not exclude, with room for a whole block
 ///      after the blocks already scheduled on them (<see cref="DatanodeSnapshot.HasRoomFor"/>: the last
 ///      heartbeat's remaining bytes do not count blocks chosen since, HDFS's isGoodTarget);
 ///   2. ordered least loaded first: fewest transfers in progress, then most remaining bytes, ties
@@ -68,6 +68,7 @@ public sealed class BlockPlacementPolicy(Random random)
     {
         var live = nodes.Count(n => n.State == DatanodeLiveness.Live);
         var stale = nodes.Count(n => n.State == DatanodeLiveness.Stale);
+        var maintenance = nodes.Count(n => n.State == DatanodeLiveness.InMaintenance);
         var full = WithoutRoom(nodes, excluded, blockSizeBytes);
         var excludedLive = nodes.Count(n => n.State == DatanodeLiveness.Live && excluded.Contains(n.Uuid));
         if (full.Count > 0)
@@ -82,7 +83,7 @@ public sealed class BlockPlacementPolicy(Random random)
         }
 
         return new CkptFsException(ErrorCode.NotEnoughDataNodes,
-            $"Cannot place {what}: no DataNode can take it ({live} live, {stale} stale, {nodes.Count} registered; " +
+            $"Cannot place {what}: no DataNode can take it ({live} live, {stale} stale, {maintenance} in maintenance, {nodes.Count} registered; " +
             $"{excludedLive} live ones excluded by the client).");
     }
 }

@@ -27,6 +27,9 @@ internal sealed class DatanodeDescriptor(DatanodeAddress address, DateTimeOffset
     /// <summary>Set once the node was declared dead and its replicas removed; cleared by a new registration.</summary>
     public bool DeclaredDead { get; set; }
 
+    /// <summary>When the maintenance the node entered ends by itself; null when it is in none. Cleared by a new registration or at expiry.</summary>
+    public DateTimeOffset? MaintenanceUntil { get; set; }
+
     /// <summary>
     /// Blocks chosen for this node that it has not reported received (finalized) yet (HDFS's
     /// approxBlocksScheduled): the space they will take is not in its last heartbeat's remaining bytes.

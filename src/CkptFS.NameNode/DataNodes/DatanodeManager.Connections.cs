@@ -37,6 +37,7 @@ public sealed partial class DatanodeManager
     public void StreamClosed(string uuid)
     {
         var now = _time.GetUtcNow();
+        var inMaintenance = false;
         lock (_lock)
         {
             if (!_nodes.TryGetValue(uuid, out var node) || node.OpenStreams == 0)
@@ -49,12 +50,21 @@ public sealed partial class DatanodeManager
                 return;
             }
             node.DisconnectedAt = now;
+            inMaintenance = IsInMaintenance(node, now);
+        }
+        if (inMaintenance)
+        {
+            LogDisconnectedInMaintenance(uuid);
+            return;
         }
         LogDisconnected(uuid, _options.DisconnectGrace);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "DataNode {Uuid} connected")]
     private partial void LogStreamOpened(string uuid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DataNode {Uuid} disconnected during its maintenance: waiting for it to register again")]
+    private partial void LogDisconnectedInMaintenance(string uuid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DataNode {Uuid} disconnected: dead in {Grace} unless it heartbeats or reconnects")]
     private partial void LogDisconnected(string uuid, TimeSpan grace);

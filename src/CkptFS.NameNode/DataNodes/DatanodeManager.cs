@@ -60,6 +60,7 @@ public sealed partial class DatanodeManager : IDisposable
                 node.LastHeartbeat = now;
                 node.DisconnectedAt = null;
                 node.DeclaredDead = false;
+                EndMaintenance(node, now);
             }
             else
             {
@@ -110,6 +111,7 @@ public sealed partial class DatanodeManager : IDisposable
         int registered;
         lock (_lock)
         {
+            ExpireMaintenance(now);
             died = [.. _nodes.Values.Where(n => !n.DeclaredDead && IsDead(n, now))];
             foreach (var node in died)
             {
@@ -202,8 +204,9 @@ public sealed partial class DatanodeManager : IDisposable
 
     /// <summary>
     /// The given DataNodes, nearest to a reader on <paramref name="clientHost"/> first: same host,
-    /// then the same location label as a DataNode on that host, then the others; stale and dead ones
-    /// last. Unknown uuids are left out. Equal ones keep the given order.
+    /// then the same location label as a DataNode on that host, then the others; stale ones after the
+    /// live, then those in maintenance (their process is stopping or gone), dead ones last. Unknown
+    /// uuids are left out. Equal ones keep the given order.
     /// </summary>
     public IReadOnlyList<DatanodeSnapshot> SortForReader(IEnumerable<string> uuids, string? clientHost)
     {
@@ -211,11 +214,19 @@ public sealed partial class DatanodeManager : IDisposable
         var clientLocations = string.IsNullOrEmpty(clientHost)
             ? []
             : GetAll().Where(n => IsHost(n, clientHost)).Select(n => n.Address.Location).ToHashSet(StringComparer.Ordinal);
-        return [.. nodes.OrderBy(n => n.State == DatanodeLiveness.Live ? 0 : 1)
+        return [.. nodes.OrderBy(n => ReadRank(n.State))
             .ThenBy(n => IsHost(n, clientHost) ? 0 : clientLocations.Contains(n.Address.Location) ? 1 : 2)];
     }
 
     public void Dispose() => _monitor.Dispose();
+
+    private static int ReadRank(DatanodeLiveness state) => state switch
+    {
+        DatanodeLiveness.Live => 0,
+        DatanodeLiveness.Stale => 1,
+        DatanodeLiveness.InMaintenance => 2,
+        _ => 3,
+    };
 
     private static bool IsHost(DatanodeSnapshot node, string? host) =>
         !string.IsNullOrEmpty(host) && string.Equals(node.Address.Host, host, StringComparison.OrdinalIgnoreCase);
@@ -234,16 +245,18 @@ public sealed partial class DatanodeManager : IDisposable
 
     private int CountRegistered(DateTimeOffset now) => _nodes.Values.Count(n => !n.DeclaredDead && !IsDead(n, now));
 
-    /// <summary>The liveness rule: silence past the dead interval, or a broken stream past the grace.</summary>
+    /// <summary>The liveness rule: silence past the dead interval, or a broken stream past the grace; neither during a maintenance.</summary>
     private bool IsDead(DatanodeDescriptor node, DateTimeOffset now) =>
-        now - node.LastHeartbeat >= _options.DeadInterval
-        || (node.DisconnectedAt is { } disconnectedAt && now - disconnectedAt >= _options.DisconnectGrace);
+        !IsInMaintenance(node, now)
+        && (now - node.LastHeartbeat >= _options.DeadInterval
+            || (node.DisconnectedAt is { } disconnectedAt && now - disconnectedAt >= _options.DisconnectGrace));
 
     private DatanodeSnapshot Snapshot(DatanodeDescriptor node, DateTimeOffset now)
     {
         // A disconnected node is stale during its grace: most likely its process is gone, so it is
         // not chosen for a new pipeline, but it is not written off yet.
         var state = node.DeclaredDead || IsDead(node, now) ? DatanodeLiveness.Dead
+            : IsInMaintenance(node, now) ? DatanodeLiveness.InMaintenance
             : now - node.LastHeartbeat >= _options.StaleInterval || node.DisconnectedAt is not null ? DatanodeLiveness.Stale
             : DatanodeLiveness.Live;
         return new DatanodeSnapshot(node.Address, state, node.Load, node.LastHeartbeat, node.Registered, node.OpenStreams > 0) { BlocksScheduled = node.BlocksScheduled };

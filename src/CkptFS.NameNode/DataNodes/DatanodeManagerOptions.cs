@@ -27,6 +27,15 @@ public sealed class DatanodeManagerOptions
     /// </summary>
     public TimeSpan DisconnectGrace { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a DataNode that entered maintenance (it said it is stopping for a restart) is kept
+    /// out of liveness: 10 min (HDFS sets a per-node expiry; dfs.namenode.maintenance has no single
+    /// default). Neither the disconnect grace nor the dead interval declares it dead meanwhile, and
+    /// its replicas are not re-replicated; a re-registration ends it. When it runs out and the node
+    /// has not come back, the usual rules apply at once (a node gone for good is declared dead).
+    /// </summary>
+    public TimeSpan MaintenanceDuration { get; set; } = TimeSpan.FromMinutes(10);
+
     public TimeSpan DeadInterval => 2 * RecheckInterval + 10 * HeartbeatInterval;
 
     public void Validate()
@@ -37,6 +46,7 @@ public sealed class DatanodeManagerOptions
             $"positive and shorter than the dead interval ({DeadInterval})");
         // Not bounded by the dead interval: a grace longer than it only means silence wins first (tests shorten the dead interval).
         Require(DisconnectGrace > TimeSpan.Zero, nameof(DisconnectGrace), DisconnectGrace, "a positive duration");
+        Require(MaintenanceDuration > TimeSpan.Zero, nameof(MaintenanceDuration), MaintenanceDuration, "a positive duration");
     }
 
     private static void Require(bool condition, string key, object value, string expected)

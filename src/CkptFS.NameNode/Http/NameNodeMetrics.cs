@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Persistence;
 using Prometheus;
@@ -28,11 +30,15 @@ internal sealed class NameNodeMetrics : IDisposable
     // the instruments keep their callbacks; cleared, a stopped server's namespace is not held by them.
     private FsNamespace? _fs;
     private GroupCommitter? _committer;
+    private DatanodeManager? _datanodes;
+    private ReplicationMonitor? _replication;
 
-    public NameNodeMetrics(FsNamespace fs, GroupCommitter committer)
+    public NameNodeMetrics(FsNamespace fs, GroupCommitter committer, DatanodeManager datanodes, ReplicationMonitor replication)
     {
         _fs = fs;
         _committer = committer;
+        _datanodes = datanodes;
+        _replication = replication;
         _meter.CreateObservableGauge("inodes", () => _fs?.Current.InodeCount ?? 0,
             description: "Files and directories in the namespace.");
         _meter.CreateObservableCounter("mutations_committed_total", () => _committer?.MutationsCommitted ?? 0,
@@ -41,6 +47,10 @@ internal sealed class NameNodeMetrics : IDisposable
             description: "Synced metadata batches (group commits).");
         _meter.CreateObservableCounter("commit_sync_seconds_total", () => (_committer?.SyncMicrosecondsTotal ?? 0) / 1e6, unit: "s",
             description: "Time spent writing synced metadata batches.");
+        _meter.CreateObservableGauge("datanodes", DatanodesByState,
+            description: "Registered DataNodes by state (live, stale, in_maintenance, dead).");
+        _meter.CreateObservableCounter("replication_transfers_scheduled_total", () => _replication?.TransfersScheduled ?? 0,
+            description: "Block copies scheduled by the replication monitor (re-replication).");
         Registry = Metrics.NewCustomRegistry();
         // The process's CPU, memory, threads and GC counts: read per scrape, cheap.
         DotNetStats.Register(Registry);
@@ -56,11 +66,27 @@ internal sealed class NameNodeMetrics : IDisposable
     /// <summary>What /metrics serves.</summary>
     public CollectorRegistry Registry { get; }
 
+    /// <summary>One measurement per state, every state present (0 when none), labelled state="live" and so on.</summary>
+    private IEnumerable<Measurement<int>> DatanodesByState()
+    {
+        var counts = _datanodes?.GetAll().CountBy(n => n.State).ToDictionary() ?? [];
+        return Enum.GetValues<DatanodeLiveness>().Select(state =>
+            new Measurement<int>(counts.GetValueOrDefault(state), new KeyValuePair<string, object?>("state", StateLabel(state))));
+    }
+
+    private static string StateLabel(DatanodeLiveness state) => state switch
+    {
+        DatanodeLiveness.InMaintenance => "in_maintenance",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+
     public void Dispose()
     {
         _adapter.Dispose();
         _meter.Dispose();
         _fs = null;
         _committer = null;
+        _datanodes = null;
+        _replication = null;
     }
 }

@@ -21,6 +21,7 @@ namespace CkptFS.NameNode.Persistence;
 /// group syncs, the next one queues up. If the store fails, the metadata on disk and in memory can
 /// no longer be trusted to agree: the committer stops accepting work and reports the fault
 /// (the NameNode exits; the restart rebuilds memory from what is durable).
+/// <see cref="Dispose"/> commits what is queued at that moment; later submissions fail with Unavailable.
 /// </summary>
 public sealed partial class GroupCommitter : IDisposable
 {
@@ -110,11 +111,7 @@ public sealed partial class GroupCommitter : IDisposable
             {
                 break;
             }
-            group.Clear();
-            while (group.Count < MaxGroupSize && _queue.TryDequeue(out var pending))
-            {
-                group.Add(pending);
-            }
+            TakeGroup(group);
             // Each Release matches one queued item; drain the permits taken by this group's extra items.
             for (var i = 1; i < group.Count; i++)
             {
@@ -125,6 +122,21 @@ public sealed partial class GroupCommitter : IDisposable
                 return;
             }
         }
+        // Stopping: what was queued before the stop is committed, not failed. The NameNode stops its
+        // RPC port first, so these are calls it admitted; their callers get durable answers.
+        while (TakeGroup(group) > 0 && CommitGroup(group))
+        {
+        }
+    }
+
+    private int TakeGroup(List<PendingMutation> group)
+    {
+        group.Clear();
+        while (group.Count < MaxGroupSize && _queue.TryDequeue(out var pending))
+        {
+            group.Add(pending);
+        }
+        return group.Count;
     }
 
     private bool CommitGroup(List<PendingMutation> group)

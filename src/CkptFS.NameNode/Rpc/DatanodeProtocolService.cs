@@ -112,9 +112,20 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
         return new CommitBlockSynchronizationResponse();
     }
 
+    /// <summary>The node is stopping for a restart: maintenance (see DatanodeManager.Maintenance.cs).</summary>
+    public override Task<EnterMaintenanceResponse> EnterMaintenance(EnterMaintenanceRequest request, ServerCallContext context)
+    {
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? "no reason given" : request.Reason;
+        if (!datanodes.EnterMaintenance(request.DatanodeUuid, reason))
+        {
+            throw NotRegistered(request.DatanodeUuid);
+        }
+        return Task.FromResult(new EnterMaintenanceResponse { MaintenanceMs = (ulong)datanodes.Options.MaintenanceDuration.TotalMilliseconds });
+    }
+
     /// <summary>
-    /// Held open until the call's token fires: the DataNode went away (its connection broke or it
-    /// cancelled the call) or this NameNode is stopping; only the first is recorded as a disconnect.
+    /// Held open until the call's token fires (the DataNode went away: its connection broke or it
+    /// cancelled the call) or this NameNode stops; only the first is recorded as a disconnect.
     /// </summary>
     public override async Task Connect(ConnectRequest request, IServerStreamWriter<ConnectEvent> events, ServerCallContext context)
     {
@@ -122,12 +133,15 @@ public sealed class DatanodeProtocolService(DatanodeManager datanodes, BlockMana
         {
             throw NotRegistered(request.DatanodeUuid);
         }
+        // Ended by this NameNode's stop too: a stream left open would hold the RPC port's graceful
+        // stop for its whole timeout (5 s) before being aborted.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
         try
         {
-            await events.WriteAsync(new ConnectEvent(), context.CancellationToken);
-            await Task.Delay(Timeout.InfiniteTimeSpan, context.CancellationToken);
+            await events.WriteAsync(new ConnectEvent(), ended.Token);
+            await Task.Delay(Timeout.InfiniteTimeSpan, ended.Token);
         }
-        catch (Exception exception) when (context.CancellationToken.IsCancellationRequested && exception is OperationCanceledException or IOException)
+        catch (Exception exception) when (ended.IsCancellationRequested && exception is OperationCanceledException or IOException)
         {
             // The call is over either way; ending it normally is all that is left to do.
         }

@@ -77,6 +77,7 @@ internal static class ProtoMapping
         {
             DatanodeLiveness.Live => DatanodeState.Live,
             DatanodeLiveness.Stale => DatanodeState.Stale,
+            DatanodeLiveness.InMaintenance => DatanodeState.InMaintenance,
             _ => DatanodeState.Dead,
         },
         CapacityBytes = (ulong)node.Load.CapacityBytes,

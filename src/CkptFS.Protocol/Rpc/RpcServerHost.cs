@@ -25,6 +25,7 @@ public sealed partial class RpcServerHost : IAsyncDisposable
     private readonly RpcServerOptions _options;
     private readonly ILogger _logger;
     private int _stopped;
+    private string[] _healthNames = [];
 
     private RpcServerHost(WebApplication app, RpcServerOptions options, HealthServiceImpl health, int port, ILogger logger)
     {
@@ -109,12 +110,20 @@ public sealed partial class RpcServerHost : IAsyncDisposable
         var port = ((IPEndPoint)endpoint!.EndPoint).Port;
         var host = new RpcServerHost(app, options, health, port, loggerFactory.CreateLogger<RpcServerHost>());
         string[] names = [string.Empty, .. services.Names];
+        host._healthNames = names;
         app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => SetAll(health, names, ServingStatus.NotServing));
         SetAll(health, names, ServingStatus.Serving);
         LogStarted(host._logger, options.BindAddress, port, string.Join(", ", services.Names), options.MaxReceiveMessageBytes,
             options.MaxConnections, options.IdleConnectionTimeout);
         return host;
     }
+
+    /// <summary>
+    /// Says NOT_SERVING for the server and each service ahead of <see cref="StopAsync"/>, while calls
+    /// are still served: the first step of a graceful stop (a readiness probe fails, load balancers
+    /// and clients that check health go elsewhere).
+    /// </summary>
+    public void SetNotServing() => SetAll(Health, _healthNames, ServingStatus.NotServing);
 
     /// <summary>Stops accepting calls, gives calls in flight up to <see cref="RpcServerOptions.ShutdownTimeout"/>, then aborts them.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)

@@ -90,7 +90,11 @@ public sealed class ManifestTests
         var claim = Assert.Single(statefulSet.Items("spec.volumeClaimTemplates"));
         AssertMountedAt(container, claim.Str("metadata.name")!, settings.Str("CKPTFS_DATANODE__STORAGE__DATAFOLDERS__0")!);
         Assert.Equal("/healthz", container.Str("livenessProbe.httpGet.path"));
-        Assert.Equal("/healthz", container.Str("readinessProbe.httpGet.path"));
+        Assert.Equal("/readyz", container.Str("readinessProbe.httpGet.path"));
+        // SIGTERM: the maintenance call, the drain and the last report must fit in the grace period.
+        var stopBound = new CkptFS.DataNode.DataNodeOptions().ShutdownDrainTimeout + 2 * CkptFS.DataNode.DataNodeServer.ShutdownCallTimeout;
+        var grace = pod.Get("terminationGracePeriodSeconds").GetInt32();
+        Assert.True(grace >= stopBound.TotalSeconds + 10, $"{overlay}: terminationGracePeriodSeconds {grace} leaves too little beyond a DataNode's stop ({stopBound})");
         Assert.Equal(9864, PortNumber(container, container.Get("livenessProbe.httpGet.port")));
 
         // The advertised host is the pod's DNS name under the governing headless Service.
