@@ -31,7 +31,8 @@ public sealed partial class BlockManager
                 result.Add(new BlockRedundancy(
                     new FileBlock(info.Id, info.GenerationStamp, info.NumBytes),
                     info.Replication,
-                    [.. info.Replicas.Select(r => new ReplicaHealth(r.DatanodeUuid, r.Kind == ReplicaKind.Finalized, r.Corrupt))]));
+                    [.. info.Replicas.Select(r => new ReplicaHealth(r.DatanodeUuid, r.Kind == ReplicaKind.Finalized, r.Corrupt))],
+                    info.ExpectedTargets));
             }
             return result;
         }

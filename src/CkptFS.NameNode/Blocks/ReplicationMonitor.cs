@@ -11,7 +11,8 @@ namespace CkptFS.NameNode.Blocks;
 ///   1. pending transfers: confirmed (every target reported the replica RECEIVED) ones are forgotten;
 ///      so are ones whose source died before it was told, and ones older than
 ///      <see cref="ReplicationOptions.PendingTimeout"/> (the next steps schedule them again);
-///   2. under-replicated blocks (counting replicas on nodes in maintenance, unless fewer than
+///   2. under-replicated blocks (a replica its own pipeline has yet to report counts as there for a while,
+///      see ReplicationMonitor.Expected.cs; counting replicas on nodes in maintenance, unless fewer than
 ///      <see cref="ReplicationOptions.MaintenanceMinReplicas"/> are on live nodes), fewest good replicas first (one left before two left), get one
 ///      transfer each: source = the least busy live node with a finalized good replica, with fewer
 ///      than <see cref="ReplicationOptions.MaxReplicationStreamsPerNode"/> transfers pending; targets =
@@ -67,6 +68,7 @@ public sealed partial class ReplicationMonitor
         lock (_lock)
         {
             ForgetFinishedTransfers(work.ToDictionary(w => w.Block.Block.Id, w => w.Good), nodes, now);
+            ForgetAwaited(work.Select(w => w.Block.Block.Id));
             var scheduled = 0;
             foreach (var (block, good) in work)
             {
@@ -77,7 +79,11 @@ public sealed partial class ReplicationMonitor
                 }
                 if (ReplicasMissing(block, good, nodes) is var missing and > 0)
                 {
-                    scheduled += TrySchedule(block, good, missing, nodes, now) ? 1 : 0;
+                    // Not counting the replicas its pipeline is still reporting (ReplicationMonitor.Expected.cs).
+                    if (missing - AwaitedFromPipeline(block, good, nodes, now) is var toCopy and > 0)
+                    {
+                        scheduled += TrySchedule(block, good, toCopy, nodes, now) ? 1 : 0;
+                    }
                     continue;
                 }
                 DeleteCorrupt(block, nodes);

@@ -116,6 +116,10 @@ public sealed class PodmanClusterTests(ITestOutputHelper output)
         Figure("rolling restart: blocks copied (re-replications the NameNode scheduled)", copied.ToString(CultureInfo.InvariantCulture));
         Assert.True(puts.Failed == 0, $"{puts.Failed} puts failed during the rolling restart:\n{puts.Output}");
         Assert.Equal(puts.Puts.Count, verified);
+        if (copied != 0)
+        {
+            Assert.Fail($"the NameNode copied {copied} blocks during the rolling restart (maintenance keeps a stopped DataNode's replicas):\n{await cluster.LogsAsync(NameNodePod, "namenode")}");
+        }
     }
 
     private async Task NameNodeRestartAsync(PodmanCluster cluster, ClientContainer client, Dictionary<string, string> hosts, PutLoop rolling)
