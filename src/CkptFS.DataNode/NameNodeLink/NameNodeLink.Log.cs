@@ -16,6 +16,9 @@ public sealed partial class NameNodeLink
     [LoggerMessage(Level = LogLevel.Information, Message = "Full block report sent: {Replicas} replicas")]
     private partial void LogFullReport(int replicas);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The link to the NameNode at {Address} failed unexpectedly; registering again in {Backoff}")]
+    private partial void LogLinkFailed(Exception exception, string address, TimeSpan backoff);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The NameNode at {Address} does not know this DataNode: registering again")]
     private partial void LogToldToRegister(string address);
 

@@ -121,8 +121,22 @@ public sealed partial class NameNodeLink : IAsyncDisposable
             {
                 await RegisterUntilDoneAsync(stopping);
                 await HeartbeatWhileConnectedAsync(stopping);
+                continue;
             }
             catch (Exception exception) when (IsStopping(exception, stopping))
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // Never a silent end of the link: a node that stops heartbeating is written off.
+                LogLinkFailed(exception, _options.NameNodeAddress, _options.ReconnectBackoffInitial);
+            }
+            try
+            {
+                await Task.Delay(_options.ReconnectBackoffInitial, _time, stopping);
+            }
+            catch (OperationCanceledException)
             {
                 return;
             }
@@ -375,8 +389,10 @@ public sealed partial class NameNodeLink : IAsyncDisposable
                 backoff = NextBackoff(backoff);
             }
         }
-        catch (Exception exception) when (IsStopping(exception, registration))
+        catch (Exception) when (registration.IsCancellationRequested)
         {
+            // Told to register again (or stopping): whatever the call in flight ended with (cancelled,
+            // or the new NameNode's refusal of a node it does not know yet) no longer matters.
         }
     }
 
