@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The NameNode at FILES files (issue 12, item 7), side by side with 10,000 files, in one run. For each
+# size: build a namespace of empty closed files (TestTool namespace-gen: an in-process NameNode's
+# FsNamespace creates and completes them, group-committed, so the RocksDB content is what RPC-made
+# files leave), start a NameNode on it and kill -9 it once warm (as a crash would), then time the
+# restart on the same folder: until it prints its listening line, and until a mkdir succeeds (loaded
+# and out of safe mode). Then its RSS (VmRSS, VmHWM), stat/s of random existing files through the
+# SDK (CALLERS concurrent callers, SECONDS s), and the time of a full paged listing of a directory of
+# min(FILES, 100,000) entries. Files are empty, so safe mode needs no DataNodes: this measures the
+# namespace, not block reports. RSS per million files = (RSS at FILES - RSS at 10,000) scaled.
+# Usage: scripts/bench-namenode-scale.sh [FILES=1000000] [SECONDS=10] [CALLERS=32]
+# A smoke run (CI): scripts/bench-namenode-scale.sh 20000 2
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+files="${1:-1000000}"
+seconds="${2:-10}"
+callers="${3:-32}"
+small=10000
+work="$(mktemp -d -t ckptfs-scale-XXXXXX)"
+nn_pid=""
+cleanup() {
+  if [[ -n "$nn_pid" ]]; then kill -9 "$nn_pid" 2>/dev/null || true; wait "$nn_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$root/ckptfs" --version >/dev/null
+cli="$root/artifacts/bin/CkptFS.Cli/release/ckptfs.dll"
+tool="$root/artifacts/bin/CkptFS.TestTool/release/CkptFS.TestTool.dll"
+dotnet build "$root/tests/CkptFS.TestTool/CkptFS.TestTool.csproj" -c Release --nologo -v q -clp:ErrorsOnly >/dev/null
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); stat: $callers callers, $seconds s"
+
+now_ms() { date +%s%3N; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+
+# start_nn DIR PORT: starts a NameNode in the background (nn_pid) and echoes ms until its listening line.
+start_nn() {
+  local dir="$1" port="$2" started listened
+  started="$(now_ms)"
+  dotnet "$cli" namenode --data "$dir" --port "$port" --http-port -1 >"$dir.out" 2>"$dir.err" &
+  nn_pid=$!
+  for _ in $(seq 1 1200); do
+    grep -q '^NameNode listening' "$dir.out" && { listened="$(now_ms)"; echo $(( listened - started )); return 0; }
+    kill -0 "$nn_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "the NameNode on $dir did not start:" >&2; cat "$dir.err" >&2; exit 1
+}
+
+# measure N: prints "N gen_s listen_s writable_s rss_mib hwm_mib stat/s p50 p99 listed list_s"
+measure() {
+  local n="$1" dir="$work/nn-$1" port gen_out bench listen started
+  gen_out="$(dotnet "$tool" namespace-gen "$dir" "$n")"
+  port="$(free_port)"
+  start_nn "$dir" "$port" >/dev/null
+  kill -9 "$nn_pid"; wait "$nn_pid" 2>/dev/null || true; nn_pid=""
+  port="$(free_port)"
+  started="$(now_ms)"
+  # The bench starts with the NameNode: its first step waits for a mkdir to succeed.
+  dotnet "$tool" namespace-bench "127.0.0.1:$port" "$n" "$seconds" "$callers" "$started" >"$work/bench-$n.out" &
+  local bench_pid=$!
+  listen="$(start_nn "$dir" "$port")"
+  # RSS once loaded and writable, before the stat phase; the high-water mark includes the load.
+  for _ in $(seq 1 1200); do grep -q '^writable' "$work/bench-$n.out" && break; sleep 0.05; done
+  local rss hwm
+  rss="$(status_kib "$nn_pid" VmRSS)"; hwm="$(status_kib "$nn_pid" VmHWM)"
+  wait "$bench_pid"
+  kill -9 "$nn_pid"; wait "$nn_pid" 2>/dev/null || true; nn_pid=""
+  bench="$(cat "$work/bench-$n.out")"
+  printf '%s %s %s %s %s %s %s %s\n' "$n" "$(awk '{print $3}' <<<"$gen_out")" "$(awk -v m="$listen" 'BEGIN {printf "%.2f", m / 1000}')" \
+    "$(awk '$1 == "writable" {printf "%.2f", $2}' <<<"$bench")" "$(( rss / 1024 ))" "$(( hwm / 1024 ))" \
+    "$(awk '$1 == "stat" {print $2, $3, $4}' <<<"$bench")" "$(awk '$1 == "list" {print $2, $3}' <<<"$bench")"
+  rm -rf "$dir" "$dir.out" "$dir.err"
+}
+
+small_row="$(measure "$small")"
+big_row="$(measure "$files")"
+printf '\n%-10s %8s %9s %10s %8s %8s %9s %8s %8s %8s %8s\n' files "gen s" "listen s" "writable s" "RSS MiB" "HWM MiB" "stat/s" "p50 ms" "p99 ms" listed "list s"
+for row in "$small_row" "$big_row"; do
+  # shellcheck disable=SC2086
+  printf '%-10s %8s %9s %10s %8s %8s %9s %8s %8s %8s %8s\n' $row
+done
+read -r _ _ _ _ rss_small _ stat_small _ <<<"$small_row"
+read -r _ _ _ _ rss_big _ stat_big _ <<<"$big_row"
+awk -v f="$files" -v s="$small" -v a="$rss_small" -v b="$rss_big" -v x="$stat_small" -v y="$stat_big" 'BEGIN {
+  if (f > s) printf "RSS per million files: %.0f MiB (%.0f bytes per file)\n", (b - a) / (f - s) * 1e6, (b - a) * 1048576 / (f - s)
+  printf "stat/s at %d files / at %d files: %.2f\n", f, s, y / x }'
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
