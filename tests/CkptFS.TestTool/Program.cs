@@ -21,6 +21,7 @@ public static class Program
             AsyncSaveCommand.Name => AsyncSaveCommand.Run(args[1..]),
             NamespaceGenCommand.Name => NamespaceGenCommand.Run(args[1..]),
             NamespaceBenchCommand.Name => NamespaceBenchCommand.Run(args[1..]),
+            NamespaceLoadCommand.Name => NamespaceLoadCommand.Run(args[1..]),
             _ => Usage(),
         };
     }
@@ -34,6 +35,7 @@ public static class Program
         Console.Error.WriteLine($"  {AsyncSaveCommand.Usage}");
         Console.Error.WriteLine($"  {NamespaceGenCommand.Usage}");
         Console.Error.WriteLine($"  {NamespaceBenchCommand.Usage}");
+        Console.Error.WriteLine($"  {NamespaceLoadCommand.Usage}");
         return 2;
     }
 }

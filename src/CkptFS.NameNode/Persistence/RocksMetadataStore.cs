@@ -50,14 +50,14 @@ public sealed class RocksMetadataStore : IMetadataStore
             throw new CkptFsException(ErrorCode.StorageCorrupt,
                 $"The metadata in {Directory} has layout version {layout}; this NameNode reads version {LayoutVersion}.");
         }
-        var records = new List<InodeRecord>();
+        var loader = new NamespaceLoader();
         foreach (var (_, value) in _db.ScanPrefix(InodePrefix))
         {
-            records.Add(InodeRecord.Parser.ParseFrom(value));
+            loader.Add(InodeRecord.Parser.ParseFrom(value));
         }
         var nextId = _db.Get(NextInodeIdKey) ?? throw new CkptFsException(ErrorCode.StorageCorrupt, $"The metadata in {Directory} has no inode id counter.");
         var counters = _db.Get(CountersKey) is { } bytes ? CountersRecord.Parser.ParseFrom(bytes) : null;
-        return new MetadataImage(NamespaceLoader.Build(records), BinaryPrimitives.ReadUInt64BigEndian(nextId),
+        return new MetadataImage(loader.Build(), BinaryPrimitives.ReadUInt64BigEndian(nextId),
             counters is null ? IdCounters.Initial : new IdCounters(counters.NextBlockId, counters.NextGenerationStamp),
             CheckpointRecords.Load(_db));
     }
