@@ -34,14 +34,14 @@ now_ms() { date +%s%3N; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
-# start_nn DIR PORT: starts a NameNode in the background (nn_pid) and echoes ms until its listening line.
+# start_nn DIR PORT: starts a NameNode in the background (nn_pid); DIR.listen gets the ms until its listening line.
 start_nn() {
   local dir="$1" port="$2" started listened
   started="$(now_ms)"
   dotnet "$cli" namenode --data "$dir" --port "$port" --http-port -1 >"$dir.out" 2>"$dir.err" &
   nn_pid=$!
   for _ in $(seq 1 1200); do
-    grep -q '^NameNode listening' "$dir.out" && { listened="$(now_ms)"; echo $(( listened - started )); return 0; }
+    grep -q '^NameNode listening' "$dir.out" && { listened="$(now_ms)"; echo $(( listened - started )) >"$dir.listen"; return 0; }
     kill -0 "$nn_pid" 2>/dev/null || break
     sleep 0.05
   done
@@ -53,14 +53,15 @@ measure() {
   local n="$1" dir="$work/nn-$1" port gen_out bench listen started
   gen_out="$(dotnet "$tool" namespace-gen "$dir" "$n")"
   port="$(free_port)"
-  start_nn "$dir" "$port" >/dev/null
+  start_nn "$dir" "$port"
   kill -9 "$nn_pid"; wait "$nn_pid" 2>/dev/null || true; nn_pid=""
   port="$(free_port)"
   started="$(now_ms)"
   # The bench starts with the NameNode: its first step waits for a mkdir to succeed.
   dotnet "$tool" namespace-bench "127.0.0.1:$port" "$n" "$seconds" "$callers" "$started" >"$work/bench-$n.out" &
   local bench_pid=$!
-  listen="$(start_nn "$dir" "$port")"
+  start_nn "$dir" "$port"
+  listen="$(cat "$dir.listen")"
   # RSS once loaded and writable, before the stat phase; the high-water mark includes the load.
   for _ in $(seq 1 1200); do grep -q '^writable' "$work/bench-$n.out" && break; sleep 0.05; done
   local rss hwm
@@ -68,10 +69,10 @@ measure() {
   wait "$bench_pid"
   kill -9 "$nn_pid"; wait "$nn_pid" 2>/dev/null || true; nn_pid=""
   bench="$(cat "$work/bench-$n.out")"
-  printf '%s %s %s %s %s %s %s %s\n' "$n" "$(awk '{print $3}' <<<"$gen_out")" "$(awk -v m="$listen" 'BEGIN {printf "%.2f", m / 1000}')" \
+  printf '%s %s %s %s %s %s %s %s\n' "$n" "$(awk '{print $5}' <<<"$gen_out")" "$(awk -v m="$listen" 'BEGIN {printf "%.2f", m / 1000}')" \
     "$(awk '$1 == "writable" {printf "%.2f", $2}' <<<"$bench")" "$(( rss / 1024 ))" "$(( hwm / 1024 ))" \
     "$(awk '$1 == "stat" {print $2, $3, $4}' <<<"$bench")" "$(awk '$1 == "list" {print $2, $3}' <<<"$bench")"
-  rm -rf "$dir" "$dir.out" "$dir.err"
+  rm -rf "$dir" "$dir.out" "$dir.err" "$dir.listen"
 }
 
 small_row="$(measure "$small")"
