@@ -46,6 +46,28 @@ public sealed class NamespaceLoaderTests
     }
 
     [Fact]
+    public void TheLoadListsFilesWithBlocksAndOpenFilesWithTheirPaths()
+    {
+        var loader = new NamespaceLoader();
+        var open = File(5, 4, "open");
+        open.LeaseHolder = "client-a";
+        open.Blocks.Add(new ExtendedBlock { BlockId = 77, GenerationStamp = 1000, NumBytes = 10 });
+        var closed = File(6, InodeId.Root.Value, "closed");
+        closed.Blocks.Add(new ExtendedBlock { BlockId = 78, GenerationStamp = 1000, NumBytes = 20 });
+        foreach (var record in new[] { Directory(InodeId.Root.Value, 0, ""), open, Directory(4, 3, "c"), Directory(3, InodeId.Root.Value, "b"), closed, File(7, 4, "empty") })
+        {
+            loader.Add(record);
+        }
+        loader.Build();
+
+        var files = loader.Files;
+        Assert.Equal([5UL, 6UL], files.WithBlocks.Select(f => f.Id.Value).Order());
+        var (path, file) = Assert.Single(files.UnderConstruction);
+        Assert.Equal("/b/c/open", path.ToString());
+        Assert.Equal("client-a", file.LeaseHolder);
+    }
+
+    [Fact]
     public void ARecordWhoseParentIsMissingNamesItself()
     {
         var error = Assert.Throws<CkptFsException>(() => NamespaceLoader.Build(

@@ -19,6 +19,9 @@ internal sealed class NamespaceLoader
     private readonly Dictionary<ulong, List<Inode>> _filesOf = [];
     private readonly Dictionary<ulong, List<InodeRecord>> _directoriesOf = [];
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<ulong, InodeRecord> _directories = [];
+    private readonly List<FileInode> _withBlocks = [];
+    private readonly List<FileInode> _open = [];
     private InodeRecord? _root;
     private long _records;
 
@@ -46,9 +49,37 @@ internal sealed class NamespaceLoader
         if (record.Type == FileType.Directory)
         {
             ListOf(_directoriesOf, record.ParentId).Add(record);
+            _directories[record.Id] = record;
             return;
         }
-        ListOf(_filesOf, record.ParentId).Add(InodeRecords.ToFile(record));
+        var file = InodeRecords.ToFile(record);
+        ListOf(_filesOf, record.ParentId).Add(file);
+        if (file.Blocks.Length > 0)
+        {
+            _withBlocks.Add(file);
+        }
+        if (file.IsUnderConstruction)
+        {
+            _open.Add(file);
+        }
+    }
+
+    /// <summary>After <see cref="Build"/>: the files seen on the way, open ones with their paths (from the directory records).</summary>
+    public LoadedFiles Files => new(_withBlocks, [.. _open.Select(file => (PathOf(file), file))]);
+
+    /// <summary>The same lists, by a walk of <paramref name="tree"/> (an image not built by a loader).</summary>
+    public static LoadedFiles FilesOf(NamespaceTree tree) =>
+        new([.. FsNamespace.Subtree(tree.Root).OfType<FileInode>().Where(file => file.Blocks.Length > 0)], [.. FsNamespace.FilesUnderConstruction(tree)]);
+
+    private FsPath PathOf(FileInode file)
+    {
+        var names = new List<string> { file.Name };
+        for (var parent = file.ParentId.Value; parent != InodeId.Root.Value; parent = _directories[parent].ParentId)
+        {
+            names.Add(_directories[parent].Name);
+        }
+        names.Reverse();
+        return FsPath.Parse("/" + string.Join('/', names));
     }
 
     public NamespaceTree Build()

@@ -59,7 +59,7 @@ public sealed class RocksMetadataStore : IMetadataStore
         var counters = _db.Get(CountersKey) is { } bytes ? CountersRecord.Parser.ParseFrom(bytes) : null;
         return new MetadataImage(loader.Build(), BinaryPrimitives.ReadUInt64BigEndian(nextId),
             counters is null ? IdCounters.Initial : new IdCounters(counters.NextBlockId, counters.NextGenerationStamp),
-            CheckpointRecords.Load(_db));
+            CheckpointRecords.Load(_db), loader.Files);
     }
 
     public void Commit(IReadOnlyList<MetadataOp> ops)
@@ -120,7 +120,7 @@ public sealed class RocksMetadataStore : IMetadataStore
             batch.Put(LayoutVersionKey, layout);
             _db.Write(batch, sync: true);
         }
-        return new MetadataImage(new NamespaceTree(root, 1), firstFreeId, IdCounters.Initial);
+        return new MetadataImage(new NamespaceTree(root, 1), firstFreeId, IdCounters.Initial, Files: LoadedFiles.None);
     }
 
     private static void InodeKey(InodeId id, Span<byte> key)
