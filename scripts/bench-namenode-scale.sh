@@ -18,8 +18,9 @@ callers="${3:-32}"
 small=10000
 work="$(mktemp -d -t ckptfs-scale-XXXXXX)"
 nn_pid=""
+both_pids=""
 cleanup() {
-  if [[ -n "$nn_pid" ]]; then kill -9 "$nn_pid" 2>/dev/null || true; wait "$nn_pid" 2>/dev/null || true; fi
+  for pid in $nn_pid $both_pids; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -72,7 +73,6 @@ measure() {
   printf '%s %s %s %s %s %s %s %s\n' "$n" "$(awk '{print $5}' <<<"$gen_out")" "$(awk -v m="$listen" 'BEGIN {printf "%.2f", m / 1000}')" \
     "$(awk '$1 == "writable" {printf "%.2f", $2}' <<<"$bench")" "$(( rss / 1024 ))" "$(( hwm / 1024 ))" \
     "$(awk '$1 == "stat" {print $2, $3, $4}' <<<"$bench")" "$(awk '$1 == "list" {print $2, $3}' <<<"$bench")"
-  rm -rf "$dir" "$dir.out" "$dir.err" "$dir.listen"
 }
 
 small_row="$(measure "$small")"
@@ -84,7 +84,20 @@ for row in "$small_row" "$big_row"; do
 done
 read -r _ _ _ _ rss_small _ stat_small _ <<<"$small_row"
 read -r _ _ _ _ rss_big _ stat_big _ <<<"$big_row"
-awk -v f="$files" -v s="$small" -v a="$rss_small" -v b="$rss_big" -v x="$stat_small" -v y="$stat_big" 'BEGIN {
-  if (f > s) printf "RSS per million files: %.0f MiB (%.0f bytes per file)\n", (b - a) / (f - s) * 1e6, (b - a) * 1048576 / (f - s)
-  printf "stat/s at %d files / at %d files: %.2f\n", f, s, y / x }'
+awk -v f="$files" -v s="$small" -v a="$rss_small" -v b="$rss_big" 'BEGIN {
+  if (f > s) printf "RSS per million files: %.0f MiB (%.0f bytes per file)\n", (b - a) / (f - s) * 1e6, (b - a) * 1048576 / (f - s) }'
+
+# stat/s side by side: both NameNodes up at once, phases taking turns for 2 more rounds, so that
+# load from elsewhere on this machine falls on both alike; the ratio is of the medians of 3.
+small_port="$(free_port)"; start_nn "$work/nn-$small" "$small_port"; both_pids="$nn_pid"
+big_port="$(free_port)"; start_nn "$work/nn-$files" "$big_port"; both_pids="$both_pids $nn_pid"; nn_pid=""
+stats_small="$stat_small" stats_big="$stat_big"
+for _ in 1 2; do
+  stats_small="$stats_small $(dotnet "$tool" namespace-bench "127.0.0.1:$small_port" "$small" "$seconds" "$callers" "$(now_ms)" | awk '$1 == "stat" {print $2}')"
+  stats_big="$stats_big $(dotnet "$tool" namespace-bench "127.0.0.1:$big_port" "$files" "$seconds" "$callers" "$(now_ms)" | awk '$1 == "stat" {print $2}')"
+done
+median() { tr ' ' '\n' <<<"$1" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+echo "stat/s in turns: $small files: $stats_small; $files files: $stats_big"
+awk -v f="$files" -v s="$small" -v x="$(median "$stats_small")" -v y="$(median "$stats_big")" 'BEGIN {
+  printf "stat/s, medians of 3: %d at %d files, %d at %d files: ratio %.2f\n", x, s, y, f, y / x }'
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
