@@ -100,4 +100,6 @@ median() { tr ' ' '\n' <<<"$1" | sort -n | awk '{v[NR] = $1} END {print v[int((N
 echo "stat/s in turns: $small files: $stats_small; $files files: $stats_big"
 awk -v f="$files" -v s="$small" -v x="$(median "$stats_small")" -v y="$(median "$stats_big")" 'BEGIN {
   printf "stat/s, medians of 3: %d at %d files, %d at %d files: ratio %.2f\n", x, s, y, f, y / x }'
+for pid in $both_pids; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+both_pids=""
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
