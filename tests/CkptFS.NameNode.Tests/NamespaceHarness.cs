@@ -174,11 +174,11 @@ public sealed class NamespaceHarness : IDisposable
         var image = _store.Load();
         _committer = new GroupCommitter(_store, image, Time, NullLogger<GroupCommitter>.Instance);
         Blocks = new BlockManager(BlockOptions, NullLogger<BlockManager>.Instance);
-        Blocks.LoadFromNamespace(image.Tree);
+        Blocks.LoadFiles(image.LoadedFiles.WithBlocks);
         // Seeded: placement's tie-breaks are the same on every run.
         Datanodes = new DatanodeManager(Time, DatanodeOptions, Blocks, new Random(42), NullLogger<DatanodeManager>.Instance);
         Leases = new LeaseManager(Time, LeaseOptions);
-        Leases.Load(image.Tree);
+        Leases.Load(image.LoadedFiles.UnderConstruction);
         Recoveries = new BlockRecoveries(Time, LeaseOptions);
         Fs = new FsNamespace(_committer, Options, Blocks, Datanodes, Leases, Recoveries, NullLogger<FsNamespace>.Instance);
         LeaseMonitor = new LeaseMonitor(Fs, Leases, Recoveries, Blocks, NullLogger<LeaseMonitor>.Instance);

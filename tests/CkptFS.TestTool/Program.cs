@@ -19,6 +19,9 @@ public static class Program
             RocksDbFillCommand.Name => RocksDbFillCommand.Run(args[1..]),
             SlowWriterCommand.Name => SlowWriterCommand.Run(args[1..]),
             AsyncSaveCommand.Name => AsyncSaveCommand.Run(args[1..]),
+            NamespaceGenCommand.Name => NamespaceGenCommand.Run(args[1..]),
+            NamespaceBenchCommand.Name => NamespaceBenchCommand.Run(args[1..]),
+            NamespaceLoadCommand.Name => NamespaceLoadCommand.Run(args[1..]),
             _ => Usage(),
         };
     }
@@ -30,6 +33,9 @@ public static class Program
         Console.Error.WriteLine($"  {RocksDbFillCommand.Usage}");
         Console.Error.WriteLine($"  {SlowWriterCommand.Usage}");
         Console.Error.WriteLine($"  {AsyncSaveCommand.Usage}");
+        Console.Error.WriteLine($"  {NamespaceGenCommand.Usage}");
+        Console.Error.WriteLine($"  {NamespaceBenchCommand.Usage}");
+        Console.Error.WriteLine($"  {NamespaceLoadCommand.Usage}");
         return 2;
     }
 }

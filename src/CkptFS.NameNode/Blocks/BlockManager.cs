@@ -38,16 +38,18 @@ public sealed partial class BlockManager
     /// At start: every block of every file, with no locations yet, and safe mode on until reports
     /// bring enough of them back (it ends at once when there are no blocks).
     /// </summary>
-    public void LoadFromNamespace(NamespaceTree tree)
+    public void LoadFromNamespace(NamespaceTree tree) => LoadFiles(FsNamespace.Subtree(tree.Root).OfType<FileInode>());
+
+    /// <summary>
+    /// <see cref="LoadFromNamespace"/> from the files the start-up load listed on its way
+    /// (<see cref="Persistence.LoadedFiles.WithBlocks"/>): no second walk of the whole tree.
+    /// </summary>
+    public void LoadFiles(IEnumerable<FileInode> files)
     {
         lock (_lock)
         {
-            foreach (var inode in FsNamespace.Subtree(tree.Root))
+            foreach (var file in files)
             {
-                if (inode is not FileInode file)
-                {
-                    continue;
-                }
                 for (var i = 0; i < file.Blocks.Length; i++)
                 {
                     var underConstruction = file.IsUnderConstruction && i == file.Blocks.Length - 1;

@@ -58,14 +58,14 @@ public sealed class LeaseManager
         }
     }
 
-    /// <summary>At start: a lease for every file under construction, renewed now.</summary>
-    public void Load(NamespaceTree tree)
+    /// <summary>At start: a lease for every file under construction (<see cref="Persistence.LoadedFiles.UnderConstruction"/>), renewed now.</summary>
+    public void Load(IEnumerable<(FsPath Path, FileInode File)> filesUnderConstruction)
     {
         lock (_lock)
         {
             _leases.Clear();
             _files.Clear();
-            foreach (var (path, file) in FsNamespace.FilesUnderConstruction(tree))
+            foreach (var (path, file) in filesUnderConstruction)
             {
                 AddLocked(file.LeaseHolder, file.Id, path);
             }

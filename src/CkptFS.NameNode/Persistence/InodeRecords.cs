@@ -47,10 +47,25 @@ internal static class InodeRecords
     public static FileInode ToFile(InodeRecord record) => new(
         new InodeId(record.Id), new InodeId(record.ParentId), record.Name, record.ModificationTimeMs, AccessTimeOf(record), record.Owner, record.Group,
         (ushort)record.Permission, (int)record.Replication, (long)record.BlockSize, record.LeaseHolder,
-        [.. record.Blocks.Select(b => new FileBlock(new BlockId(b.BlockId), new GenerationStamp(b.GenerationStamp), (long)b.NumBytes))])
+        BlocksOf(record))
     {
         LastCallId = record.LastCallId,
     };
+
+    /// <summary>Without LINQ: the load runs this once per file, and most small files have one block or none.</summary>
+    private static ImmutableArray<FileBlock> BlocksOf(InodeRecord record)
+    {
+        if (record.Blocks.Count == 0)
+        {
+            return [];
+        }
+        var blocks = ImmutableArray.CreateBuilder<FileBlock>(record.Blocks.Count);
+        foreach (var b in record.Blocks)
+        {
+            blocks.Add(new FileBlock(new BlockId(b.BlockId), new GenerationStamp(b.GenerationStamp), (long)b.NumBytes));
+        }
+        return blocks.MoveToImmutable();
+    }
 
     public static DirectoryInode ToDirectory(InodeRecord record, ImmutableSortedDictionary<string, Inode> children) => new(
         new InodeId(record.Id), new InodeId(record.ParentId), record.Name, record.ModificationTimeMs, AccessTimeOf(record), record.Owner, record.Group,

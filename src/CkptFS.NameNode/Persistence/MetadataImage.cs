@@ -3,5 +3,12 @@ using CkptFS.NameNode.Namespace;
 
 namespace CkptFS.NameNode.Persistence;
 
-/// <summary>Everything <see cref="IMetadataStore.Load"/> read: the namespace, the id counters and the checkpoint catalog.</summary>
-public sealed record MetadataImage(NamespaceTree Tree, ulong NextInodeId, IdCounters Counters, CheckpointCatalog? Checkpoints = null);
+/// <summary>
+/// Everything <see cref="IMetadataStore.Load"/> read: the namespace, the id counters and the
+/// checkpoint catalog; <see cref="Files"/> lists the files the block map and the lease table start from.
+/// </summary>
+public sealed record MetadataImage(NamespaceTree Tree, ulong NextInodeId, IdCounters Counters, CheckpointCatalog? Checkpoints = null, LoadedFiles? Files = null)
+{
+    /// <summary>The files with blocks and the open files, found on the way or, for an image built otherwise, by a walk.</summary>
+    public LoadedFiles LoadedFiles => Files ?? NamespaceLoader.FilesOf(Tree);
+}

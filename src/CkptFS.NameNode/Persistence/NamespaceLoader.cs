@@ -6,75 +6,138 @@ using CkptFS.Protocol.V1;
 namespace CkptFS.NameNode.Persistence;
 
 /// <summary>
-/// Rebuilds the namespace tree from inode records (which know their parent, not their children).
-/// Any record that does not hang off the root means the store is damaged: loading stops with an
-/// error naming it, rather than serving a namespace with silent holes.
+/// Rebuilds the namespace tree from inode records (which know their parent, not their children),
+/// streaming: <see cref="Add"/> turns each file record into its inode as it is read, so that a
+/// million records are never held at once (only directory records wait, for their children);
+/// <see cref="Build"/> then builds the directories bottom-up. Owners and groups are shared strings
+/// (a namespace has a handful; one copy per inode cost 64 bytes per file). Any record that does not
+/// hang off the root means the store is damaged: loading stops with an error naming it, rather
+/// than serving a namespace with silent holes.
 /// </summary>
-internal static class NamespaceLoader
+internal sealed class NamespaceLoader
 {
-    public static NamespaceTree Build(IReadOnlyCollection<InodeRecord> records)
+    private readonly Dictionary<ulong, List<Inode>> _filesOf = [];
+    private readonly Dictionary<ulong, List<InodeRecord>> _directoriesOf = [];
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<ulong, InodeRecord> _directories = [];
+    private readonly List<FileInode> _withBlocks = [];
+    private readonly List<FileInode> _open = [];
+    private InodeRecord? _root;
+    private long _records;
+
+    /// <summary>Builds the tree from all <paramref name="records"/> at once (tests, small stores).</summary>
+    public static NamespaceTree Build(IEnumerable<InodeRecord> records)
     {
-        var childrenOf = new Dictionary<ulong, List<InodeRecord>>();
-        InodeRecord? rootRecord = null;
+        var loader = new NamespaceLoader();
         foreach (var record in records)
         {
-            if (record.Id == InodeId.Root.Value)
-            {
-                rootRecord = record;
-                continue;
-            }
-            if (!childrenOf.TryGetValue(record.ParentId, out var siblings))
-            {
-                childrenOf[record.ParentId] = siblings = [];
-            }
-            siblings.Add(record);
+            loader.Add(record);
         }
-        if (rootRecord is null)
+        return loader.Build();
+    }
+
+    public void Add(InodeRecord record)
+    {
+        _records++;
+        record.Owner = Shared(record.Owner);
+        record.Group = Shared(record.Group);
+        if (record.Id == InodeId.Root.Value)
+        {
+            _root = record;
+            return;
+        }
+        if (record.Type == FileType.Directory)
+        {
+            ListOf(_directoriesOf, record.ParentId).Add(record);
+            _directories[record.Id] = record;
+            return;
+        }
+        var file = InodeRecords.ToFile(record);
+        ListOf(_filesOf, record.ParentId).Add(file);
+        if (file.Blocks.Length > 0)
+        {
+            _withBlocks.Add(file);
+        }
+        if (file.IsUnderConstruction)
+        {
+            _open.Add(file);
+        }
+    }
+
+    /// <summary>After <see cref="Build"/>: the files seen on the way, open ones with their paths (from the directory records).</summary>
+    public LoadedFiles Files => new(_withBlocks, [.. _open.Select(file => (PathOf(file), file))]);
+
+    /// <summary>The same lists, by a walk of <paramref name="tree"/> (an image not built by a loader).</summary>
+    public static LoadedFiles FilesOf(NamespaceTree tree) =>
+        new([.. FsNamespace.Subtree(tree.Root).OfType<FileInode>().Where(file => file.Blocks.Length > 0)], [.. FsNamespace.FilesUnderConstruction(tree)]);
+
+    private FsPath PathOf(FileInode file)
+    {
+        var names = new List<string> { file.Name };
+        for (var parent = file.ParentId.Value; parent != InodeId.Root.Value; parent = _directories[parent].ParentId)
+        {
+            names.Add(_directories[parent].Name);
+        }
+        names.Reverse();
+        return FsPath.Parse("/" + string.Join('/', names));
+    }
+
+    public NamespaceTree Build()
+    {
+        if (_root is null)
         {
             throw new CkptFsException(ErrorCode.StorageCorrupt, "The metadata store has inodes but no root directory record.");
         }
-
-        var root = (DirectoryInode)BuildSubtree(rootRecord, childrenOf, out var count);
-        if (count != records.Count)
+        var root = BuildDirectories(_root, out var count);
+        if (count != _records)
         {
-            var orphan = records.First(r => r.Id != InodeId.Root.Value && !Reachable(r, records));
+            var (orphan, parent) = FirstOrphan();
             throw new CkptFsException(ErrorCode.StorageCorrupt,
-                $"The metadata store is damaged: inode {orphan.Id} ('{orphan.Name}') names parent {orphan.ParentId}, which is not in the namespace.");
+                $"The metadata store is damaged: inode {orphan.Id} ('{orphan.Name}') names parent {parent}, which is not in the namespace.");
         }
         return new NamespaceTree(root, count);
     }
 
-    /// <summary>Post-order build with an explicit stack: directory trees can be deeper than the call stack allows.</summary>
-    private static Inode BuildSubtree(InodeRecord top, Dictionary<ulong, List<InodeRecord>> childrenOf, out long count)
+    /// <summary>
+    /// Post-order over directories with an explicit stack (trees can be deeper than the call stack
+    /// allows); each built directory's lists are removed, so what remains at the end is unreachable.
+    /// </summary>
+    private DirectoryInode BuildDirectories(InodeRecord top, out long count)
     {
         count = 0;
-        var built = new Dictionary<ulong, Inode>();
+        var built = new Dictionary<ulong, DirectoryInode>();
         var stack = new Stack<(InodeRecord Record, bool Expanded)>();
         stack.Push((top, false));
         while (stack.Count > 0)
         {
             var (record, expanded) = stack.Pop();
-            if (record.Type != FileType.Directory)
-            {
-                built[record.Id] = InodeRecords.ToFile(record);
-                count++;
-                continue;
-            }
-            childrenOf.TryGetValue(record.Id, out var children);
-            if (!expanded && children is { Count: > 0 })
+            _directoriesOf.TryGetValue(record.Id, out var directories);
+            if (!expanded && directories is { Count: > 0 })
             {
                 stack.Push((record, true));
-                foreach (var child in children)
+                foreach (var directory in directories)
                 {
-                    stack.Push((child, false));
+                    stack.Push((directory, false));
                 }
                 continue;
             }
             var entries = ImmutableSortedDictionary.CreateBuilder<string, Inode>(StringComparer.Ordinal);
-            foreach (var child in children ?? [])
+            if (_filesOf.Remove(record.Id, out var files))
             {
-                entries[child.Name] = built[child.Id];
-                built.Remove(child.Id);
+                foreach (var file in files)
+                {
+                    entries[file.Name] = file;
+                }
+                count += files.Count;
+            }
+            if (directories is not null)
+            {
+                _directoriesOf.Remove(record.Id);
+                foreach (var directory in directories)
+                {
+                    built.Remove(directory.Id, out var child);
+                    entries[directory.Name] = child!;
+                }
             }
             built[record.Id] = InodeRecords.ToDirectory(record, entries.ToImmutable());
             count++;
@@ -82,22 +145,35 @@ internal static class NamespaceLoader
         return built[top.Id];
     }
 
-    private static bool Reachable(InodeRecord record, IReadOnlyCollection<InodeRecord> records)
+    /// <summary>A record whose parent chain does not reach the root, and the parent it names.</summary>
+    private (Inode Orphan, ulong Parent) FirstOrphan()
     {
-        var byId = records.ToDictionary(r => r.Id);
-        var current = record;
-        for (var hops = 0; hops < FsPath.MaxDepth + 1; hops++)
+        foreach (var (parent, files) in _filesOf)
         {
-            if (current.ParentId == InodeId.Root.Value)
-            {
-                return true;
-            }
-            if (!byId.TryGetValue(current.ParentId, out var parent))
-            {
-                return false;
-            }
-            current = parent;
+            return (files[0], parent);
         }
-        return false;
+        foreach (var (parent, directories) in _directoriesOf)
+        {
+            return (InodeRecords.ToDirectory(directories[0], DirectoryInode.NoChildren), parent);
+        }
+        throw new InvalidOperationException("The inode count is off, but every record was placed.");
+    }
+
+    private string Shared(string value)
+    {
+        if (!_names.TryGetValue(value, out var shared))
+        {
+            _names[value] = shared = value;
+        }
+        return shared;
+    }
+
+    private static List<T> ListOf<T>(Dictionary<ulong, List<T>> lists, ulong parent)
+    {
+        if (!lists.TryGetValue(parent, out var list))
+        {
+            lists[parent] = list = [];
+        }
+        return list;
     }
 }

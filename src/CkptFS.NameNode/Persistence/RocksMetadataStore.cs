@@ -50,16 +50,16 @@ public sealed class RocksMetadataStore : IMetadataStore
             throw new CkptFsException(ErrorCode.StorageCorrupt,
                 $"The metadata in {Directory} has layout version {layout}; this NameNode reads version {LayoutVersion}.");
         }
-        var records = new List<InodeRecord>();
+        var loader = new NamespaceLoader();
         foreach (var (_, value) in _db.ScanPrefix(InodePrefix))
         {
-            records.Add(InodeRecord.Parser.ParseFrom(value));
+            loader.Add(InodeRecord.Parser.ParseFrom(value));
         }
         var nextId = _db.Get(NextInodeIdKey) ?? throw new CkptFsException(ErrorCode.StorageCorrupt, $"The metadata in {Directory} has no inode id counter.");
         var counters = _db.Get(CountersKey) is { } bytes ? CountersRecord.Parser.ParseFrom(bytes) : null;
-        return new MetadataImage(NamespaceLoader.Build(records), BinaryPrimitives.ReadUInt64BigEndian(nextId),
+        return new MetadataImage(loader.Build(), BinaryPrimitives.ReadUInt64BigEndian(nextId),
             counters is null ? IdCounters.Initial : new IdCounters(counters.NextBlockId, counters.NextGenerationStamp),
-            CheckpointRecords.Load(_db));
+            CheckpointRecords.Load(_db), loader.Files);
     }
 
     public void Commit(IReadOnlyList<MetadataOp> ops)
@@ -120,7 +120,7 @@ public sealed class RocksMetadataStore : IMetadataStore
             batch.Put(LayoutVersionKey, layout);
             _db.Write(batch, sync: true);
         }
-        return new MetadataImage(new NamespaceTree(root, 1), firstFreeId, IdCounters.Initial);
+        return new MetadataImage(new NamespaceTree(root, 1), firstFreeId, IdCounters.Initial, Files: LoadedFiles.None);
     }
 
     private static void InodeKey(InodeId id, Span<byte> key)
