@@ -100,12 +100,13 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             LogLoaded(logger, options.DataDirectory, image.Tree.InodeCount, image.NextInodeId);
             var committer = new GroupCommitter(store, image, time, loggerFactory.CreateLogger<GroupCommitter>());
             var blocks = new BlockManager(options.Blocks, loggerFactory.CreateLogger<BlockManager>());
-            blocks.LoadFiles(image.LoadedFiles.WithBlocks);
+            var loaded = image.LoadedFiles;   // a walk of the tree when the store did not list them on its way: once
+            blocks.LoadFiles(loaded.WithBlocks);
             var datanodes = new DatanodeManager(time, options.Datanodes, blocks, new Random(), loggerFactory.CreateLogger<DatanodeManager>());
             var tokens = new BlockTokenSecretManager(time, options.BlockTokens);
             var replication = new ReplicationMonitor(blocks, datanodes, options.Replication, time, loggerFactory.CreateLogger<ReplicationMonitor>());
             var leases = new LeaseManager(time, options.Leases);
-            leases.Load(image.LoadedFiles.UnderConstruction);
+            leases.Load(loaded.UnderConstruction);
             var recoveries = new BlockRecoveries(time, options.Leases);
             var fs = new FsNamespace(committer, options.Namespace, blocks, datanodes, leases, recoveries, loggerFactory.CreateLogger<FsNamespace>());
             var leaseMonitor = new LeaseMonitor(fs, leases, recoveries, blocks, loggerFactory.CreateLogger<LeaseMonitor>());
