@@ -128,7 +128,11 @@ public sealed class FuseHost : IDisposable
                 if (_running == 1 && _disposed == 0 && _kernelMount is { } mount)
                 {
                     _logger.LogWarning("Aborting the FUSE connection of {Mountpoint}: files were still open.", _mountpoint);
-                    KernelMounts.TryAbort(mount);
+                    if (!KernelMounts.TryAbort(mount))
+                    {
+                        _logger.LogError("Could not abort the FUSE connection of {Mountpoint} (fusectl is not mounted at /sys/fs/fuse/connections and could not be): this process ends once the last file open there is closed.",
+                            _mountpoint);
+                    }
                 }
             }
             catch (Exception e)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace CkptFS.Mount.Native;
 
@@ -6,8 +7,11 @@ namespace CkptFS.Mount.Native;
 /// The kernel's view of mounts (/proc/self/mountinfo) and of FUSE connections (/sys/fs/fuse,
 /// /sys/class/bdi): which device a mountpoint is, its read-ahead, and the connection's abort switch.
 /// </summary>
-public static class KernelMounts
+public static partial class KernelMounts
 {
+    /// <summary>Where the FUSE control file system (fusectl) belongs; systemd mounts it, a bare machine or container may not.</summary>
+    private const string ConnectionsFolder = "/sys/fs/fuse/connections";
+
     /// <summary>The type /proc/mounts shows for a CkptFS mount (alive, or with its process dead).</summary>
     public const string FileSystemType = "fuse.ckptfs";
 
@@ -76,7 +80,8 @@ public static class KernelMounts
     {
         try
         {
-            File.WriteAllText($"/sys/fs/fuse/connections/{mount.Minor}/abort", "1");
+            EnsureControlFileSystem();
+            File.WriteAllText($"{ConnectionsFolder}/{mount.Minor}/abort", "1");
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -84,6 +89,22 @@ public static class KernelMounts
             return false;
         }
     }
+
+    /// <summary>
+    /// Mounts fusectl at /sys/fs/fuse/connections when nothing is mounted there (as systemd's
+    /// sys-fs-fuse-connections.mount does); without it no connection can be aborted. Best effort:
+    /// a read-only /sys or a missing privilege leaves the abort to fail and be reported.
+    /// </summary>
+    private static void EnsureControlFileSystem()
+    {
+        if (Directory.Exists(ConnectionsFolder) && !Read().Any(e => e.Mountpoint == ConnectionsFolder))
+        {
+            _ = MountSystemCall("fusectl", ConnectionsFolder, "fusectl", 0, IntPtr.Zero);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "mount", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int MountSystemCall(string source, string target, string type, ulong flags, IntPtr data);
 
     /// <summary>mountinfo escapes space, tab, newline and backslash as \ooo (octal bytes of the UTF-8 name).</summary>
     private static string Unescape(string field)
