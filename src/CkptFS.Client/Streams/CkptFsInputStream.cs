@@ -15,7 +15,7 @@ public sealed class CkptFsInputStream : Stream
 {
     private readonly CkptFsClient _client;
     private readonly string _path;
-    private readonly ReplicaFailover _failover;
+    private ReplicaFailover _failover;
     private IReadOnlyList<LocatedBlock> _blocks;
     private BlockReader? _reader;
     private DatanodeId? _readerNode;
@@ -122,7 +122,7 @@ public sealed class CkptFsInputStream : Stream
         var total = (int)Math.Clamp(Length - offset, 0, buffer.Length);
         var done = 0;
         var failover = new ReplicaFailover(_client, _path);
-        var refreshed = false;
+        var refreshes = 0;
         while (done < total)
         {
             var block = BlockAt(offset + done);
@@ -132,11 +132,9 @@ public sealed class CkptFsInputStream : Stream
             {
                 await failover.ReadExactlyAsync(block, inBlock, buffer.Slice(done, count), cancellationToken);
             }
-            catch (CkptFsException e) when (e.Code == ErrorCode.BlockMissing && !refreshed)
+            catch (CkptFsException e) when (e.Code == ErrorCode.BlockMissing && refreshes < _client.Options.BlockReader.BlockAcquireRetries)
             {
-                // Locations or tokens may be out of date: ask the NameNode once, then try again.
-                refreshed = true;
-                await RefreshLocationsAsync(cancellationToken);
+                await RefreshLocationsAsync(++refreshes, cancellationToken);
                 failover = new ReplicaFailover(_client, _path);
                 continue;
             }
@@ -171,23 +169,39 @@ public sealed class CkptFsInputStream : Stream
         var block = BlockAt(_position);
         var inBlock = _position - (long)block.Offset;
         var end = BlockEnd(block);
-        try
+        for (var refreshes = 0; ; )
         {
-            (_reader, _readerNode) = await _failover.OpenAsync(block, inBlock, end - _position, cancellationToken);
-        }
-        catch (CkptFsException e) when (e.Code == ErrorCode.BlockMissing)
-        {
-            // Locations may be out of date (replicas moved, a token expired): ask the NameNode once more.
-            await RefreshLocationsAsync(cancellationToken);
-            block = BlockAt(_position);
-            (_reader, _readerNode) = await new ReplicaFailover(_client, _path).OpenAsync(block, inBlock, end - _position, cancellationToken);
+            try
+            {
+                (_reader, _readerNode) = await _failover.OpenAsync(block, inBlock, end - _position, cancellationToken);
+                break;
+            }
+            catch (CkptFsException e) when (e.Code == ErrorCode.BlockMissing && refreshes < _client.Options.BlockReader.BlockAcquireRetries)
+            {
+                await RefreshLocationsAsync(++refreshes, cancellationToken);
+                _failover = new ReplicaFailover(_client, _path);
+                block = BlockAt(_position);
+            }
         }
         _readerPosition = _position;
         _readerEnd = end;
     }
 
-    private async Task RefreshLocationsAsync(CancellationToken cancellationToken) =>
+    /// <summary>
+    /// No replica could serve a block: its locations or tokens may be out of date (replicas moved, a
+    /// token expired, a restarted NameNode still waiting for block reports). The first ask for fresh
+    /// ones is at once, later ones after a growing, jittered wait, as HDFS's DFSInputStream does.
+    /// </summary>
+    private async Task RefreshLocationsAsync(int attempt, CancellationToken cancellationToken)
+    {
+        if (attempt > 1)
+        {
+            var step = _client.Options.BlockReader.BlockAcquireBackoff;
+            var wait = (step * (attempt - 1)) + (step * Random.Shared.NextDouble());
+            await Task.Delay(wait, _client.Options.TimeProvider, cancellationToken);
+        }
         _blocks = (await _client.GetBlockLocationsAsync(_path, cancellationToken)).Blocks;
+    }
 
     private async ValueTask CloseReaderAsync()
     {
