@@ -25,11 +25,13 @@ public sealed partial class CkptFsClient
             CreateParent = options.CreateParents,
             Replication = (uint)Math.Max(0, options.Replication),
             BlockSize = (ulong)Math.Max(0, options.BlockSizeBytes),
+            AllocateFirstBlock = options.AllocateFirstBlock,
+            ClientHost = options.AllocateFirstBlock ? Options.ClientHost : string.Empty,
         };
         var created = await CreateFileAsync(request, cancellationToken);
         Leases.UseSoftLimit(TimeSpan.FromMilliseconds(created.LeaseSoftLimitMs));
         Leases.Hold(path);
-        return new CkptFsOutputStream(this, created.Status.Path, created.Status);
+        return new CkptFsOutputStream(this, created.Status.Path, created.Status, created.FirstBlock, options);
     }
 
     /// <summary>Opens <paramref name="path"/> for reading (no lease needed; a file being written reads up to its last flush).</summary>
@@ -81,14 +83,17 @@ public sealed partial class CkptFsClient
     /// Completes the file, retrying while the NameNode says its last block does not yet have its
     /// minimum replicas reported (the DataNodes' reports trail the pipeline's final ack slightly).
     /// </summary>
-    internal async Task<FileStatus> CompleteFileAsync(string path, ExtendedBlock? last, CancellationToken cancellationToken)
+    internal async Task<FileStatus> CompleteFileAsync(string path, ExtendedBlock? last, CancellationToken cancellationToken, string? renameTo = null, bool renameOverwrite = false)
     {
         // The DataNodes report a finalized replica at once: the first retry usually succeeds.
         var delay = TimeSpan.FromMilliseconds(10);
         var deadline = DateTime.UtcNow + Options.CompleteTimeout;
         while (true)
         {
-            var request = new CompleteRequest { RequestId = NextRequestId(), Path = path, Holder = ClientName, Last = last };
+            var request = new CompleteRequest
+            {
+                RequestId = NextRequestId(), Path = path, Holder = ClientName, Last = last, RenameTo = renameTo ?? string.Empty, RenameOverwrite = renameOverwrite,
+            };
             var response = await CallAsync(options => _namenode.CompleteAsync(request, options), cancellationToken);
             if (response.Completed)
             {

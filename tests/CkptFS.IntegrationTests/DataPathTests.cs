@@ -1,3 +1,4 @@
+using CkptFS.Common;
 using System.Text.Json;
 using CkptFS.Client;
 using CkptFS.Testing;
@@ -139,6 +140,45 @@ public sealed class DataPathTests(ClusterFixture fixture) : IClassFixture<Cluste
         var middle = new byte[1000];
         Assert.Equal(1000, await whole.ReadAtAsync(123_457, middle));
         Assert.True(middle.AsSpan().SequenceEqual(data.AsSpan(123_457, 1000)));
+    }
+
+    [Fact]
+    public async Task ASmallFileWrittenWithItsFirstBlockAndRenamedOnCloseThroughTheSdk()
+    {
+        using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = Cluster.Address });
+        var data = new byte[10_000];
+        new Random(41).NextBytes(data);
+        var options = new CreateFileOptions { AllocateFirstBlock = true, RenameOnClose = "/small/a.bin" };
+        await using (var output = await client.CreateAsync("/small/a.bin.tmp", options))
+        {
+            await output.WriteAsync(data);
+        }
+        Assert.Null(await client.TryGetFileInfoAsync("/small/a.bin.tmp"));
+        var closed = await client.GetFileInfoAsync("/small/a.bin");
+        Assert.False(closed.UnderConstruction);
+        Assert.Equal((ulong)data.Length, closed.Length);
+        await using (var input = await client.OpenAsync("/small/a.bin"))
+        {
+            var back = new byte[data.Length];
+            Assert.Equal(data.Length, await input.ReadAtAsync(0, back));
+            Assert.Equal(data, back);
+        }
+
+        // Nothing written: the allocated block is given back, the file is empty, not a file with an empty block.
+        await using (await client.CreateAsync("/small/empty.tmp", options with { RenameOnClose = "/small/empty" }))
+        {
+        }
+        var empty = await client.GetFileInfoAsync("/small/empty");
+        Assert.Equal((0UL, 0U), (empty.Length, empty.BlockCount));
+
+        // A refused move fails the close and leaves the data under the temporary name, still open.
+        var refused = await client.CreateAsync("/small/b.tmp", options);
+        await refused.WriteAsync(data);
+        var error = await Assert.ThrowsAnyAsync<CkptFsException>(() => refused.CloseAsync());
+        Assert.Contains("/small/a.bin", error.Message, StringComparison.Ordinal);
+        Assert.True((await client.GetFileInfoAsync("/small/b.tmp")).UnderConstruction);
+        await client.DeleteAsync("/small/b.tmp");
+        Assert.Equal((ulong)data.Length, (await client.GetFileInfoAsync("/small/a.bin")).Length);
     }
 
     [Fact]

@@ -38,7 +38,8 @@ internal sealed class ShardUploader(CheckpointWriter writer, CreateFileOptions o
             Options = FileOptions.SequentialScan | FileOptions.Asynchronous,
             BufferSize = 0,
         });
-        await using var output = await writer.CreateShardAsync(shard.ShardPath, options, cancellationToken);
+        var hasData = shard.LocalPath == LocalShard.StandardInput || source.Length > 0;
+        await using var output = await writer.CreateShardAsync(shard.ShardPath, options with { AllocateFirstBlock = hasData }, cancellationToken);
         await StreamCopy.CopyAsync(source, output, progress, cancellationToken);
         return await output.CompleteAsync(cancellationToken);
     }

@@ -7,12 +7,17 @@ namespace CkptFS.Cli.Transfers;
 /// <summary>
 /// `put`: local files and folders into CkptFS, as HDFS -put. One source onto a path that is not a
 /// directory: that path is the file. Otherwise each source goes into the destination directory under
-/// its own name. Each file is written as "NAME._COPYING_" and renamed into place once it is closed
-/// (durable), so a reader never sees a half-uploaded file under its final name.
+/// its own name. Each file is written as "NAME._COPYING_" and moved into place by the NameNode in the
+/// same step that closes it (durable), so a reader never sees a half-uploaded file under its final
+/// name; a small file costs two NameNode round trips (create with its first block, complete with the
+/// move) and one pipeline.
 /// </summary>
 public sealed class Uploader(CkptFsClient client, CreateFileOptions options)
 {
     public const string CopyingSuffix = "._COPYING_";
+
+    private readonly RemoteFolderListing _listing = new(client);
+    private readonly HashSet<string> _plannedFolders = new(StringComparer.Ordinal);
 
     /// <summary>A planned copy: a local file (or null for a folder to create) and its CkptFS path.</summary>
     public sealed record Item(string? LocalFile, string RemotePath, long Bytes);
@@ -56,7 +61,9 @@ public sealed class Uploader(CkptFsClient client, CreateFileOptions options)
             await client.MkdirsAsync(item.RemotePath, createParents: true, cancellationToken: cancellationToken);
             return;
         }
-        var existing = await client.TryGetFileInfoAsync(item.RemotePath, cancellationToken);
+        var existing = IsInPlannedFolder(item.RemotePath)
+            ? await _listing.FindAsync(item.RemotePath, cancellationToken)
+            : await client.TryGetFileInfoAsync(item.RemotePath, cancellationToken);
         if (existing is not null && !options.Overwrite)
         {
             throw new CkptFsException(ErrorCode.FileAlreadyExists, $"Cannot put {item.RemotePath}: it already exists (use -f to overwrite it).");
@@ -68,7 +75,13 @@ public sealed class Uploader(CkptFsClient client, CreateFileOptions options)
         var temporary = item.RemotePath + CopyingSuffix;
         await using (var source = item.LocalFile == "-" ? Console.OpenStandardInput() : OpenLocal(item.LocalFile))
         {
-            var output = await client.CreateAsync(temporary, options with { Overwrite = true }, cancellationToken);
+            var output = await client.CreateAsync(temporary, options with
+            {
+                Overwrite = true,
+                AllocateFirstBlock = item.Bytes != 0,
+                RenameOnClose = item.RemotePath,
+                RenameOnCloseOverwrite = options.Overwrite,
+            }, cancellationToken);
             try
             {
                 await StreamCopy.CopyAsync(source, output, progress, cancellationToken);
@@ -81,7 +94,6 @@ public sealed class Uploader(CkptFsClient client, CreateFileOptions options)
                 throw;
             }
         }
-        await client.RenameAsync(temporary, item.RemotePath, overwrite: options.Overwrite, cancellationToken);
     }
 
     /// <summary>
@@ -113,12 +125,20 @@ public sealed class Uploader(CkptFsClient client, CreateFileOptions options)
         }
     }
 
+    /// <summary>A file of a folder this put copies: its folder is listed once rather than each file stated.</summary>
+    private bool IsInPlannedFolder(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return _plannedFolders.Contains(slash == 0 ? "/" : path[..slash]);
+    }
+
     private static FileStream OpenLocal(string path) =>
         new(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Options = FileOptions.SequentialScan | FileOptions.Asynchronous, BufferSize = 0 });
 
-    private static void AddFolder(string folder, string remote, List<Item> items)
+    private void AddFolder(string folder, string remote, List<Item> items)
     {
         items.Add(new Item(null, remote, 0));
+        _plannedFolders.Add(remote);
         foreach (var entry in Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(entry);

@@ -24,7 +24,7 @@ public static class CheckpointSaver
         await Parallel.ForEachAsync(shards, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ParallelShards), CancellationToken = cancellationToken },
             async (shard, token) =>
             {
-                await using var output = await writer.CreateShardAsync(shard.Path, create, token);
+                await using var output = await writer.CreateShardAsync(shard.Path, create with { AllocateFirstBlock = shard.Length > 0 }, token);
                 foreach (var segment in shard.Segments)
                 {
                     await output.WriteAsync(segment, token);

@@ -25,7 +25,7 @@ public static class ShardRecords
     public static async Task WriteAsync(CkptFsClient client, FsPath pending, ShardEntry entry, CancellationToken cancellationToken)
     {
         var bytes = Encoding.UTF8.GetBytes(Formatter.Format(entry));
-        await using var output = await client.CreateAsync(RecordPath(pending, entry.Path).Value, new CreateFileOptions { Overwrite = true }, cancellationToken);
+        await using var output = await client.CreateAsync(RecordPath(pending, entry.Path).Value, new CreateFileOptions { Overwrite = true, AllocateFirstBlock = true }, cancellationToken);
         await output.WriteAsync(bytes, cancellationToken);
         await output.CloseAsync(cancellationToken);
     }

@@ -9,11 +9,13 @@ namespace CkptFS.Client.Streams;
 /// <see cref="BlockWriter"/> (packets in flight, never one round trip per packet).
 ///
 /// Protocol (DESIGN.md, write path):
-///   1. Create (done by <see cref="CkptFsClient.CreateAsync"/>): the file exists, under construction, leased to us;
+///   1. Create (done by <see cref="CkptFsClient.CreateAsync"/>): the file exists, under construction, leased to us
+///      (with <see cref="CreateFileOptions.AllocateFirstBlock"/>, with its first block allocated: step 2's first AddBlock is skipped);
 ///   2. per block: AddBlock(previous) → pipeline + token; stream packets; close = finalized on every replica;
 ///   3. <see cref="FlushAsync(CancellationToken)"/>: wait for every replica's ack, then UpdateLength so readers see the bytes (hflush);
 ///   4. dispose: close the last block, then Complete until the NameNode says every block has its minimum
-///      replicas, and release the lease. Only then does dispose return: a closed file is durable.
+///      replicas (and moves the file to <see cref="CreateFileOptions.RenameOnClose"/>), and release the
+///      lease. Only then does dispose return: a closed file is durable.
 /// A pipeline that cannot be set up is abandoned and AddBlock is asked again without the bad node
 /// (bounded attempts). A DataNode failing once the block streams is dropped by <see cref="PipelineRecovery"/>:
 /// the block goes on with a new generation stamp, which hflush, the next AddBlock and Complete then carry.
@@ -29,6 +31,8 @@ public sealed class CkptFsOutputStream : Stream
     private readonly long _blockSize;
     private readonly List<string> _excludedNodes = [];
     private readonly List<string> _fullNodes = []; // the excluded nodes that ran out of space
+    private readonly CreateFileOptions _options;
+    private LocatedBlock? _allocated; // the first block, allocated with the create and not yet used
     private BlockWriter? _writer;
     private ExtendedBlock? _lastBlock; // the last finished block: AddBlock's previous, Complete's last
     private long _bytesInBlock;
@@ -36,10 +40,12 @@ public sealed class CkptFsOutputStream : Stream
     private bool _closed;
     private CkptFsException? _failure; // a write, flush or close that failed: the stream cannot go on
 
-    internal CkptFsOutputStream(CkptFsClient client, string path, FileStatus status)
+    internal CkptFsOutputStream(CkptFsClient client, string path, FileStatus status, LocatedBlock? firstBlock, CreateFileOptions options)
     {
         _client = client;
         _path = path;
+        _allocated = firstBlock;
+        _options = options;
         _blockSize = (long)status.BlockSize;
         Status = status;
     }
@@ -147,7 +153,13 @@ public sealed class CkptFsOutputStream : Stream
             {
                 await EndBlockAsync(cancellationToken);
             }
-            await _client.CompleteFileAsync(_path, _lastBlock, cancellationToken);
+            if (_allocated is { } unused)
+            {
+                // Nothing was written: the file is empty, not a file with an empty block.
+                _allocated = null;
+                await _client.AbandonBlockAsync(_path, unused.Block, cancellationToken);
+            }
+            await _client.CompleteFileAsync(_path, _lastBlock, cancellationToken, _options.RenameOnClose, _options.RenameOnCloseOverwrite);
         }
         finally
         {
@@ -249,6 +261,11 @@ public sealed class CkptFsOutputStream : Stream
     /// </summary>
     private async Task<LocatedBlock> AddBlockAsync(CancellationToken cancellationToken)
     {
+        if (_allocated is { } first)
+        {
+            _allocated = null;
+            return first;
+        }
         try
         {
             return await _client.AddBlockAsync(_path, _lastBlock, _excludedNodes, cancellationToken);

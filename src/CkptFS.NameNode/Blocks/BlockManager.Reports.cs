@@ -111,6 +111,10 @@ public sealed partial class BlockManager
             LogCorrupt(reported.Id, datanodeUuid,
                 $"reported {reported.NumBytes} bytes at genstamp {reported.GenerationStamp}; the block has {info.NumBytes} bytes at genstamp {info.GenerationStamp}");
         }
+        if (reported.Kind == ReplicaKind.Finalized)
+        {
+            WakeFinalizedWaitersLocked(reported.Id, info);
+        }
         return true;
     }
 

@@ -14,7 +14,7 @@ namespace CkptFS.NameNode.Blocks;
 ///
 /// One lock guards everything: every operation is a few dictionary lookups per block, so
 /// contention is low next to the RPCs around it. No I/O and no clock.
-/// One file per concern: the map and the namespace side (here), reports, safe mode, queries.
+/// One file per concern: the map and the namespace side (here), reports, safe mode, queries, waiters.
 /// </summary>
 public sealed partial class BlockManager
 {

@@ -18,4 +18,10 @@ public sealed record CreateFileRequest(
     /// call id is the file's <see cref="FileInode.LastCallId"/> is its own retry (after a NameNode restart) and is answered with the file.
     /// </summary>
     public ulong CallId { get; init; }
+
+    /// <summary>Allocate the file's first block in the same mutation (the writer has data for it).</summary>
+    public bool AllocateFirstBlock { get; init; }
+
+    /// <summary>With <see cref="AllocateFirstBlock"/>: the writer's host, a DataNode there chosen first.</summary>
+    public string? ClientHost { get; init; }
 }

@@ -39,24 +39,30 @@ public sealed partial class FsNamespace
             {
                 RequireMinReplicas(path, file.Blocks[^2]);
             }
-            var targets = _datanodes.ChooseTargets(file.Replication, excluded, clientHost, file.BlockSize, $"a block of {path}", warnWhenShort: true);
-            var block = new FileBlock(context.AllocateBlockId(), context.AllocateGenerationStamp(), 0);
-            var offset = file.Length;
-            var updated = file with { Blocks = file.Blocks.Add(block), ModificationTimeMs = context.NowMs, LastCallId = callId };
-            context.Put(updated);
-            context.Tree = context.Tree.WithReplaced(path, updated);
-            var finished = file.LastBlock;
-            var pipeline = targets.Select(t => t.Uuid).ToList();
-            context.OnCommitted(() =>
-            {
-                if (finished is { } done)
-                {
-                    _blocks.UpdateBlock(done, complete: true);
-                }
-                _blocks.AddBlock(block, file.Id, file.Replication, pipeline);
-            });
-            return new AllocatedBlock(block, offset, targets);
+            return AllocateBlock(context, path, file, excluded, clientHost, callId);
         }, cancellationToken);
+    }
+
+    /// <summary>Steps 3 and 4 of AddBlock, inside a mutation (also Create's first block): targets, a new block, the file's new block list.</summary>
+    private AllocatedBlock AllocateBlock(MutationContext context, FsPath path, FileInode file, IReadOnlySet<string> excluded, string? clientHost, ulong callId)
+    {
+        var targets = _datanodes.ChooseTargets(file.Replication, excluded, clientHost, file.BlockSize, $"a block of {path}", warnWhenShort: true);
+        var block = new FileBlock(context.AllocateBlockId(), context.AllocateGenerationStamp(), 0);
+        var offset = file.Length;
+        var updated = file with { Blocks = file.Blocks.Add(block), ModificationTimeMs = context.NowMs, LastCallId = callId };
+        context.Put(updated);
+        context.Tree = context.Tree.WithReplaced(path, updated);
+        var finished = file.LastBlock;
+        var pipeline = targets.Select(t => t.Uuid).ToList();
+        context.OnCommitted(() =>
+        {
+            if (finished is { } done)
+            {
+                _blocks.UpdateBlock(done, complete: true);
+            }
+            _blocks.AddBlock(block, file.Id, file.Replication, pipeline);
+        });
+        return new AllocatedBlock(block, offset, targets);
     }
 
     /// <summary>The block a retried AddBlock allocated the first time, with a fresh pipeline (nothing to persist: the block is already durable).</summary>

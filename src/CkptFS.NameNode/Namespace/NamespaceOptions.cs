@@ -29,6 +29,13 @@ public sealed class NamespaceOptions
 
     public string DefaultGroup { get; set; } = "ckptfs";
 
+    /// <summary>
+    /// How long a Complete waits in the NameNode for its last block's minimum finalized replicas
+    /// before answering "not yet" (the writer then asks again): the DataNodes' reports trail the
+    /// pipeline's last ack by milliseconds, so a short wait turns most closes into one round trip.
+    /// </summary>
+    public TimeSpan CompleteWaitForReplicas { get; set; } = TimeSpan.FromSeconds(2);
+
     public void Validate()
     {
         Require(DefaultReplication >= 1 && DefaultReplication <= MaxReplication, nameof(DefaultReplication), DefaultReplication, $"1..{MaxReplication}");
@@ -39,6 +46,7 @@ public sealed class NamespaceOptions
         Require(DefaultBlockSizeBytes >= MinBlockSizeBytes && DefaultBlockSizeBytes <= MaxBlockSizeBytes && DefaultBlockSizeBytes % BytesPerChecksum == 0,
             nameof(DefaultBlockSizeBytes), DefaultBlockSizeBytes, $"{MinBlockSizeBytes}..{MaxBlockSizeBytes} and a multiple of {BytesPerChecksum}");
         Require(ListingPageSize >= 1, nameof(ListingPageSize), ListingPageSize, ">= 1");
+        Require(CompleteWaitForReplicas >= TimeSpan.Zero, nameof(CompleteWaitForReplicas), CompleteWaitForReplicas, ">= 0");
     }
 
     private static void Require(bool condition, string key, object value, string expected)

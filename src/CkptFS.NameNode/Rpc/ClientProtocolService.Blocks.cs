@@ -17,9 +17,15 @@ public sealed partial class ClientProtocolService
         {
             var allocated = await fs.AddBlockAsync(path, request.Holder, previous, excluded, request.ClientHost, context.CancellationToken,
                 HolderCallId(request.RequestId, request.Holder));
-            var token = tokens.Issue(request.Holder, allocated.Block.Id, AccessMode.Write, AccessMode.Copy);
-            return new AddBlockResponse { Block = ToLocatedBlock(allocated.Block, allocated.Offset, allocated.Targets, token, corrupt: false) };
+            return new AddBlockResponse { Block = ToLocatedBlock(allocated, request.Holder) };
         });
+    }
+
+    /// <summary>A block allocated for a writer (AddBlock, Create's first block): its pipeline and a write token.</summary>
+    private LocatedBlock ToLocatedBlock(AllocatedBlock allocated, string holder)
+    {
+        var token = tokens.Issue(holder, allocated.Block.Id, AccessMode.Write, AccessMode.Copy);
+        return ToLocatedBlock(allocated.Block, allocated.Offset, allocated.Targets, token, corrupt: false);
     }
 
     public override Task<AbandonBlockResponse> AbandonBlock(AbandonBlockRequest request, ServerCallContext context)

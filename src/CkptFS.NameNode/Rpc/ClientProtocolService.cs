@@ -40,18 +40,29 @@ public sealed partial class ClientProtocolService(
             ToInt(request.Replication, "replication"), ToLong(request.BlockSize, "block_size"), ToMode(request.Permission), UserOf(context))
         {
             CallId = HolderCallId(request.RequestId, request.Holder),
+            AllocateFirstBlock = request.AllocateFirstBlock,
+            ClientHost = request.ClientHost,
         };
         return retryCache.RunOnceAsync(request.RequestId, async () =>
-            new CreateResponse { Status = (await fs.CreateAsync(create, context.CancellationToken)).ToProto(), LeaseSoftLimitMs = SoftLimitMs });
+        {
+            var created = await fs.CreateFileAsync(create, context.CancellationToken);
+            return new CreateResponse
+            {
+                Status = created.Entry.ToProto(),
+                LeaseSoftLimitMs = SoftLimitMs,
+                FirstBlock = created.FirstBlock is { } first ? ToLocatedBlock(first, request.Holder) : null,
+            };
+        });
     }
 
     public override Task<CompleteResponse> Complete(CompleteRequest request, ServerCallContext context)
     {
         var path = FsPath.Parse(request.Path);
         var last = request.Last.ToFileBlock();
+        FsPath? renameTo = request.RenameTo.Length > 0 ? FsPath.Parse(request.RenameTo) : null;
         return retryCache.RunOnceAsync(request.RequestId, async () =>
         {
-            var result = await fs.CompleteAsync(path, request.Holder, last, context.CancellationToken);
+            var result = await fs.CompleteAsync(path, request.Holder, last, context.CancellationToken, renameTo, request.RenameOverwrite);
             if (!result.Completed)
             {
                 // "Not yet" must not be the cached answer to the client's retry of this call.
