@@ -14,10 +14,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Debian's archive and runs it (podman runs containers with runc here: crun fails to set rlimits).
 # catatonit: the init of a pod's infra container; `podman kube play` builds its pause image from it
 # ("finding pause binary: catatonit" without it), and the podman cluster test plays pods.
+# clang and zlib1g-dev: Native AOT links the CLI's fast path (ckptfs-native) with clang against zlib.
 # kubectl renders the kustomize manifests; Debian has no kubectl package, Google's Cloud SDK apt
 # repository does (packages.cloud.google.com): it is installed when an apt source offers it, else
 # the render tests skip and say why.
-packages=(python3-grpcio python3-grpc-tools python3-protobuf fuse3 rsync python3-torch python3-numpy podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname)
+packages=(python3-grpcio python3-grpc-tools python3-protobuf fuse3 rsync python3-torch python3-numpy podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname clang zlib1g-dev)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 if ! command -v kubectl >/dev/null 2>&1 && apt-cache policy kubectl 2>/dev/null | grep -q 'Candidate: [0-9]'; then

@@ -13,8 +13,10 @@ public static class CliApp
     {
         var root = new RootCommand("CkptFS: a replicated filesystem for model checkpoints.")
         {
+#if !CKPTFS_NATIVE
             NameNodeCommand.Create(),
             DataNodeCommand.Create(),
+#endif
             ClusterCommand.Create(),
             PutCommand.Create(),
             GetCommand.Create(),
@@ -29,11 +31,19 @@ public static class CliApp
             ReportCommand.Create(),
             FsckCommand.Create(),
             RecoverLeaseCommand.Create(),
+#if !CKPTFS_NATIVE
             MountCommand.Create(),
             UnmountCommand.Create(),
+#endif
             CkptCommand.Create(),
             BenchCommand.Create(),
         };
+#if CKPTFS_NATIVE
+        foreach (var placeholder in Native.JitHandover.Placeholders())
+        {
+            root.Add(placeholder);
+        }
+#endif
         root.Add(CliOptions.NameNode);
         root.Add(CliOptions.NameNodeWait);
         // On SIGINT/SIGTERM the command's token is cancelled and it gets this long to finish before the
@@ -42,8 +52,17 @@ public static class CliApp
         try
         {
             // Tests arm fault points in child processes through CKPTFS_FAULTS; unset, nothing is armed.
+            var parsed = root.Parse(args);
+#if CKPTFS_NATIVE
+            // The fast path (Native AOT) runs the short metadata commands; the rest replace this process
+            // with the ReadyToRun build before anything is printed or armed.
+            if (!Native.JitHandover.RunsNatively(parsed))
+            {
+                return Native.JitHandover.Exec(args);
+            }
+#endif
             FaultPoints.ArmFromEnvironment();
-            return await root.Parse(args).InvokeAsync(configuration);
+            return await parsed.InvokeAsync(configuration);
         }
         catch (CkptFsException e)
         {

@@ -8,15 +8,13 @@ public sealed record ClusterState(ClusterProcess NameNode, IReadOnlyList<Cluster
 {
     public const string FileName = "cluster.json";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     public static ClusterState? Load(string directory)
     {
         var path = Path.Combine(directory, FileName);
-        return File.Exists(path) ? JsonSerializer.Deserialize<ClusterState>(File.ReadAllText(path), Json) : null;
+        return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), ClusterStateJson.Default.ClusterState) : null;
     }
 
-    public void Save(string directory) => File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json));
+    public void Save(string directory) => File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, ClusterStateJson.Default.ClusterState));
 
     public static void Delete(string directory) => File.Delete(Path.Combine(directory, FileName));
 }
@@ -30,3 +28,11 @@ public sealed record ClusterProcess(
     string DataDirectory,
     string LogFile,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NodeId = null);
+
+/// <summary>
+/// cluster.json's serializer, generated at compile time: no reflection, so the Native AOT build
+/// (ckptfs-native) can read it too. Same shape as before: indented, camelCase.
+/// </summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(ClusterState))]
+internal sealed partial class ClusterStateJson : JsonSerializerContext;

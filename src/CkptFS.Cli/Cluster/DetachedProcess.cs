@@ -19,7 +19,7 @@ public static partial class DetachedProcess
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add("exec \"$0\" \"$@\" </dev/null >>\"$CKPTFS_LOG_FILE\" 2>&1");
         info.ArgumentList.Add(Environment.ProcessPath ?? "dotnet");
-        info.ArgumentList.Add(typeof(DetachedProcess).Assembly.Location);
+        info.ArgumentList.Add(CliAssemblyPath());
         foreach (var argument in ckptfsArguments)
         {
             info.ArgumentList.Add(argument);
@@ -27,6 +27,18 @@ public static partial class DetachedProcess
         info.Environment["CKPTFS_LOG_FILE"] = logFile;
         using var process = Process.Start(info) ?? throw new CkptFsException(ErrorCode.Internal, $"Could not start ckptfs {ckptfsArguments[0]}.");
         return process.Id;
+    }
+
+    /// <summary>ckptfs.dll, which `dotnet` runs as the server.</summary>
+    private static string CliAssemblyPath()
+    {
+#if CKPTFS_NATIVE
+        // Servers run on the JIT build (they host ASP.NET Core and RocksDB): ckptfs-native hands
+        // `cluster` to it (JitHandover) before any command runs, so this is never reached there.
+        throw new InvalidOperationException("ckptfs-native does not start servers; `cluster` runs on the ReadyToRun build.");
+#else
+        return typeof(DetachedProcess).Assembly.Location;
+#endif
     }
 
     /// <summary>The log's length now: taken before <see cref="Start"/>, it is where this run's lines begin (logs are appended to across restarts).</summary>
