@@ -40,6 +40,17 @@ public sealed class DataNodeStorageOptions
     /// <summary>Data transfer TCP port (dfs.datanode.address); 0 picks a free port, exposed after start: 9866.</summary>
     public int TransferPort { get; set; } = 9866;
 
+    /// <summary>
+    /// Sync-behind step (HDFS sync-behind-writes): each time a replica being written grows by this
+    /// much, its writeback starts and the step before is waited for, so the disk flushes while the
+    /// block streams and finalize's fsync has about one step left: 8 MiB. 0 turns it off (the whole
+    /// block is flushed at finalize). Durability is the same either way: finalize fsyncs.
+    /// </summary>
+    public long SyncBehindBytes { get; set; } = 8L << 20;
+
+    /// <summary>Drop-behind: also drop each synced step from the page cache (HDFS drop-behind-writes): off.</summary>
+    public bool DropBehindWrites { get; set; }
+
     public void Validate()
     {
         Require(DataFolders.Count > 0 && DataFolders.All(folder => !string.IsNullOrWhiteSpace(folder)), nameof(DataFolders), string.Join(',', DataFolders), "one or more folders");
@@ -53,6 +64,7 @@ public sealed class DataNodeStorageOptions
         Require(SocketTimeout > TimeSpan.Zero && SocketTimeout <= TimeSpan.FromHours(1), nameof(SocketTimeout), SocketTimeout, "more than 0 and at most 1 hour");
         Require(ReservedBytesPerVolume >= 0, nameof(ReservedBytesPerVolume), ReservedBytesPerVolume, ">= 0");
         Require(System.Net.IPAddress.TryParse(BindAddress, out _), nameof(BindAddress), BindAddress, "an IP address");
+        Require(SyncBehindBytes >= 0 && SyncBehindBytes % Environment.SystemPageSize == 0, nameof(SyncBehindBytes), SyncBehindBytes, $"0 (off) or a multiple of the page size ({Environment.SystemPageSize})");
         Require(TransferPort is >= 0 and <= 65535, nameof(TransferPort), TransferPort, "0..65535");
     }
 

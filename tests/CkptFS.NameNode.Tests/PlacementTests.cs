@@ -82,6 +82,24 @@ public class PlacementTests : IDisposable
     }
 
     [Fact]
+    public void BlocksBeingWrittenCountSoBackToBackBlocksSpreadEvenly()
+    {
+        // Equal nodes whose heartbeats have not caught up (same transfers, same remaining bytes): an r=1
+        // file's 9 blocks, allocated before any is reported received, land 3 on each.
+        foreach (var uuid in new[] { "dn0", "dn1", "dn2" })
+        {
+            _ns.AddDatanode(uuid);
+        }
+        var counts = Enumerable.Range(0, 9).Select(_ => Choose(1).Single()).GroupBy(u => u).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal([3, 3, 3], counts.Values.Order());
+
+        // Reported received: no longer scheduled, so that node is the least loaded again.
+        _ns.Datanodes.BlocksReceived("dn1", 3);
+        Assert.Equal(0, _ns.Datanodes.Find("dn1")!.BlocksScheduled);
+        Assert.Equal(["dn1"], Choose(1));
+    }
+
+    [Fact]
     public void ANodeIsNotChosenWhenTheBlocksScheduledOnItWouldFillIt()
     {
         const long block = 1 << 20;

@@ -180,7 +180,7 @@ public sealed partial class BlockStore
             }
 
             BeginTransfer();
-            return new ReplicaWriter(this, replica, owner, data, meta);
+            return new ReplicaWriter(this, replica, owner, data, meta, new SyncBehind(data, _options.SyncBehindBytes, _options.DropBehindWrites));
         }
         catch (IOException exception)
         {

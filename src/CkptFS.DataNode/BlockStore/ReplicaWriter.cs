@@ -24,10 +24,12 @@ public sealed class ReplicaWriter : IDisposable
     private readonly ReplicaOwner _owner;
     private readonly SafeFileHandle _data;
     private readonly SafeFileHandle _meta;
+    private readonly SyncBehind _syncBehind;
     private int _disposed;
 
-    internal ReplicaWriter(BlockStore store, Replica replica, ReplicaOwner owner, SafeFileHandle data, SafeFileHandle meta)
+    internal ReplicaWriter(BlockStore store, Replica replica, ReplicaOwner owner, SafeFileHandle data, SafeFileHandle meta, SyncBehind syncBehind)
     {
+        _syncBehind = syncBehind;
         _store = store;
         _replica = replica;
         _owner = owner;
@@ -46,6 +48,9 @@ public sealed class ReplicaWriter : IDisposable
     public long BytesAcknowledged => _replica.BytesAcknowledged;
 
     public string StorageId => _replica.Volume.StorageId;
+
+    /// <summary>Sync-behind steps started so far (see <see cref="SyncBehind"/>).</summary>
+    public int SyncBehindSteps => _syncBehind.Steps;
 
     /// <summary>Fires when a recovery takes the replica over: stop reading packets, close the connection, dispose.</summary>
     public CancellationToken StopRequested => _owner.StopRequested;
@@ -79,6 +84,8 @@ public sealed class ReplicaWriter : IDisposable
         var newEnd = offsetInBlock + data.Length;
         _replica.Volume.AddUsed(newEnd - end);
         _replica.BytesOnDisk = newEnd;
+        // A writeback error is not lost: the kernel keeps it for finalize's fsync, which reports it.
+        _syncBehind.Written(newEnd);
     }
 
     /// <summary>Raises the visible length to <paramref name="bytes"/> (every replica downstream has them).</summary>

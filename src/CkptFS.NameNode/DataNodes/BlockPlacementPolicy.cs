@@ -8,8 +8,11 @@ namespace CkptFS.NameNode.DataNodes;
 ///   1. candidates: live (not stale, not in maintenance) nodes the client did not exclude, with room for a whole block
 ///      after the blocks already scheduled on them (<see cref="DatanodeSnapshot.HasRoomFor"/>: the last
 ///      heartbeat's remaining bytes do not count blocks chosen since, HDFS's isGoodTarget);
-///   2. ordered least loaded first: fewest transfers in progress, then most remaining bytes, ties
-///      broken by the injected <see cref="Random"/> (so equal nodes share the load);
+///   2. ordered least loaded first: fewest blocks scheduled (chosen by this NameNode and not yet reported
+///      received: fresh, where the heartbeat's counts lag by up to an interval, so back-to-back blocks of
+///      one file spread instead of piling on the node that looked idlest), then fewest transfers in
+///      progress, then most remaining bytes after the scheduled blocks, ties broken by the injected
+///      <see cref="Random"/> (so equal nodes share the load);
 ///   3. 1st replica: a DataNode on the client's host when there is one (a local write), else the first;
 ///   4. 2nd: the first on another location than the 1st (survives a rack or zone);
 ///   5. 3rd: the first on the 2nd's location (cheap pipeline hop), or on a new one when the first two
@@ -28,8 +31,9 @@ public sealed class BlockPlacementPolicy(Random random)
         var candidates = nodes
             .Where(n => n.State == DatanodeLiveness.Live && !excluded.Contains(n.Uuid) && n.HasRoomFor(blockSizeBytes))
             .Select(n => (Node: n, Tiebreak: random.Next()))
-            .OrderBy(c => c.Node.Load.TransfersInProgress)
-            .ThenByDescending(c => c.Node.Load.RemainingBytes)
+            .OrderBy(c => c.Node.BlocksScheduled)
+            .ThenBy(c => c.Node.Load.TransfersInProgress)
+            .ThenByDescending(c => c.Node.RemainingAfterScheduled(blockSizeBytes))
             .ThenBy(c => c.Tiebreak)
             .Select(c => c.Node)
             .ToList();

@@ -21,7 +21,10 @@ public sealed record DatanodeSnapshot(
     /// Whether it has room for one more block of <paramref name="blockSizeBytes"/> after the blocks already
     /// scheduled on it (HDFS isGoodTarget: remaining - blockSize x scheduled &gt;= blockSize).
     /// </summary>
-    public bool HasRoomFor(long blockSizeBytes) => Load.RemainingBytes - (BlocksScheduled * blockSizeBytes) >= blockSizeBytes;
+    public bool HasRoomFor(long blockSizeBytes) => RemainingAfterScheduled(blockSizeBytes) >= blockSizeBytes;
+
+    /// <summary>The last heartbeat's remaining bytes less the blocks of <paramref name="blockSizeBytes"/> scheduled on it since.</summary>
+    public long RemainingAfterScheduled(long blockSizeBytes) => Load.RemainingBytes - (BlocksScheduled * blockSizeBytes);
 
     /// <summary>"dn1 (1048576 bytes free, 2 blocks being written)": how full it looks to placement.</summary>
     public string DescribeSpace() => $"{Uuid} ({Load.RemainingBytes} bytes free, {BlocksScheduled} blocks being written)";
