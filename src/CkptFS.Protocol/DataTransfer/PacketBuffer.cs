@@ -52,6 +52,12 @@ public sealed class PacketBuffer : IDisposable
     /// <summary>The whole frame (prefix, header, checksums, data): valid after <see cref="Seal"/> or <see cref="ReadAsync"/>.</summary>
     public ReadOnlyMemory<byte> Frame => _buffer.AsMemory(_frameStart, _frameLength);
 
+    /// <summary>
+    /// The frame without its data (prefix, header, checksums), valid after <see cref="Seal"/>: a sender
+    /// that moves the data itself (sendfile) writes this first, then exactly <see cref="Data"/>.Length bytes.
+    /// </summary>
+    public ReadOnlyMemory<byte> FrameHead => _buffer.AsMemory(_frameStart, _dataStart - _frameStart);
+
     /// <summary>A packet to send with up to <paramref name="dataCapacity"/> data bytes in chunks of <paramref name="bytesPerChecksum"/>.</summary>
     public static PacketBuffer Rent(int dataCapacity, int bytesPerChecksum)
     {
