@@ -79,4 +79,23 @@ public sealed class ZeroCopyReadTests
         await PipelineTests.WaitUntilAsync(() => cluster.Log.Contains(LogLevel.Warning, "took no data for 1 s"));
         cluster.Log.AssertNoErrors();
     }
+
+    /// <summary>A packet read straight into the caller's buffer is verified there: a flipped byte still fails that replica only, and the DataNode hears of it.</summary>
+    [Fact]
+    public async Task A_flipped_byte_read_straight_into_the_callers_buffer_fails_that_replica_only()
+    {
+        await using var cluster = await TestCluster.StartAsync(2);
+        var data = StoreFixture.RandomBytes(2 * 1024 * 1024, seed: 303);
+        var block = cluster.NewBlock();
+        var readable = cluster.ForRead(block, await TestCluster.WriteAsync(block, data));
+        var path = Directory.GetFiles(cluster.Stores[0].Store.Volumes[0].FinalizedDirectory, $"blk_{block.Block.BlockId}", SearchOption.AllDirectories).Single();
+        var bytes = File.ReadAllBytes(path);
+        bytes[1_500_000] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+
+        var error = await Assert.ThrowsAsync<ChecksumMismatchException>(() => TestCluster.ReadAsync(readable, 0, 0, data.Length, bufferBytes: 4 * 1024 * 1024));
+        Assert.Equal(1_500_000 / 512 * 512, error.Offset);
+        Assert.Equal(data, await TestCluster.ReadAsync(readable, 1, 0, data.Length, bufferBytes: 4 * 1024 * 1024));
+        await PipelineTests.WaitUntilAsync(() => cluster.Log.Contains(LogLevel.Warning, "reports a checksum error"));
+    }
 }
