@@ -25,6 +25,13 @@ public sealed class DataNodeStorageOptions
     /// </summary>
     public int ReadPacketSizeBytes { get; set; } = 512 * 1024;
 
+    /// <summary>
+    /// Send finalized replicas to a TCP peer with sendfile(2), without copying the data through user
+    /// space (HDFS's dfs.datanode.transferTo.allowed): true. False forces the copy path (to compare them,
+    /// CKPTFS_DATANODE__STORAGE__ZEROCOPYREADS=false).
+    /// </summary>
+    public bool ZeroCopyReads { get; set; } = true;
+
     /// <summary>Reads and writes served at once (dfs.datanode.max.transfer.threads); more connections are closed at accept: 512.</summary>
     public int MaxConcurrentTransfers { get; set; } = 512;
 

@@ -54,4 +54,31 @@ public sealed class Crc32CTests
         ChunkChecksums.Compute(data, 512, checksums);
         Assert.Equal(1, ChunkChecksums.Verify(data, 512, checksums.AsSpan(0, 4)));
     }
+
+    /// <summary>Three chunks are computed side by side (ChunkChecksums.ComputeThree): each must equal its own CRC, whatever its place in a group of three and whatever the chunk size.</summary>
+    [Theory]
+    [InlineData(512, 512 * 7)]
+    [InlineData(512, (512 * 9) + 100)]
+    [InlineData(100, 1000)]
+    [InlineData(4096, 4096 * 6)]
+    [InlineData(7, 7 * 3)]
+    public void Interleaved_chunk_checksums_equal_one_chunk_at_a_time_and_find_the_first_bad_chunk(int bytesPerChecksum, int length)
+    {
+        var data = new byte[length];
+        new Random(length).NextBytes(data);
+        var checksums = new byte[ChunkChecksums.ChecksumBytes(length, bytesPerChecksum)];
+        ChunkChecksums.Compute(data, bytesPerChecksum, checksums);
+        var chunks = ChunkChecksums.ChunkCount(length, bytesPerChecksum);
+        for (var chunk = 0; chunk < chunks; chunk++)
+        {
+            var start = chunk * bytesPerChecksum;
+            Assert.Equal(Crc32C.Compute(data.AsSpan(start, Math.Min(bytesPerChecksum, length - start))), System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(checksums.AsSpan(chunk * 4)));
+        }
+
+        for (var chunk = chunks - 1; chunk >= 0; chunk--)
+        {
+            data[(chunk * bytesPerChecksum) + (chunk % bytesPerChecksum)] ^= 0x01;
+            Assert.Equal(chunk, ChunkChecksums.Verify(data, bytesPerChecksum, checksums));
+        }
+    }
 }

@@ -11,7 +11,9 @@ namespace CkptFS.Client.BlockIO;
 /// 2. Read packets of whole chunks from chunk_offset on; verify EVERY chunk's CRC32C before handing
 ///    out a byte of its packet; a mismatch sends ClientReadStatus ERROR_CHECKSUM and throws
 ///    <see cref="ChecksumMismatchException"/> (the caller reports the replica and tries the next).
-/// 3. Hand out only the bytes inside the range, in order.
+/// 3. Hand out only the bytes inside the range, in order. A packet that lies wholly inside the range
+///    and fits in the caller's buffer is read straight into that buffer and verified there (no copy
+///    out of a packet buffer); others are held in our packet buffer and copied out.
 /// 4. At the end, read the empty last packet and send CHECKSUM_OK.
 /// Connection failures throw <see cref="ErrorCode.Unavailable"/> naming the DataNode.
 /// </summary>
@@ -27,6 +29,8 @@ public sealed class BlockReader : IAsyncDisposable
     private long _position;
     private long _expectedOffset;
     private int _packetCursor;
+    private int _heldLength;
+    private bool _headPending;
     private bool _finished;
 
     private BlockReader(LocatedBlock block, BlockReaderOptions options, DataNodeConnection connection, BlockOpResponse response, long offset, long length)
@@ -86,7 +90,7 @@ public sealed class BlockReader : IAsyncDisposable
         }
     }
 
-    /// <summary>Copies the next verified bytes of the range into <paramref name="buffer"/>; 0 at the end of the range.</summary>
+    /// <summary>Fills <paramref name="buffer"/> with the next verified bytes of the range (at least one); 0 at the end of the range.</summary>
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         if (_position >= _end || buffer.IsEmpty)
@@ -95,21 +99,38 @@ public sealed class BlockReader : IAsyncDisposable
             return 0;
         }
 
-        var packetStart = _expectedOffset - _packet.Data.Length;
-        while (_packetCursor >= _packet.Data.Length || packetStart + _packetCursor < _position)
+        if (_packetCursor >= _heldLength && _expectedOffset == _position && !_headPending)
         {
-            if (_packetCursor >= _packet.Data.Length)
+            var direct = await ReadWholePacketAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (direct > 0)
             {
-                await NextPacketAsync(cancellationToken).ConfigureAwait(false);
-                packetStart = _expectedOffset - _packet.Data.Length;
+                return direct;
+            }
+        }
+
+        var packetStart = _expectedOffset - _heldLength;
+        while (_packetCursor >= _heldLength || packetStart + _packetCursor < _position)
+        {
+            if (_packetCursor >= _heldLength)
+            {
+                if (!_headPending)
+                {
+                    await NextPacketAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                _headPending = false;
+                await ReceiveAsync(Receive.HeldData, default, cancellationToken).ConfigureAwait(false);
+                await VerifyAsync(_packet.Data.Length, FirstBadChunk(_packet.Data), cancellationToken).ConfigureAwait(false);
+                _heldLength = _packet.Data.Length;
+                packetStart = _expectedOffset - _heldLength;
                 _packetCursor = 0;
             }
 
             // Skip the bytes of the first chunk before the range's offset.
-            _packetCursor = (int)Math.Min(_packet.Data.Length, Math.Max(_packetCursor, _position - packetStart));
+            _packetCursor = (int)Math.Min(_heldLength, Math.Max(_packetCursor, _position - packetStart));
         }
 
-        var count = (int)Math.Min(Math.Min(buffer.Length, _packet.Data.Length - _packetCursor), _end - _position);
+        var count = (int)Math.Min(Math.Min(buffer.Length, _heldLength - _packetCursor), _end - _position);
         _packet.Data.Slice(_packetCursor, count).CopyTo(buffer.Span);
         _packetCursor += count;
         _position += count;
@@ -123,25 +144,55 @@ public sealed class BlockReader : IAsyncDisposable
         _deadline.Dispose();
     }
 
-    /// <summary>Reads and verifies the next data packet.</summary>
+    /// <summary>
+    /// Reads the next packet straight into <paramref name="buffer"/> and verifies it there when it lies
+    /// inside the range and fits; returns its length. Otherwise returns 0 with the packet's head read
+    /// and its data still on the stream, for ReadAsync to hold and copy out.
+    /// </summary>
+    private async ValueTask<int> ReadWholePacketAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        await NextPacketAsync(cancellationToken).ConfigureAwait(false);
+        var length = _packet.HeadDataLength;
+        if (length > buffer.Length || _position + length > _end)
+        {
+            _headPending = true;
+            return 0;
+        }
+
+        var target = buffer[..length];
+        await ReceiveAsync(Receive.Into, target, cancellationToken).ConfigureAwait(false);
+        await VerifyAsync(length, FirstBadChunk(target.Span), cancellationToken).ConfigureAwait(false);
+        _position += length;
+        _heldLength = 0;
+        _packetCursor = 0;
+        return length;
+    }
+
+    /// <summary>Reads the next data packet's head (its data stays on the stream) and checks its place.</summary>
     private async ValueTask NextPacketAsync(CancellationToken cancellationToken)
     {
-        await ReadPacketAsync(cancellationToken).ConfigureAwait(false);
+        await ReceiveAsync(Receive.Head, default, cancellationToken).ConfigureAwait(false);
         var header = _packet.Header;
         if (header.LastPacketInBlock || header.DataLen == 0 || header.OffsetInBlock != _expectedOffset)
         {
             throw Unavailable(_connection.Address, _block, new DataTransferProtocolException(
                 $"Packet {header.Seqno} at offset {header.OffsetInBlock} with {header.DataLen} bytes (last: {header.LastPacketInBlock}) while expecting data at {_expectedOffset}."));
         }
+    }
 
-        var bad = ChunkChecksums.Verify(_packet.Data, _bytesPerChecksum, _packet.Checksums);
-        if (bad >= 0)
+    /// <summary>The first chunk of <paramref name="data"/> (the current packet's) that fails its checksum, or -1.</summary>
+    private int FirstBadChunk(ReadOnlySpan<byte> data) => ChunkChecksums.Verify(data, _bytesPerChecksum, _packet.Checksums);
+
+    /// <summary>On a bad chunk tells the DataNode and throws; else accepts the packet's <paramref name="length"/> bytes.</summary>
+    private async ValueTask VerifyAsync(int length, int badChunk, CancellationToken cancellationToken)
+    {
+        if (badChunk >= 0)
         {
             await SendStatusAsync(TransferStatus.ErrorChecksum, cancellationToken).ConfigureAwait(false);
-            throw new ChecksumMismatchException(_block.Block.BlockId, _connection.Address, header.OffsetInBlock + ((long)bad * _bytesPerChecksum));
+            throw new ChecksumMismatchException(_block.Block.BlockId, _connection.Address, _packet.Header.OffsetInBlock + ((long)badChunk * _bytesPerChecksum));
         }
 
-        _expectedOffset += header.DataLen;
+        _expectedOffset += length;
     }
 
     /// <summary>Skips to the empty last packet and tells the DataNode the read verified.</summary>
@@ -154,22 +205,47 @@ public sealed class BlockReader : IAsyncDisposable
 
         do
         {
-            await ReadPacketAsync(cancellationToken).ConfigureAwait(false);
+            await ReceiveAsync(Receive.Packet, default, cancellationToken).ConfigureAwait(false);
         }
         while (!_packet.Header.LastPacketInBlock);
 
-        _packetCursor = _packet.Data.Length;
+        _packetCursor = _heldLength = 0;
         _finished = true;
         await SendStatusAsync(TransferStatus.ChecksumOk, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask ReadPacketAsync(CancellationToken cancellationToken)
+    /// <summary>What <see cref="ReceiveAsync"/> reads from the DataNode.</summary>
+    private enum Receive
+    {
+        /// <summary>A whole packet into our buffer.</summary>
+        Packet,
+
+        /// <summary>A packet's prefix, header and checksums into our buffer.</summary>
+        Head,
+
+        /// <summary>The data of the packet whose head was read, into our buffer.</summary>
+        HeldData,
+
+        /// <summary>The data of the packet whose head was read, into the caller's memory.</summary>
+        Into,
+    }
+
+    /// <summary>One read from the DataNode within ReadTimeout; a failure or silence becomes <see cref="ErrorCode.Unavailable"/>.</summary>
+    private async ValueTask ReceiveAsync(Receive what, Memory<byte> into, CancellationToken cancellationToken)
     {
         using var registration = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _deadline);
         _deadline.CancelAfter(_options.ReadTimeout);
         try
         {
-            if (!await _packet.ReadAsync(_connection.Input, _bytesPerChecksum, _deadline.Token).ConfigureAwait(false))
+            var input = _connection.Input;
+            var more = what switch
+            {
+                Receive.Packet => await _packet.ReadAsync(input, _bytesPerChecksum, _deadline.Token).ConfigureAwait(false),
+                Receive.Head => await _packet.ReadHeadAsync(input, _bytesPerChecksum, _deadline.Token).ConfigureAwait(false),
+                Receive.HeldData => await ReadDataAsync(_packet.ReadDataAsync(input, _deadline.Token)).ConfigureAwait(false),
+                _ => await ReadDataAsync(DataTransferCodec.ReadExactlyOrThrowAsync(input, into, "packet data", _deadline.Token)).ConfigureAwait(false),
+            };
+            if (!more)
             {
                 throw new DataTransferProtocolException("The DataNode closed the connection before the last packet.");
             }
@@ -181,6 +257,12 @@ public sealed class BlockReader : IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             throw Unavailable(_connection.Address, _block, exception is OperationCanceledException ? new TimeoutException($"no packet in {_options.ReadTimeout.TotalSeconds:0.###} s") : exception);
+        }
+
+        static async ValueTask<bool> ReadDataAsync(ValueTask read)
+        {
+            await read.ConfigureAwait(false);
+            return true;
         }
     }
 

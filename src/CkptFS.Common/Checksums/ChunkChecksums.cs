@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 
 namespace CkptFS.Common.Checksums;
 
@@ -28,7 +29,16 @@ public static class ChunkChecksums
             throw new ArgumentException($"{chunks} chunks need {chunks * ChecksumSize} checksum bytes, got {checksums.Length}.", nameof(checksums));
         }
 
-        for (var chunk = 0; chunk < chunks; chunk++)
+        var chunk = 0;
+        for (; chunk + Interleaved <= chunks && (chunk + Interleaved) * bytesPerChecksum <= data.Length; chunk += Interleaved)
+        {
+            var (a, b, c) = ComputeThree(data.Slice(chunk * bytesPerChecksum, Interleaved * bytesPerChecksum), bytesPerChecksum);
+            BinaryPrimitives.WriteUInt32BigEndian(checksums.Slice(chunk * ChecksumSize), a);
+            BinaryPrimitives.WriteUInt32BigEndian(checksums.Slice((chunk + 1) * ChecksumSize), b);
+            BinaryPrimitives.WriteUInt32BigEndian(checksums.Slice((chunk + 2) * ChecksumSize), c);
+        }
+
+        for (; chunk < chunks; chunk++)
         {
             var start = chunk * bytesPerChecksum;
             var crc = Crc32C.Compute(data.Slice(start, Math.Min(bytesPerChecksum, data.Length - start)));
@@ -44,7 +54,19 @@ public static class ChunkChecksums
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(bytesPerChecksum, 0);
         var chunks = ChunkCount(data.Length, bytesPerChecksum);
-        for (var chunk = 0; chunk < chunks; chunk++)
+        var chunk = 0;
+        for (; chunk + Interleaved <= chunks && (chunk + Interleaved) * bytesPerChecksum <= data.Length && (chunk + Interleaved) * ChecksumSize <= checksums.Length; chunk += Interleaved)
+        {
+            var (a, b, c) = ComputeThree(data.Slice(chunk * bytesPerChecksum, Interleaved * bytesPerChecksum), bytesPerChecksum);
+            if (a != BinaryPrimitives.ReadUInt32BigEndian(checksums.Slice(chunk * ChecksumSize))
+                || b != BinaryPrimitives.ReadUInt32BigEndian(checksums.Slice((chunk + 1) * ChecksumSize))
+                || c != BinaryPrimitives.ReadUInt32BigEndian(checksums.Slice((chunk + 2) * ChecksumSize)))
+            {
+                break; // the per-chunk loop below names the first bad one
+            }
+        }
+
+        for (; chunk < chunks; chunk++)
         {
             if ((chunk + 1) * ChecksumSize > checksums.Length)
             {
@@ -60,5 +82,32 @@ public static class ChunkChecksums
         }
 
         return -1;
+    }
+
+    /// <summary>Chunks whose CRCs are computed side by side (see <see cref="ComputeThree"/>).</summary>
+    private const int Interleaved = 3;
+
+    /// <summary>
+    /// The CRCs of three consecutive whole chunks of <paramref name="chunkBytes"/> each, in one pass.
+    /// The crc32 instruction has a latency of 3 cycles and a throughput of 1 per cycle, so one chunk's
+    /// chain of dependent steps uses a third of it; three independent chains keep it busy (the same
+    /// reason Intel's and Linux's crc32c_pcl interleave three streams, which we get without the
+    /// shift-and-combine step because our chunks are checked separately anyway).
+    /// </summary>
+    private static (uint A, uint B, uint C) ComputeThree(ReadOnlySpan<byte> data, int chunkBytes)
+    {
+        var first = data[..chunkBytes];
+        var second = data.Slice(chunkBytes, chunkBytes);
+        var third = data.Slice(2 * chunkBytes, chunkBytes);
+        uint a = 0xFFFFFFFF, b = 0xFFFFFFFF, c = 0xFFFFFFFF;
+        var words = chunkBytes / sizeof(ulong) * sizeof(ulong);
+        for (var at = 0; at < words; at += sizeof(ulong))
+        {
+            a = BitOperations.Crc32C(a, BinaryPrimitives.ReadUInt64LittleEndian(first[at..]));
+            b = BitOperations.Crc32C(b, BinaryPrimitives.ReadUInt64LittleEndian(second[at..]));
+            c = BitOperations.Crc32C(c, BinaryPrimitives.ReadUInt64LittleEndian(third[at..]));
+        }
+
+        return (~Crc32C.Update(a, first[words..]), ~Crc32C.Update(b, second[words..]), ~Crc32C.Update(c, third[words..]));
     }
 }

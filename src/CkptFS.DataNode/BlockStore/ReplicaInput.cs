@@ -45,6 +45,12 @@ public sealed class ReplicaInput : IDisposable
     /// <summary>False for an rbw replica: its last partial chunk may have grown on disk past <see cref="Length"/>.</summary>
     public bool IsFinalized { get; }
 
+    /// <summary>The data file, for sendfile(2): valid until this input is disposed; its bytes past <see cref="Length"/> are not the reader's.</summary>
+    internal SafeFileHandle DataHandle => _data;
+
+    /// <summary>The data file's path, for messages.</summary>
+    internal string DataPath => _dataPath;
+
     /// <summary>Fills <paramref name="destination"/> from <paramref name="offset"/>; it must lie within <see cref="Length"/>.</summary>
     public void ReadData(long offset, Span<byte> destination)
     {

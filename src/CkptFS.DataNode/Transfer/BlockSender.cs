@@ -14,11 +14,13 @@ namespace CkptFS.DataNode.Transfer;
 ///    chunk_offset (offset aligned down to a chunk) and the replica's visible length.
 /// 3. Send packets of whole chunks, up to ReadPacketSizeBytes of data each, from chunk_offset to the end of
 ///    the chunk holding the last byte asked for, with the STORED checksums: the DataNode does not
-///    verify, the client does (end to end). For an rbw replica a last partial chunk may have grown on
-///    disk past the visible length, so its checksum is computed over the bytes sent.
+///    verify, the client does (end to end). A finalized replica on a TCP socket goes out zero-copy
+///    (BlockSender.ZeroCopy.cs: header and checksums by send, data by sendfile). Otherwise the data is
+///    copied through a buffer: for an rbw replica a last partial chunk may have grown on disk past the
+///    visible length, so its checksum is computed over the bytes sent.
 /// 4. Send the empty last packet; read the client's ClientReadStatus and log an ERROR_CHECKSUM report.
 /// </summary>
-internal sealed class BlockSender(TransferContext context, string peer, Stream input, Stream output, ReadDeadline deadline, OpReadBlockHeader header)
+internal sealed partial class BlockSender(TransferContext context, string peer, Stream input, Stream output, ReadDeadline deadline, OpReadBlockHeader header)
 {
     /// <summary>
     /// Disk reads are this large and cut into packets afterwards: on the test VM a cold sequential read
@@ -65,15 +67,27 @@ internal sealed class BlockSender(TransferContext context, string peer, Stream i
                 ReplicaLength = (ulong)replica.Length,
             };
             await DataTransferCodec.WriteMessageAsync(output, response, deadline.Arm()).ConfigureAwait(false);
-            await SendPacketsAsync(replica, start, end).ConfigureAwait(false);
+            var zeroCopy = replica.IsFinalized && context.Options.ZeroCopyReads ? SocketFileSender.TryCreate(output, context.Options.SocketTimeout) : null;
+            if (zeroCopy is not null)
+            {
+                SendPacketsZeroCopy(zeroCopy, replica, start, end);
+            }
+            else
+            {
+                await SendPacketsAsync(replica, start, end).ConfigureAwait(false);
+            }
+
             await ReadStatusAsync(start, end).ConfigureAwait(false);
         }
     }
 
+    /// <summary>Data bytes per packet: ReadPacketSizeBytes in whole chunks.</summary>
+    private int PacketDataBytes(int bytesPerChecksum) => Math.Max(bytesPerChecksum, context.Options.ReadPacketSizeBytes / bytesPerChecksum * bytesPerChecksum);
+
     private async Task SendPacketsAsync(ReplicaInput replica, long start, long end)
     {
         var bytesPerChecksum = replica.BytesPerChecksum;
-        var packetData = Math.Max(bytesPerChecksum, context.Options.ReadPacketSizeBytes / bytesPerChecksum * bytesPerChecksum);
+        var packetData = PacketDataBytes(bytesPerChecksum);
         var spanBytes = Math.Max(packetData, ReadSpanBytes / packetData * packetData);
         using var packet = PacketBuffer.Rent(packetData, bytesPerChecksum);
         using var current = new ReadSpan(spanBytes, bytesPerChecksum);
@@ -116,6 +130,12 @@ internal sealed class BlockSender(TransferContext context, string peer, Stream i
             (filling, sending) = (sending, filling);
         }
 
+        await SendLastPacketAsync(packet, end, seqno).ConfigureAwait(false);
+    }
+
+    /// <summary>The empty packet that ends the block.</summary>
+    private async Task SendLastPacketAsync(PacketBuffer packet, long end, long seqno)
+    {
         packet.SetDataLength(0);
         SetHeader(packet, end, seqno, last: true);
         await output.WriteAsync(packet.Frame, deadline.Arm()).ConfigureAwait(false);

@@ -16,7 +16,7 @@ namespace CkptFS.Protocol.DataTransfer;
 /// buffer goes back to <see cref="ArrayPool{T}.Shared"/> on dispose; reusing one object per connection
 /// (or a free list of them) keeps the hot path free of allocations.
 /// </summary>
-public sealed class PacketBuffer : IDisposable
+public sealed partial class PacketBuffer : IDisposable
 {
     /// <summary>Room for the encoded PacketHeader: five fields, varints of at most 10 bytes, under 40 bytes.</summary>
     private const int HeaderRoom = 64;
@@ -51,6 +51,12 @@ public sealed class PacketBuffer : IDisposable
 
     /// <summary>The whole frame (prefix, header, checksums, data): valid after <see cref="Seal"/> or <see cref="ReadAsync"/>.</summary>
     public ReadOnlyMemory<byte> Frame => _buffer.AsMemory(_frameStart, _frameLength);
+
+    /// <summary>
+    /// The frame without its data (prefix, header, checksums), valid after <see cref="Seal"/>: a sender
+    /// that moves the data itself (sendfile) writes this first, then exactly <see cref="Data"/>.Length bytes.
+    /// </summary>
+    public ReadOnlyMemory<byte> FrameHead => _buffer.AsMemory(_frameStart, _dataStart - _frameStart);
 
     /// <summary>A packet to send with up to <paramref name="dataCapacity"/> data bytes in chunks of <paramref name="bytesPerChecksum"/>.</summary>
     public static PacketBuffer Rent(int dataCapacity, int bytesPerChecksum)
@@ -105,12 +111,30 @@ public sealed class PacketBuffer : IDisposable
     /// </summary>
     public async ValueTask<bool> ReadAsync(Stream stream, int bytesPerChecksum, CancellationToken cancellationToken)
     {
+        var (headerLength, bodyLength) = await ReadPrefixAsync(stream, bytesPerChecksum, cancellationToken).ConfigureAwait(false);
+        if (headerLength < 0)
+        {
+            return false;
+        }
+
+        var frameLength = DataTransferProtocol.PacketPrefixBytes + headerLength + bodyLength;
+        EnsureCapacity(frameLength, DataTransferProtocol.PacketPrefixBytes);
+        await DataTransferCodec.ReadExactlyOrThrowAsync(stream, _buffer.AsMemory(DataTransferProtocol.PacketPrefixBytes, frameLength - DataTransferProtocol.PacketPrefixBytes), "packet", cancellationToken).ConfigureAwait(false);
+        DecodeHeader(headerLength, bodyLength);
+        _frameStart = 0;
+        _frameLength = frameLength;
+        return true;
+    }
+
+    /// <summary>Reads and checks the u32 payload_len and u16 header_len; (-1, 0) when the stream ended cleanly first.</summary>
+    private async ValueTask<(int HeaderLength, int BodyLength)> ReadPrefixAsync(Stream stream, int bytesPerChecksum, CancellationToken cancellationToken)
+    {
         BytesPerChecksum = bytesPerChecksum;
         var prefix = _buffer.AsMemory(0, DataTransferProtocol.PacketPrefixBytes);
         var read = await stream.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
         if (read == 0)
         {
-            return false;
+            return (-1, 0);
         }
 
         if (read < prefix.Length)
@@ -125,14 +149,7 @@ public sealed class PacketBuffer : IDisposable
             throw new DataTransferProtocolException($"A packet payload_len of {payloadLength} is outside 4..{DataTransferProtocol.MaxPacketPayloadBytes + 4}.");
         }
 
-        var bodyLength = (int)payloadLength - DataTransferProtocol.PayloadLengthFieldBytes;
-        var frameLength = DataTransferProtocol.PacketPrefixBytes + headerLength + bodyLength;
-        EnsureCapacity(frameLength);
-        await DataTransferCodec.ReadExactlyOrThrowAsync(stream, _buffer.AsMemory(DataTransferProtocol.PacketPrefixBytes, frameLength - DataTransferProtocol.PacketPrefixBytes), "packet", cancellationToken).ConfigureAwait(false);
-        DecodeHeader(headerLength, bodyLength);
-        _frameStart = 0;
-        _frameLength = frameLength;
-        return true;
+        return (headerLength, (int)payloadLength - DataTransferProtocol.PayloadLengthFieldBytes);
     }
 
     public void Dispose()
@@ -175,16 +192,16 @@ public sealed class PacketBuffer : IDisposable
         _dataCapacity = dataLength;
     }
 
-    private void EnsureCapacity(int frameLength)
+    /// <summary>Grows the buffer to <paramref name="frameLength"/>, keeping the first <paramref name="keepBytes"/> already read at the front (the frame is forwarded whole).</summary>
+    private void EnsureCapacity(int frameLength, int keepBytes)
     {
         if (_buffer.Length >= frameLength)
         {
             return;
         }
 
-        // The prefix already read stays at the front: the frame is forwarded whole.
         var larger = ArrayPool<byte>.Shared.Rent(frameLength);
-        _buffer.AsSpan(0, DataTransferProtocol.PacketPrefixBytes).CopyTo(larger);
+        _buffer.AsSpan(0, keepBytes).CopyTo(larger);
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = larger;
     }
