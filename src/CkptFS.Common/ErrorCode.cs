@@ -20,6 +20,8 @@ public enum ErrorCode
     InvalidRename = 1008,
     InvalidArgument = 1009,
     FileNotUnderConstruction = 1010,
+    /// <summary>A directory's namespace or space quota would be exceeded; the message names the directory and its limit. Not transient.</summary>
+    QuotaExceeded = 1011,
 
     // 2xxx: leases
     LeaseHeldByOther = 2001,

@@ -31,6 +31,7 @@ public static class Errno
     public const int ENODATA = 61;
     public const int EOPNOTSUPP = 95;
     public const int ETIMEDOUT = 110;
+    public const int EDQUOT = 122;
 
     /// <summary>The errno for a CkptFS error code.</summary>
     public static int FromCode(ErrorCode code) => code switch
@@ -43,6 +44,7 @@ public static class Errno
         ErrorCode.InvalidPath or ErrorCode.InvalidRename or ErrorCode.InvalidArgument => EINVAL,
         ErrorCode.LeaseHeldByOther or ErrorCode.RecoveryInProgress => EBUSY,
         ErrorCode.DiskFull => ENOSPC,
+        ErrorCode.QuotaExceeded => EDQUOT,
         ErrorCode.InvalidAccessToken => EACCES,
         ErrorCode.CheckpointIncomplete => EIO,
         _ => EIO,

@@ -32,7 +32,7 @@ public static class ErrorCodeStatus
         ErrorCode.SafeMode or ErrorCode.NotEnoughDataNodes or ErrorCode.Unavailable or ErrorCode.NotEnoughReplicas
             => StatusCode.Unavailable,
 
-        ErrorCode.DiskFull => StatusCode.ResourceExhausted,
+        ErrorCode.DiskFull or ErrorCode.QuotaExceeded => StatusCode.ResourceExhausted,
 
         ErrorCode.ChecksumMismatch or ErrorCode.StorageCorrupt or ErrorCode.BlockMissing
             => StatusCode.DataLoss,

@@ -46,12 +46,16 @@ public sealed partial class FsNamespace
     /// <summary>Steps 3 and 4 of AddBlock, inside a mutation (also Create's first block): targets, a new block, the file's new block list.</summary>
     private AllocatedBlock AllocateBlock(MutationContext context, FsPath path, FileInode file, IReadOnlySet<string> excluded, string? clientHost, ulong callId)
     {
-        var targets = _datanodes.ChooseTargets(file.Replication, excluded, clientHost, file.BlockSize, $"a block of {path}", warnWhenShort: true);
+        // The quota first: the new block counts at its full size from now on (HDFS), and a refused
+        // block must not have touched the DataNodes' load accounting that choosing targets updates.
         var block = new FileBlock(context.AllocateBlockId(), context.AllocateGenerationStamp(), 0);
         var offset = file.Length;
         var updated = file with { Blocks = file.Blocks.Add(block), ModificationTimeMs = context.NowMs, LastCallId = callId };
+        var tree = context.Tree.WithReplaced(path, updated);
+        VerifyQuotas(context.Tree, tree, path, $"allocate a block of {path}");
+        var targets = _datanodes.ChooseTargets(file.Replication, excluded, clientHost, file.BlockSize, $"a block of {path}", warnWhenShort: true);
         context.Put(updated);
-        context.Tree = context.Tree.WithReplaced(path, updated);
+        context.Tree = tree;
         var finished = file.LastBlock;
         var pipeline = targets.Select(t => t.Uuid).ToList();
         context.OnCommitted(() =>

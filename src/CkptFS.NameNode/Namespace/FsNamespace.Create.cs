@@ -63,7 +63,9 @@ public sealed partial class FsNamespace
             var file = new FileInode(context.AllocateInodeId(), parent.Id, path.Name, context.NowMs, context.NowMs, owner, _options.DefaultGroup, mode,
                 replication, blockSize, request.Holder, Blocks: []) { LastCallId = request.CallId };
             context.Put(file);
+            var before = context.Tree;
             context.Tree = context.Tree.WithChild(parentPath, file, inodeCountDelta, context.NowMs);
+            VerifyQuotas(before, context.Tree, path, $"create {path}");
             context.PutDirectory(parentPath);
             context.OnCommitted(() => _leases.Add(request.Holder, file.Id, path));
             if (!request.AllocateFirstBlock)

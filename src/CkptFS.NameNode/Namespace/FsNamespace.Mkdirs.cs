@@ -90,6 +90,7 @@ public sealed partial class FsNamespace
         }
         var attachPath = path.Ancestor(existingDepth);
         context.Tree = tree.WithChild(attachPath, chain!, missing, context.NowMs);
+        VerifyQuotas(tree, context.Tree, path, $"create directory {path}");
         context.PutDirectory(attachPath);
     }
 }

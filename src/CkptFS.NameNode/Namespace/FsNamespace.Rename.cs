@@ -53,6 +53,7 @@ public sealed partial class FsNamespace
         var moved = moving with { ParentId = targetParent.Id, Name = target.Name };
         tree = tree.WithoutChild(source.Parent, source.Name, 0, context.NowMs);
         tree = tree.WithChild(target.Parent, moved, inodeCountDelta, context.NowMs);
+        VerifyQuotas(context.Tree, tree, target, $"move {source} to {target}");
         context.Tree = tree;
         context.Put(moved);
         context.PutDirectory(source.Parent);

@@ -40,6 +40,9 @@ internal static class InodeRecords
         else
         {
             record.Type = FileType.Directory;
+            var quota = ((DirectoryInode)inode).Quota;
+            record.NamespaceQuota = (ulong)quota.NamespaceLimit;
+            record.SpaceQuota = (ulong)quota.SpaceLimit;
         }
         return record;
     }
@@ -69,7 +72,10 @@ internal static class InodeRecords
 
     public static DirectoryInode ToDirectory(InodeRecord record, ImmutableSortedDictionary<string, Inode> children) => new(
         new InodeId(record.Id), new InodeId(record.ParentId), record.Name, record.ModificationTimeMs, AccessTimeOf(record), record.Owner, record.Group,
-        (ushort)record.Permission, children);
+        (ushort)record.Permission, children)
+    {
+        Quota = new DirectoryQuota((long)record.NamespaceQuota, (long)record.SpaceQuota),
+    };
 
     /// <summary>Records written before access times were kept have none: the best guess is the modification time.</summary>
     private static long AccessTimeOf(InodeRecord record) => record.HasAccessTimeMs ? record.AccessTimeMs : record.ModificationTimeMs;

@@ -5,7 +5,7 @@ using Grpc.Core;
 namespace CkptFS.NameNode.Rpc;
 
 /// <summary>
-/// SetTimes, SetPermission, SetOwner. Idempotent (the same values set twice are the state set
+/// SetTimes, SetPermission, SetOwner, SetQuota. Idempotent (the same values set twice are the state set
 /// once), so they bypass the retry cache, as HDFS marks them @Idempotent.
 /// </summary>
 public sealed partial class ClientProtocolService
@@ -30,5 +30,14 @@ public sealed partial class ClientProtocolService
         var path = FsPath.Parse(request.Path);
         var entry = await fs.SetOwnerAsync(path, request.HasOwner ? request.Owner : null, request.HasGroup ? request.Group : null, context.CancellationToken);
         return new SetOwnerResponse { Status = entry.ToProto() };
+    }
+
+    public override async Task<SetQuotaResponse> SetQuota(SetQuotaRequest request, ServerCallContext context)
+    {
+        var path = FsPath.Parse(request.Path);
+        long? files = request.HasNamespaceQuota ? ToLong(request.NamespaceQuota, "namespace_quota") : null;
+        long? space = request.HasSpaceQuota ? ToLong(request.SpaceQuota, "space_quota") : null;
+        var entry = await fs.SetQuotaAsync(path, files, space, context.CancellationToken);
+        return new SetQuotaResponse { Status = entry.ToProto() };
     }
 }

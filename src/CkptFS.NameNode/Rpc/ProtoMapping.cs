@@ -127,5 +127,8 @@ internal static class ProtoMapping
         FileCount = (ulong)summary.FileCount,
         DirectoryCount = (ulong)summary.DirectoryCount,
         SpaceConsumed = (ulong)summary.SpaceConsumed,
+        NamespaceQuota = (ulong)summary.Quota.NamespaceLimit,
+        SpaceQuota = (ulong)summary.Quota.SpaceLimit,
+        SpaceQuotaConsumed = (ulong)summary.SpaceCharged,
     };
 }
