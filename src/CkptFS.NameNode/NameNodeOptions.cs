@@ -1,3 +1,4 @@
+using CkptFS.NameNode.Audit;
 using CkptFS.NameNode.Blocks;
 using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.DataNodes;
@@ -56,6 +57,9 @@ public sealed class NameNodeOptions
     /// </summary>
     public RpcServerOptions Rpc { get; set; } = new();
 
+    /// <summary>The audit log: on, JSON lines in DataDirectory/audit.log, 65,536 queued lines at most.</summary>
+    public AuditLogOptions Audit { get; set; } = new();
+
     /// <summary>The RPC server's settings, with this NameNode's address and port.</summary>
     public RpcServerOptions ToRpcServerOptions()
     {
@@ -82,6 +86,7 @@ public sealed class NameNodeOptions
         Datanodes.Validate();
         BlockTokens.Validate();
         Checkpoints.Validate();
+        Audit.Validate();
         Leases.Validate();
         ToRpcServerOptions().Validate();
     }

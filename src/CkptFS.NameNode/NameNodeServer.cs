@@ -1,3 +1,4 @@
+using CkptFS.NameNode.Audit;
 using CkptFS.NameNode.Blocks;
 using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.DataNodes;
@@ -78,6 +79,9 @@ public sealed partial class NameNodeServer : IAsyncDisposable
 
     private CheckpointJanitor CheckpointJanitor { get; init; } = null!;
 
+    /// <summary>The audit log's sink; null when Audit:Enabled is off.</summary>
+    public AuditLog? Audit { get; private init; }
+
     public int RpcPort => _host.Port;
 
     public int? HttpPort => _http?.Port;
@@ -94,6 +98,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         RpcServerHost? host = null;
         StatusHttpServer? http = null;
         NameNodeMetrics? metrics = null;
+        AuditLog? audit = null;
         try
         {
             var image = store.Load();
@@ -115,10 +120,16 @@ public sealed partial class NameNodeServer : IAsyncDisposable
                 .Add(new ClientProtocolService(fs, new RetryCache(time, options.RetryCacheExpiry), blocks, datanodes, tokens, leases), ClientProtocol.Descriptor.FullName)
                 .Add(new DatanodeProtocolService(datanodes, blocks, replication, tokens, fs, recoveries, stopping.Token), DatanodeProtocol.Descriptor.FullName)
                 .Add(new CheckpointProtocolService(checkpoints, new RetryCache(time, options.RetryCacheExpiry)), CheckpointProtocol.Descriptor.FullName);
+            if (options.Audit.Enabled)
+            {
+                audit = new AuditLog(options.Audit.PathIn(options.DataDirectory), options.Audit.QueueCapacity, loggerFactory.CreateLogger<AuditLog>());
+                var auditor = new AuditInterceptor(audit, time);
+                services.Intercept<ClientProtocolService, AuditInterceptor>(auditor).Intercept<CheckpointProtocolService, AuditInterceptor>(auditor);
+            }
             var startedAt = time.GetUtcNow();
             host = await RpcServerHost.StartAsync(options.ToRpcServerOptions(), services, loggerFactory, cancellationToken);
             var rpcAddress = $"{options.BindAddress}:{host.Port}";
-            metrics = new NameNodeMetrics(fs, committer, datanodes, replication);
+            metrics = new NameNodeMetrics(fs, committer, datanodes, replication, audit);
             http = options.HttpPort < 0
                 ? null
                 : await StatusHttpServer.StartAsync(options.BindAddress, options.HttpPort, loggerFactory,
@@ -128,7 +139,12 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             {
                 Checkpoints = checkpoints,
                 CheckpointJanitor = new CheckpointJanitor(checkpoints, time, loggerFactory.CreateLogger<CheckpointJanitor>()),
+                Audit = audit,
             };
+            if (audit is not null)
+            {
+                LogAuditing(logger, audit.Path, options.Audit.QueueCapacity);
+            }
             LogLeases(logger, leases.HolderCount, leases.OpenFileCount, options.Leases.SoftLimit, options.Leases.HardLimit);
             LogStarted(logger, options.BindAddress, host.Port, http?.Port, options.Namespace.DefaultReplication, options.Namespace.DefaultBlockSizeBytes);
             LogBlocks(logger, blocks.GetStats().TotalBlocks, blocks.InSafeMode, options.Blocks.SafeModeThreshold, options.Datanodes.StaleInterval, options.Datanodes.DeadInterval);
@@ -147,6 +163,10 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             }
 
             metrics?.Dispose();
+            if (audit is not null)
+            {
+                await audit.DisposeAsync();
+            }
             stopping.Dispose();
             store.Dispose();
             throw;
@@ -176,6 +196,10 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         }
 
         _metrics.Dispose();
+        if (Audit is not null)
+        {
+            await Audit.DisposeAsync();   // after the RPC port: the last calls' lines are written
+        }
         _stopping.Dispose();
         Datanodes.Dispose();
         _committer.Dispose();
@@ -199,6 +223,9 @@ public sealed partial class NameNodeServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Replication scan failed")]
     private static partial void LogReplicationScanFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit log: one JSON line per namespace call to {AuditPath} (queue {QueueCapacity} lines)")]
+    private static partial void LogAuditing(ILogger logger, string auditPath, int queueCapacity);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded namespace from {DataDirectory}: {InodeCount} inodes, next inode id {NextInodeId}")]
     private static partial void LogLoaded(ILogger logger, string dataDirectory, long inodeCount, ulong nextInodeId);

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using CkptFS.NameNode.Audit;
 using CkptFS.NameNode.Blocks;
 using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Namespace;
@@ -32,9 +33,11 @@ internal sealed class NameNodeMetrics : IDisposable
     private GroupCommitter? _committer;
     private DatanodeManager? _datanodes;
     private ReplicationMonitor? _replication;
+    private AuditLog? _audit;
 
-    public NameNodeMetrics(FsNamespace fs, GroupCommitter committer, DatanodeManager datanodes, ReplicationMonitor replication)
+    public NameNodeMetrics(FsNamespace fs, GroupCommitter committer, DatanodeManager datanodes, ReplicationMonitor replication, AuditLog? audit = null)
     {
+        _audit = audit;
         _fs = fs;
         _committer = committer;
         _datanodes = datanodes;
@@ -51,6 +54,10 @@ internal sealed class NameNodeMetrics : IDisposable
             description: "Registered DataNodes by state (live, stale, in_maintenance, dead).");
         _meter.CreateObservableCounter("replication_transfers_scheduled_total", () => _replication?.TransfersScheduled ?? 0,
             description: "Block copies scheduled by the replication monitor (re-replication).");
+        _meter.CreateObservableCounter("audit_written_total", () => _audit?.Written ?? 0,
+            description: "Audit log lines written.");
+        _meter.CreateObservableCounter("audit_dropped_total", () => _audit?.Dropped ?? 0,
+            description: "Audit events lost: the writer's queue was full (a call never waits for its line) or a write failed.");
         Registry = Metrics.NewCustomRegistry();
         // The process's CPU, memory, threads and GC counts: read per scrape, cheap.
         DotNetStats.Register(Registry);
@@ -88,5 +95,6 @@ internal sealed class NameNodeMetrics : IDisposable
         _committer = null;
         _datanodes = null;
         _replication = null;
+        _audit = null;
     }
 }

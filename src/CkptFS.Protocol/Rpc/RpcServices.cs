@@ -1,3 +1,4 @@
+using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,25 @@ public sealed class RpcServices
         _names.Add(serviceName);
         _registrations.Add(services => services.AddSingleton(service));
         _mappings.Add(routes => routes.MapGrpcService<TService>());
+        return this;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="interceptor"/> around every call of <typeparamref name="TService"/> (added
+    /// with <see cref="Add{TService}"/>), inside the server's error translation, so it sees the
+    /// handler's own exception (a CkptFsException with its code) before it becomes a status.
+    /// One instance serves every call.
+    /// </summary>
+    public RpcServices Intercept<TService, TInterceptor>(TInterceptor interceptor)
+        where TService : class
+        where TInterceptor : Interceptor
+    {
+        ArgumentNullException.ThrowIfNull(interceptor);
+        _registrations.Add(services =>
+        {
+            services.AddSingleton(interceptor);
+            services.AddGrpc().AddServiceOptions<TService>(options => options.Interceptors.Add<TInterceptor>());
+        });
         return this;
     }
 
