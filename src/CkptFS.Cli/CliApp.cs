@@ -28,6 +28,7 @@ public static class CliApp
             MvCommand.Create(),
             RmCommand.Create(),
             DuCommand.Create(),
+            QuotaCommand.Create(),
             ReportCommand.Create(),
             FsckCommand.Create(),
             RecoverLeaseCommand.Create(),

@@ -42,6 +42,10 @@ internal static class DuCommand
                         writer.WriteNumber("spaceConsumed", s.SpaceConsumed);
                         writer.WriteNumber("fileCount", s.FileCount);
                         writer.WriteNumber("directoryCount", s.DirectoryCount);
+                        if (QuotaCommand.HasQuota(s))
+                        {
+                            QuotaCommand.WriteJsonFields(writer, s);
+                        }
                         writer.WriteEndObject();
                     }
                     writer.WriteEndArray();
@@ -49,9 +53,12 @@ internal static class DuCommand
                 return 0;
             }
             var format = result.GetValue(human) ? (Func<ulong, string>)ByteSize.Format : (n => n.ToString(CultureInfo.InvariantCulture));
+            // Quota columns (hdfs dfs -count -q) only when a row has a quota: du's usual lines stay as they were.
+            var quotas = rows.Any(row => QuotaCommand.HasQuota(row.Summary));
             foreach (var (path, s) in rows)
             {
-                Console.WriteLine($"{format(s.Length),12}  {format(s.SpaceConsumed),12}  {path}");
+                var prefix = quotas ? QuotaCommand.Columns(s, format) + "  " : string.Empty;
+                Console.WriteLine($"{prefix}{format(s.Length),12}  {format(s.SpaceConsumed),12}  {path}");
             }
             return 0;
         });

@@ -10,7 +10,8 @@ namespace CkptFS.NameNode.Audit;
 /// server's error translation, so a failed call's <see cref="CkptFsException"/> still carries its code;
 /// anything else counts as Internal. The write path's plumbing (AddBlock, Complete, lease renewal,
 /// pipeline calls), which is most of the traffic and names no new namespace action, is logged
-/// only when refused, as HDFS logs create but not addBlock; a quota refusal at AddBlock is logged.
+/// only when refused (a quota refusal at AddBlock is) or when it moves a file (a Complete with
+/// rename_to, how put publishes NAME._COPYING_ as NAME), as HDFS logs create but not addBlock.
 /// </summary>
 public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Interceptor
 {
@@ -50,11 +51,11 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
     private void Audit(object request, ServerCallContext context, ErrorCode error)
     {
         var command = CommandOf(context.Method);
-        if (error == ErrorCode.None && Plumbing.Contains(command))
+        var (source, destination) = AuditPaths.Of(request);
+        if (error == ErrorCode.None && destination is null && Plumbing.Contains(command))
         {
             return;
         }
-        var (source, destination) = AuditPaths.Of(request);
         var user = context.RequestHeaders.GetValue(Rpc.ClientProtocolService.UserHeader);
         log.Record(new AuditEvent(time.GetUtcNow(), user, ClientOf(context.Peer), command, source, destination, error));
     }
