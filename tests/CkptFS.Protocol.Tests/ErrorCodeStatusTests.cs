@@ -20,6 +20,7 @@ public sealed class ErrorCodeStatusTests
         [ErrorCode.InvalidRename] = StatusCode.InvalidArgument,
         [ErrorCode.InvalidArgument] = StatusCode.InvalidArgument,
         [ErrorCode.FileNotUnderConstruction] = StatusCode.FailedPrecondition,
+        [ErrorCode.QuotaExceeded] = StatusCode.ResourceExhausted,
         [ErrorCode.LeaseHeldByOther] = StatusCode.FailedPrecondition,
         [ErrorCode.LeaseNotHeld] = StatusCode.FailedPrecondition,
         [ErrorCode.RecoveryInProgress] = StatusCode.FailedPrecondition,
