@@ -77,8 +77,9 @@ public sealed partial class AuditLog : IAsyncDisposable
                 }
                 await _file.FlushAsync().ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (exception is not OutOfMemoryException)
             {
+                // Per batch, as every background loop here: log, count, back off, go on (a full disk may clear).
                 Interlocked.Increment(ref _dropped);
                 buffer.ResetWrittenCount();
                 json.Reset();
