@@ -237,6 +237,7 @@
 
   async function draw() {
     const { name, params } = route();
+    const drawn = location.hash;
     for (const a of document.querySelectorAll("header nav a")) a.classList.toggle("active", a.dataset.page === name);
     const render = pages[name];
     const mine = ++drawing;
@@ -245,11 +246,11 @@
       if (mine !== drawing) return;
       replace(page, content);
       document.getElementById("updated").textContent = `updated ${new Date().toLocaleTimeString("en-GB")}`;
-      document.body.dataset.ready = name;
+      document.body.dataset.ready = drawn;
     } catch (failure) {
       if (mine !== drawing) return;
       replace(page, error(failure.message));
-      document.body.dataset.ready = name;
+      document.body.dataset.ready = drawn;
     }
   }
 
