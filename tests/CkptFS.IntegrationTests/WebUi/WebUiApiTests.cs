@@ -10,7 +10,7 @@ namespace CkptFS.IntegrationTests.WebUi;
 /// --json`, `ckpt advise --json`, `stat --json`). The DataNode's /api/v1/status too.
 /// </summary>
 [Collection(WebUiCollection.Name)]
-public sealed class WebUiApiTests : IAsyncLifetime
+public sealed class WebUiApiTests(WebUiApiTests.Fixture fixture) : IClassFixture<WebUiApiTests.Fixture>
 {
     private const JsonValueKind Bool = JsonValueKind.True;
     private const JsonValueKind Number = JsonValueKind.Number;
@@ -18,30 +18,36 @@ public sealed class WebUiApiTests : IAsyncLifetime
     private const JsonValueKind Object = JsonValueKind.Object;
     private const JsonValueKind Array = JsonValueKind.Array;
 
-    private readonly TempDirectory _local = new("ckptfs-webui-api");
-    private LocalClusterProcesses _cluster = null!;
-    private string _http = null!;
+    private readonly LocalClusterProcesses _cluster = fixture.Cluster;
+    private readonly string _http = NameNodeHttp(fixture.Cluster);
 
-    public async Task InitializeAsync()
+    /// <summary>One cluster for the class: 3 DataNodes, a job of 3 steps with a retention policy, a file of 5 blocks at replication 2.</summary>
+    public sealed class Fixture : IAsyncLifetime
     {
-        _cluster = await LocalClusterProcesses.StartAsync(3);
-        _http = NameNodeHttp(_cluster);
-        var folder = Directory.CreateDirectory(_local.Combine("step")).FullName;
-        TestFiles.WriteRandom(Path.Combine(folder, "model.bin"), 300_000, seed: 1);
-        TestFiles.WriteRandom(Path.Combine(folder, "optim.bin"), 120_000, seed: 2);
-        foreach (var step in new[] { "100", "200", "300" })
+        private readonly TempDirectory _local = new("ckptfs-webui-api");
+
+        public LocalClusterProcesses Cluster { get; private set; } = null!;
+
+        public async Task InitializeAsync()
         {
-            (await _cluster.CliAsync("ckpt", "save", "/jobs/api", step, folder)).EnsureSuccess();
+            Cluster = await LocalClusterProcesses.StartAsync(3);
+            var folder = Directory.CreateDirectory(_local.Combine("step")).FullName;
+            TestFiles.WriteRandom(Path.Combine(folder, "model.bin"), 300_000, seed: 1);
+            TestFiles.WriteRandom(Path.Combine(folder, "optim.bin"), 120_000, seed: 2);
+            foreach (var step in new[] { "100", "200", "300" })
+            {
+                (await Cluster.CliAsync("ckpt", "save", "/jobs/api", step, folder)).EnsureSuccess();
+            }
+            (await Cluster.CliAsync("ckpt", "retain", "/jobs/api", "--keep-last", "5", "--keep-every", "100")).EnsureSuccess();
+            (await Cluster.CliAsync("put", "-q", "-r", "2", "--block-size", "64K", Path.Combine(folder, "model.bin"), "/data/model.bin")).EnsureSuccess();
         }
-        (await _cluster.CliAsync("ckpt", "retain", "/jobs/api", "--keep-last", "5", "--keep-every", "100")).EnsureSuccess();
-        (await _cluster.CliAsync("put", "-q", "-r", "2", "--block-size", "64K", Path.Combine(folder, "model.bin"), "/data/model.bin")).EnsureSuccess();
-    }
 
-    public Task DisposeAsync()
-    {
-        _cluster.Dispose();
-        _local.Dispose();
-        return Task.CompletedTask;
+        public Task DisposeAsync()
+        {
+            Cluster?.Dispose();
+            _local.Dispose();
+            return Task.CompletedTask;
+        }
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace CkptFS.IntegrationTests.WebUi;
 /// run. Every console error, uncaught page error and failed request of the page is collected, so a
 /// test can assert there was none. Screenshots go to artifacts/screenshots/.
 /// </summary>
-internal sealed class WebUiBrowser : IAsyncDisposable
+public sealed class WebUiBrowser : IAsyncDisposable
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 

@@ -12,38 +12,48 @@ namespace CkptFS.IntegrationTests.WebUi;
 /// chart), and is saved as a screenshot (artifacts/screenshots/*.png).
 /// </summary>
 [Collection(WebUiCollection.Name)]
-public sealed class WebUiPageTests : IAsyncLifetime
+public sealed class WebUiPageTests(WebUiPageTests.Fixture fixture) : IClassFixture<WebUiPageTests.Fixture>
 {
-    private readonly TempDirectory _local = new("ckptfs-webui-pages");
-    private LocalClusterProcesses _cluster = null!;
-    private WebUiBrowser _browser = null!;
-    private string _http = null!;
-    private string _steps = null!;
+    private readonly LocalClusterProcesses _cluster = fixture.Cluster;
+    private readonly WebUiBrowser _browser = fixture.Browser;
+    private readonly string _http = NameNodeHttp(fixture.Cluster);
+    private readonly string _steps = fixture.Steps;
 
-    public async Task InitializeAsync()
+    /// <summary>One cluster (3 DataNodes, a job of 3 steps, a file of 4 blocks) and one browser for the class.</summary>
+    public sealed class Fixture : IAsyncLifetime
     {
-        _cluster = await LocalClusterProcesses.StartAsync(3);
-        _http = NameNodeHttp(_cluster);
-        _steps = Directory.CreateDirectory(_local.Combine("step")).FullName;
-        TestFiles.WriteRandom(Path.Combine(_steps, "model-00001.safetensors"), 900_000, seed: 3);
-        TestFiles.WriteRandom(Path.Combine(_steps, "optimizer.bin"), 400_000, seed: 4);
-        foreach (var step in new[] { "1000", "2000", "3000" })
-        {
-            (await _cluster.CliAsync("ckpt", "save", "/jobs/llama", step, _steps)).EnsureSuccess();
-        }
-        (await _cluster.CliAsync("ckpt", "retain", "/jobs/llama", "--keep-last", "10")).EnsureSuccess();
-        (await _cluster.CliAsync("put", "-q", "--block-size", "256K", Path.Combine(_steps, "model-00001.safetensors"), "/datasets/tokens.bin")).EnsureSuccess();
-        _browser = await WebUiBrowser.LaunchAsync();
-    }
+        private readonly TempDirectory _local = new("ckptfs-webui-pages");
 
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
+        public LocalClusterProcesses Cluster { get; private set; } = null!;
+
+        public WebUiBrowser Browser { get; private set; } = null!;
+
+        public string Steps => _local.Combine("step");
+
+        public async Task InitializeAsync()
         {
-            await _browser.DisposeAsync();
+            Cluster = await LocalClusterProcesses.StartAsync(3);
+            Directory.CreateDirectory(Steps);
+            TestFiles.WriteRandom(Path.Combine(Steps, "model-00001.bin"), 900_000, seed: 3);
+            TestFiles.WriteRandom(Path.Combine(Steps, "optimizer.bin"), 400_000, seed: 4);
+            foreach (var step in new[] { "1000", "2000", "3000" })
+            {
+                (await Cluster.CliAsync("ckpt", "save", "/jobs/llama", step, Steps)).EnsureSuccess();
+            }
+            (await Cluster.CliAsync("ckpt", "retain", "/jobs/llama", "--keep-last", "10")).EnsureSuccess();
+            (await Cluster.CliAsync("put", "-q", "--block-size", "256K", Path.Combine(Steps, "model-00001.bin"), "/datasets/tokens.bin")).EnsureSuccess();
+            Browser = await WebUiBrowser.LaunchAsync();
         }
-        _cluster.Dispose();
-        _local.Dispose();
+
+        public async Task DisposeAsync()
+        {
+            if (Browser is not null)
+            {
+                await Browser.DisposeAsync();
+            }
+            Cluster?.Dispose();
+            _local.Dispose();
+        }
     }
 
     [Fact]
@@ -73,7 +83,7 @@ public sealed class WebUiPageTests : IAsyncLifetime
         Assert.Equal(3, await _browser.Page.Locator("#listing tbody tr").CountAsync());
         await _browser.Page.Locator("a", new() { HasText = "step-00002000" }).ClickAsync();
         await _browser.WaitDrawnAsync();
-        Assert.Contains("model-00001.safetensors", await _browser.Page.Locator("#listing").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("model-00001.bin", await _browser.Page.Locator("#listing").InnerTextAsync(), StringComparison.Ordinal);
         await _browser.ScreenshotAsync("namenode-browse");
 
         await _browser.OpenAsync($"{_http}/#/browse?path=/datasets/tokens.bin");
@@ -92,6 +102,7 @@ public sealed class WebUiPageTests : IAsyncLifetime
 
         await _browser.OpenAsync($"{_http}/#/checkpoints");
         Assert.Equal("3000", await _browser.Page.Locator("tr[data-job='/jobs/llama'] td").Nth(1).InnerTextAsync());
+        Assert.Equal("3", await _browser.Page.Locator("tr[data-job='/jobs/llama'] td").Nth(2).InnerTextAsync());
         await _browser.ScreenshotAsync("namenode-checkpoint-jobs");
 
         await _browser.OpenAsync($"{_http}/#/events");
@@ -102,13 +113,19 @@ public sealed class WebUiPageTests : IAsyncLifetime
     [Fact]
     public async Task ACommittedCheckpointAppearsInItsJobsChart()
     {
-        await _browser.OpenAsync($"{_http}/#/checkpoints?job=/jobs/llama");
+        // A job of its own: the other tests of the class see /jobs/llama as the fixture made it.
+        foreach (var step in new[] { "1000", "2000", "3000" })
+        {
+            (await _cluster.CliAsync("ckpt", "save", "/jobs/chart", step, _steps)).EnsureSuccess();
+        }
+        (await _cluster.CliAsync("ckpt", "retain", "/jobs/chart", "--keep-last", "10")).EnsureSuccess();
+        await _browser.OpenAsync($"{_http}/#/checkpoints?job=/jobs/chart");
         Assert.Equal(3, await _browser.Page.Locator("#step-chart rect[data-step]").CountAsync());
         Assert.Equal("3000", await _browser.CardAsync("latestStep"));
         Assert.Equal("keep the last 10", await _browser.CardAsync("retention"));
         Assert.Equal(1, await _browser.Page.Locator("#advice tr[data-advice='daly']").CountAsync());
 
-        (await _cluster.CliAsync("ckpt", "save", "/jobs/llama", "4000", _steps)).EnsureSuccess();
+        (await _cluster.CliAsync("ckpt", "save", "/jobs/chart", "4000", _steps)).EnsureSuccess();
         // The page redraws itself every 3 s: no reload.
         await _browser.Page.Locator("#step-chart rect[data-step='4000']").WaitForAsync(new() { Timeout = (float)WebUiBrowser.Timeout.TotalMilliseconds });
         Assert.Equal("4000", await _browser.CardAsync("latestStep"));
@@ -140,14 +157,14 @@ public sealed class WebUiPageTests : IAsyncLifetime
         _browser.AssertNoProblems();
     }
 
-    /// <summary>`report --json` once every block has its 3 replicas (so the page, read a moment later, shows the same numbers).</summary>
+    /// <summary>`report --json` once every block has its 3 replicas (so the page, read a moment later, shows the same numbers); 10 blocks or more (3 x 2 shards, 4 of the file).</summary>
     private async Task<JsonElement> SettledReportAsync()
     {
         JsonElement report = default;
         await ClusterChecks.WaitUntilAsync(_cluster, async () =>
         {
             report = await CliJsonAsync(_cluster, "report", "--json");
-            return report.GetProperty("underReplicatedBlocks").GetInt64() == 0 && report.GetProperty("totalBlocks").GetInt64() == 10;
+            return report.GetProperty("underReplicatedBlocks").GetInt64() == 0 && report.GetProperty("totalBlocks").GetInt64() >= 10;
         }, "every block fully replicated in `report --json`");
         return report;
     }
