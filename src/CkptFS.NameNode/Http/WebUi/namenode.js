@@ -55,14 +55,14 @@
         h("td", { class: "num" }, bytes(n.capacityBytes)),
         h("td", { class: "num" }, bytes(n.usedBytes)),
         h("td", { class: "num" }, bytes(n.remainingBytes)),
-        h("td", {}, bar(n.usedBytes, n.capacityBytes)),
+        h("td", {}, bar(n.capacityBytes - n.remainingBytes, n.capacityBytes)),
         h("td", { class: "num", "data-field": "blocks" }, number(n.blocks)),
         h("td", { class: "num" }, number(n.transfersInProgress)),
         h("td", {}, ago(n.lastHeartbeatMs, now))));
       return [
         h("h1", {}, `DataNodes (${datanodes.length})`),
         table(["DataNode", "Address", "Location", "State", { text: "Capacity", class: "num" }, { text: "Used", class: "num" },
-          { text: "Remaining", class: "num" }, "Use", { text: "Blocks", class: "num" }, { text: "Xfers", class: "num" }, "Last heartbeat"],
+          { text: "Remaining", class: "num" }, "Disk use", { text: "Blocks", class: "num" }, { text: "Xfers", class: "num" }, "Last heartbeat"],
           rows.length ? rows : h("tr", {}, h("td", { colspan: 11, class: "muted" }, "No DataNode has registered.")), { id: "datanodes" }),
       ];
     },
