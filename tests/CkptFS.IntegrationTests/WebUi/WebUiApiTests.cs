@@ -30,6 +30,19 @@ public sealed class WebUiApiTests(WebUiApiTests.Fixture fixture) : IClassFixture
 
         public async Task InitializeAsync()
         {
+            try
+            {
+                await StartAsync();
+            }
+            catch
+            {
+                await DisposeAsync();   // xunit does not dispose a fixture whose start failed: its processes must not outlive it
+                throw;
+            }
+        }
+
+        private async Task StartAsync()
+        {
             Cluster = await LocalClusterProcesses.StartAsync(3);
             var folder = Directory.CreateDirectory(_local.Combine("step")).FullName;
             TestFiles.WriteRandom(Path.Combine(folder, "model.bin"), 300_000, seed: 1);

@@ -116,8 +116,14 @@ public sealed class WebUiBrowser : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _browser.CloseAsync();
-        _playwright.Dispose();
+        try
+        {
+            await _browser.CloseAsync().WaitAsync(Timeout);
+        }
+        finally
+        {
+            _playwright.Dispose();   // stops the driver, and with it any browser it still runs
+        }
     }
 
     private void Record(string problem)

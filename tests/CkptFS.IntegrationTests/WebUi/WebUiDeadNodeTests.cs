@@ -26,8 +26,16 @@ public sealed class WebUiDeadNodeTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _cluster = await LocalClusterProcesses.StartAsync(4, FastLiveness);
-        _browser = await WebUiBrowser.LaunchAsync();
+        try
+        {
+            _cluster = await LocalClusterProcesses.StartAsync(4, FastLiveness);
+            _browser = await WebUiBrowser.LaunchAsync();
+        }
+        catch
+        {
+            await DisposeAsync();   // xunit does not dispose a test class whose start failed: its processes must not outlive it
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
@@ -36,7 +44,7 @@ public sealed class WebUiDeadNodeTests : IAsyncLifetime
         {
             await _browser.DisposeAsync();
         }
-        _cluster.Dispose();
+        _cluster?.Dispose();
         _local.Dispose();
     }
 

@@ -32,6 +32,19 @@ public sealed class WebUiPageTests(WebUiPageTests.Fixture fixture) : IClassFixtu
 
         public async Task InitializeAsync()
         {
+            try
+            {
+                await StartAsync();
+            }
+            catch
+            {
+                await DisposeAsync();   // xunit does not dispose a fixture whose start failed: its processes must not outlive it
+                throw;
+            }
+        }
+
+        private async Task StartAsync()
+        {
             Cluster = await LocalClusterProcesses.StartAsync(3);
             Directory.CreateDirectory(Steps);
             TestFiles.WriteRandom(Path.Combine(Steps, "model-00001.bin"), 900_000, seed: 3);
