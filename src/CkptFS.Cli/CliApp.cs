@@ -1,63 +1,44 @@
 using System.CommandLine;
-using CkptFS.Cli.Commands;
-using CkptFS.Cli.Commands.Checkpoints;
-using CkptFS.Common;
+using CkptFS.Cli.Parsing;
 using CkptFS.Common.Faults;
 
 namespace CkptFS.Cli;
 
-/// <summary>The `ckptfs` command tree: server roles, then the file system commands.</summary>
+/// <summary>
+/// Runs one `ckptfs` command as a Unix tool: usage errors are one line and exit 2, failures one line
+/// with the README's exit code, SIGINT/SIGTERM cancel the command (which cleans up) and exit 130/143.
+/// </summary>
 public static class CliApp
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("CkptFS: a replicated filesystem for model checkpoints.")
+        var root = CommandTree.Create();
+        // No response files: `ckptfs put @weights /x` names a local file, not a list of arguments.
+        var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (UsageCheck.Problem(result) is { } problem)
         {
-            NameNodeCommand.Create(),
-            DataNodeCommand.Create(),
-            ClusterCommand.Create(),
-            PutCommand.Create(),
-            GetCommand.Create(),
-            CatCommand.Create(),
-            MkdirCommand.Create(),
-            TouchCommand.Create(),
-            LsCommand.Create(),
-            StatCommand.Create(),
-            MvCommand.Create(),
-            RmCommand.Create(),
-            DuCommand.Create(),
-            ReportCommand.Create(),
-            FsckCommand.Create(),
-            RecoverLeaseCommand.Create(),
-            MountCommand.Create(),
-            UnmountCommand.Create(),
-            CkptCommand.Create(),
-            BenchCommand.Create(),
-        };
-        root.Add(CliOptions.NameNode);
-        root.Add(CliOptions.NameNodeWait);
-        // On SIGINT/SIGTERM the command's token is cancelled and it gets this long to finish before the
-        // process is ended: long enough for a mount to complete its open files and unmount.
-        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(45) };
+            return UsageCheck.Report(result, problem);
+        }
+        var debug = result.GetValue(CliOptions.Debug);
+        // The command's own token carries the signal; a second signal ends the process at once.
+        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+        using var signals = new SignalCancellation();
         try
         {
             // Tests arm fault points in child processes through CKPTFS_FAULTS; unset, nothing is armed.
             FaultPoints.ArmFromEnvironment();
-            return await root.Parse(args).InvokeAsync(configuration);
+            var exitCode = await result.InvokeAsync(configuration, signals.Token);
+            return exitCode != 0 && signals.Received is { } signal ? signals.ExitCode(signal) : exitCode;
         }
-        catch (CkptFsException e)
+        catch (Exception e) when (signals.Received is { } signal)
         {
-            return CliErrors.Report(e);
+            CliErrors.ReportDebug(e, debug);
+            await Console.Error.WriteLineAsync($"ckptfs: interrupted by {signal}.");
+            return signals.ExitCode(signal);
         }
-        catch (OperationCanceledException)
+        catch (Exception e)
         {
-            await Console.Error.WriteLineAsync("ckptfs: cancelled.");
-            return 130;
-        }
-        catch (ArgumentException e)
-        {
-            await Console.Error.WriteLineAsync($"ckptfs: {e.Message}");
-            return 2;
+            return CliErrors.Report(e, debug);
         }
     }
 }
