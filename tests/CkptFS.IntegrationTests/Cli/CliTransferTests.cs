@@ -12,6 +12,7 @@ namespace CkptFS.IntegrationTests.Cli;
 public sealed class CliTransferTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>, IDisposable
 {
     private const int SigInt = 2;
+    private const int SigTerm = 15;
     private readonly TempDirectory _local = new("ckptfs-cli-transfer");
 
     private LocalClusterProcesses Cluster => fixture.Cluster;
@@ -42,22 +43,42 @@ public sealed class CliTransferTests(ClusterFixture fixture) : IClassFixture<Clu
     public async Task SigIntDuringPutAbandonsCleanlyAndARerunSucceedsAtOnce()
     {
         var source = TestFiles.WriteRandom(_local.Combine("large.bin"), 384L << 20, seed: 7);
-        var environment = new Dictionary<string, string>(Cluster.Environment);
-        using (var put = ChildProcess.Start(RepoPaths.Launcher, ["put", "--block-size", "16M", source, "/sigint/large.bin"], environment))
-        {
-            await WaitForAsync(async () => (await Cluster.CliAsync("stat", "/sigint/large.bin._COPYING_")).ExitCode == 0, TimeSpan.FromSeconds(60));
-            await Task.Delay(500);
-            Assert.False(put.HasExited, "the put ended before it could be interrupted");
-            put.Signal(SigInt);
-            Assert.Equal(130, await put.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-            Assert.DoesNotContain("   at ", put.Stderr, StringComparison.Ordinal);
-        }
+        await InterruptAsync(["put", "--block-size", "16M", source, "/sigint/large.bin"], SigInt, 130,
+            async () => (await Cluster.CliAsync("stat", "/sigint/large.bin._COPYING_")).ExitCode == 0);
         Assert.DoesNotContain("._COPYING_", (await Cluster.CliAsync("ls", "/sigint")).EnsureSuccess().Stdout, StringComparison.Ordinal);
 
         var rerun = Stopwatch.StartNew();
         (await Cluster.CliAsync("put", "-q", source, "/sigint/large.bin")).EnsureSuccess();
         (await Cluster.CliAsync("put", "-q", "-f", source, "/sigint/large.bin")).EnsureSuccess();
         Assert.True(rerun.Elapsed < TimeSpan.FromSeconds(55), $"re-runs took {rerun.Elapsed}: a lease of the interrupted put held them");
+
+        // SIGTERM during get: 143, and no local NAME._COPYING_ left.
+        var back = _local.Combine("back.bin");
+        await InterruptAsync(["get", "/sigint/large.bin", back], SigTerm, 143, () => Task.FromResult(File.Exists(back + "._COPYING_")));
+        Assert.False(File.Exists(back + "._COPYING_") || File.Exists(back), "get left a local file behind");
+    }
+
+    [Fact]
+    public async Task SigIntDuringCkptSaveRemovesThePendingStep()
+    {
+        var folder = Directory.CreateDirectory(_local.Combine("save")).FullName;
+        TestFiles.WriteRandom(Path.Combine(folder, "shard-0.bin"), 192L << 20, seed: 10);
+        TestFiles.WriteRandom(Path.Combine(folder, "shard-1.bin"), 192L << 20, seed: 11);
+        await InterruptAsync(["ckpt", "save", "/sig-job", "1", folder], SigInt, 130,
+            async () => (await Cluster.CliAsync("ls", "-R", "/sig-job")).Stdout.Contains("shard-0.bin", StringComparison.Ordinal));
+        Assert.DoesNotContain("shard-", (await Cluster.CliAsync("ls", "-R", "/sig-job")).Stdout, StringComparison.Ordinal);
+        (await Cluster.CliAsync("ckpt", "save", "-q", "/sig-job", "1", folder)).EnsureSuccess();
+    }
+
+    /// <summary>Starts `ckptfs ARGS`, sends <paramref name="signal"/> once <paramref name="started"/> holds, and expects <paramref name="exitCode"/>.</summary>
+    private async Task InterruptAsync(string[] args, int signal, int exitCode, Func<Task<bool>> started)
+    {
+        using var process = ChildProcess.Start(RepoPaths.Launcher, args, new Dictionary<string, string>(Cluster.Environment));
+        await WaitForAsync(started, TimeSpan.FromSeconds(60));
+        Assert.False(process.HasExited, $"'{string.Join(' ', args)}' ended before it could be interrupted");
+        process.Signal(signal);
+        Assert.Equal(exitCode, await process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.DoesNotContain("   at ", process.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

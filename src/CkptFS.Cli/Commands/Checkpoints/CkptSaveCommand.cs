@@ -35,7 +35,7 @@ internal static class CkptSaveCommand
             CommitCheckpointResponse committed;
             try
             {
-                var uploader = new ShardUploader(writer, CkptArguments.CreateOptions(result, replication, blockSize), result.GetValue(parallel));
+                var uploader = new ShardUploader(client, writer, CkptArguments.CreateOptions(result, replication, blockSize), result.GetValue(parallel));
                 var entries = await uploader.UploadAsync("ckpt save", shards, result.GetValue(quiet), cancellationToken);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 committed = await CheckpointCommitter.CommitAsync(client, jobPath, stepNumber, entries, metadata.Read(result), new SaveTimings(elapsed, elapsed), cancellationToken);
