@@ -24,11 +24,7 @@ public static class ShellScripts
         var script = new StringBuilder();
         script.AppendLine("# ckptfs completion for bash: source <(ckptfs completion bash), or save it in /etc/bash_completion.d/ckptfs");
         script.AppendLine("declare -gA _ckptfs_words=(");
-        foreach (var (path, words) in table)
-        {
-            script.AppendLine($"  [{Quote(path)}]={Quote(string.Join(' ', words))}");
-        }
-        script.AppendLine(")");
+        AppendRows(script, table, (path, words) => $"[{path}]={words}");
         script.AppendLine("""
             _ckptfs() {
               local cur="${COMP_WORDS[COMP_CWORD]}" cmd="" w i
@@ -51,11 +47,7 @@ public static class ShellScripts
         script.AppendLine("# ckptfs completion for zsh: source <(ckptfs completion zsh), or save it as _ckptfs in a folder of $fpath");
         script.AppendLine("typeset -gA _ckptfs_words");
         script.AppendLine("_ckptfs_words=(");
-        foreach (var (path, words) in table)
-        {
-            script.AppendLine($"  {Quote(path)} {Quote(string.Join(' ', words))}");
-        }
-        script.AppendLine(")");
+        AppendRows(script, table, (path, words) => $"{path} {words}");
         script.AppendLine("""
             _ckptfs() {
               local cmd="" w i
@@ -72,6 +64,16 @@ public static class ShellScripts
             if [[ $zsh_eval_context[-1] == loadautofunc ]]; then _ckptfs "$@"; else compdef _ckptfs ckptfs; fi
             """);
         return script.ToString();
+    }
+
+    /// <summary>The table as the body of an associative array, both quoted; then the closing parenthesis.</summary>
+    private static void AppendRows(StringBuilder script, IReadOnlyList<(string Path, IReadOnlyList<string> Words)> table, Func<string, string, string> row)
+    {
+        foreach (var (path, words) in table)
+        {
+            script.AppendLine("  " + row(Quote(path), Quote(string.Join(' ', words))));
+        }
+        script.AppendLine(")");
     }
 
     /// <summary>Single-quoted for both shells (no word of ours holds a quote; escaped anyway).</summary>

@@ -6,24 +6,9 @@ namespace CkptFS.IntegrationTests.Cli;
 /// The CLI as a Unix tool, against a NameNode with no DataNodes: help only from -h/--help, usage
 /// errors as one line and exit 2, the README's exit codes, paths normalized as `hdfs dfs` does.
 /// </summary>
-public sealed class CliUsageTests : IAsyncLifetime
+public sealed class CliUsageTests(NameNodeFixture fixture) : IClassFixture<NameNodeFixture>
 {
-    private readonly TempDirectory _data = new("ckptfs-cli-usage");
-    private NameNodeProcess _nameNode = null!;
-    private Dictionary<string, string> _env = null!;
-
-    public async Task InitializeAsync()
-    {
-        _nameNode = await NameNodeProcess.StartAsync(_data.Path);
-        _env = new Dictionary<string, string> { ["CKPTFS_NAMENODE"] = _nameNode.Address, ["CKPTFS_HOME"] = "/home/tester" };
-    }
-
-    public Task DisposeAsync()
-    {
-        _nameNode.Dispose();
-        _data.Dispose();
-        return Task.CompletedTask;
-    }
+    private readonly Dictionary<string, string> _env = new() { ["CKPTFS_NAMENODE"] = fixture.NameNode.Address, ["CKPTFS_HOME"] = "/home/tester" };
 
     private Task<CliResult> Cli(params string[] args) => CliRun.RunAsync(args, _env);
 
