@@ -13,7 +13,15 @@ public sealed class CliTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _nameNode = await NameNodeProcess.StartAsync(_data.Path);
+        try
+        {
+            _nameNode = await NameNodeProcess.StartAsync(_data.Path);
+        }
+        catch
+        {
+            _data.Dispose();   // xUnit does not call DisposeAsync when InitializeAsync fails: the folder would stay in /tmp
+            throw;
+        }
         _env = new Dictionary<string, string> { ["CKPTFS_NAMENODE"] = _nameNode.Address };
     }
 

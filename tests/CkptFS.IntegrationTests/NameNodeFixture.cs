@@ -9,11 +9,22 @@ public sealed class NameNodeFixture : IAsyncLifetime
 
     public NameNodeProcess NameNode { get; private set; } = null!;
 
-    public async Task InitializeAsync() => NameNode = await NameNodeProcess.StartAsync(_data.Path);
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            NameNode = await NameNodeProcess.StartAsync(_data.Path);
+        }
+        catch
+        {
+            _data.Dispose();   // xUnit does not dispose a fixture whose start failed: the folder would stay in /tmp
+            throw;
+        }
+    }
 
     public Task DisposeAsync()
     {
-        NameNode.Dispose();
+        NameNode?.Dispose();
         _data.Dispose();
         return Task.CompletedTask;
     }
