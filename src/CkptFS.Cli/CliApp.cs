@@ -1,83 +1,52 @@
 using System.CommandLine;
-using CkptFS.Cli.Commands;
-using CkptFS.Cli.Commands.Checkpoints;
-using CkptFS.Common;
+using CkptFS.Cli.Parsing;
 using CkptFS.Common.Faults;
 
 namespace CkptFS.Cli;
 
-/// <summary>The `ckptfs` command tree: server roles, then the file system commands.</summary>
+/// <summary>
+/// Runs one `ckptfs` command as a Unix tool: usage errors are one line and exit 2, failures one line
+/// with the README's exit code, SIGINT/SIGTERM cancel the command (which cleans up) and exit 130/143.
+/// </summary>
 public static class CliApp
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("CkptFS: a replicated filesystem for model checkpoints.")
-        {
-#if !CKPTFS_NATIVE
-            NameNodeCommand.Create(),
-            DataNodeCommand.Create(),
-#endif
-            ClusterCommand.Create(),
-            PutCommand.Create(),
-            GetCommand.Create(),
-            CatCommand.Create(),
-            MkdirCommand.Create(),
-            TouchCommand.Create(),
-            LsCommand.Create(),
-            StatCommand.Create(),
-            MvCommand.Create(),
-            RmCommand.Create(),
-            DuCommand.Create(),
-            QuotaCommand.Create(),
-            ReportCommand.Create(),
-            FsckCommand.Create(),
-            RecoverLeaseCommand.Create(),
-#if !CKPTFS_NATIVE
-            MountCommand.Create(),
-            UnmountCommand.Create(),
-#endif
-            CkptCommand.Create(),
-            BenchCommand.Create(),
-        };
+        var root = CommandTree.Create();
+        // No response files: `ckptfs put @weights /x` names a local file, not a list of arguments.
+        var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 #if CKPTFS_NATIVE
-        foreach (var placeholder in Native.JitHandover.Placeholders())
+        // The fast path (Native AOT) runs the short metadata commands; the rest, and every command line
+        // with a usage problem, replace this process with the ReadyToRun build before anything is printed.
+        if (!Native.JitHandover.RunsNatively(result) || UsageCheck.Problem(result) is not null)
         {
-            root.Add(placeholder);
+            return Native.JitHandover.Exec(args);
         }
 #endif
-        root.Add(CliOptions.NameNode);
-        root.Add(CliOptions.NameNodeWait);
-        // On SIGINT/SIGTERM the command's token is cancelled and it gets this long to finish before the
-        // process is ended: long enough for a mount to complete its open files and unmount.
-        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(45) };
+        if (UsageCheck.Problem(result) is { } problem)
+        {
+            return UsageCheck.Report(result, problem);
+        }
+        var debug = result.GetValue(CliOptions.Debug);
+        // The command's own token carries the signal; a second signal ends the process at once.
+        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+        using var signals = new SignalCancellation();
         try
         {
             // Tests arm fault points in child processes through CKPTFS_FAULTS; unset, nothing is armed.
-            var parsed = root.Parse(args);
-#if CKPTFS_NATIVE
-            // The fast path (Native AOT) runs the short metadata commands; the rest replace this process
-            // with the ReadyToRun build before anything is printed or armed.
-            if (!Native.JitHandover.RunsNatively(parsed))
-            {
-                return Native.JitHandover.Exec(args);
-            }
-#endif
             FaultPoints.ArmFromEnvironment();
-            return await parsed.InvokeAsync(configuration);
+            var exitCode = await result.InvokeAsync(configuration, signals.Token);
+            return exitCode != 0 && signals.Received is { } signal ? signals.ExitCode(signal) : exitCode;
         }
-        catch (CkptFsException e)
+        catch (Exception e) when (signals.Received is { } signal)
         {
-            return CliErrors.Report(e);
+            CliErrors.ReportDebug(e, debug);
+            await Console.Error.WriteLineAsync($"ckptfs: interrupted by {signal}.");
+            return signals.ExitCode(signal);
         }
-        catch (OperationCanceledException)
+        catch (Exception e)
         {
-            await Console.Error.WriteLineAsync("ckptfs: cancelled.");
-            return 130;
-        }
-        catch (ArgumentException e)
-        {
-            await Console.Error.WriteLineAsync($"ckptfs: {e.Message}");
-            return 2;
+            return CliErrors.Report(e, debug);
         }
     }
 }

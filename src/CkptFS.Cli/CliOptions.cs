@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CkptFS.Cli.Parsing;
 using CkptFS.Client;
 using Microsoft.Extensions.Logging;
 
@@ -21,6 +22,25 @@ public static class CliOptions
                       $"(default: ${CkptFsClientOptions.NameNodeWaitEnvironmentVariable} or {CkptFsClientOptions.DefaultNameNodeWait.TotalMinutes:0} min).",
         Recursive = true,
     };
+
+    /// <summary>Stack traces with the error line, and the client's debug log.</summary>
+    public static readonly Option<bool> Debug = new("--debug")
+    {
+        Description = "On an error, print its stack trace too; log the client's debug messages.",
+        Recursive = true,
+    };
+
+    /// <summary>The most replicas a NameNode accepts by default (NamespaceOptions.MaxReplication).</summary>
+    public const int MaxReplication = 512;
+
+    /// <summary>The most transfers one command runs at once: beyond this a client only adds contention.</summary>
+    public const int MaxParallel = 256;
+
+    public static Option<int> Replication() =>
+        new Option<int>("-r", "--replication") { Description = $"Replicas per block, 1..{MaxReplication} (default: the NameNode's, 3)." }.Within(1, MaxReplication);
+
+    public static Option<int> Parallel(string description) =>
+        new Option<int>("--parallel") { Description = $"{description} (1..{MaxParallel}).", DefaultValueFactory = _ => Transfers.ParallelTransfer.DefaultParallel }.Within(1, MaxParallel);
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
 

@@ -67,6 +67,7 @@ public sealed partial class DataNodeServer : IAsyncDisposable
         await transfer.StartAsync(cancellationToken);
         StatusHttpServer? http = null;
         DataNodeMetrics? metrics = null;
+        DataNodeStatus? status = null;
         Link? link = null;
         var readiness = new DataNodeReadiness(options.NameNode.NameNodeAddress);
         var copies = new BlockTransferWorker(store, options.Transfers, loggerFactory.CreateLogger<BlockTransferWorker>());
@@ -86,13 +87,18 @@ public sealed partial class DataNodeServer : IAsyncDisposable
             if (options.HttpPort >= 0)
             {
                 metrics = new DataNodeMetrics(nodeId, store, () => link?.IsRegistered == true);
+                status = new DataNodeStatus(nodeId, store, options, () => link?.IsRegistered == true, time);
                 http = await StatusHttpServer.StartAsync(options.Storage.BindAddress, options.HttpPort, loggerFactory,
-                    routes => DataNodeHttpRoutes.Map(routes, metrics, readiness), cancellationToken);
+                    routes => DataNodeHttpRoutes.Map(routes, metrics, readiness, status), cancellationToken);
                 id.HttpPort = (uint)http.Port;
             }
             link = new Link(options.NameNode, id, store, keys, time, loggerFactory.CreateLogger<Link>(), copies, recoveries);
             readiness.Link = link;
             var scanner = new BlockScanner(options.Scanner, store, link.ReportBadBlockAsync, time, loggerFactory.CreateLogger<BlockScanner>());
+            if (status is not null)
+            {
+                status.Scanner = scanner;
+            }
             await link.StartAsync(cancellationToken);
             scanner.Start();
             LogStarted(logger, nodeId, id.Host, transfer.Port, id.HttpPort, options.NameNode.NameNodeAddress, store.ListReplicas().Count);

@@ -2,6 +2,7 @@ using CkptFS.NameNode.Audit;
 using CkptFS.NameNode.Blocks;
 using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.DataNodes;
+using CkptFS.NameNode.Events;
 using CkptFS.NameNode.Http;
 using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Namespace;
@@ -107,13 +108,14 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var blocks = new BlockManager(options.Blocks, loggerFactory.CreateLogger<BlockManager>());
             var loaded = image.LoadedFiles;   // a walk of the tree when the store did not list them on its way: once
             blocks.LoadFiles(loaded.WithBlocks);
-            var datanodes = new DatanodeManager(time, options.Datanodes, blocks, new Random(), loggerFactory.CreateLogger<DatanodeManager>());
+            var events = new NameNodeEventLog(time);
+            var datanodes = new DatanodeManager(time, options.Datanodes, blocks, new Random(), loggerFactory.CreateLogger<DatanodeManager>()) { Events = events };
             var tokens = new BlockTokenSecretManager(time, options.BlockTokens);
-            var replication = new ReplicationMonitor(blocks, datanodes, options.Replication, time, loggerFactory.CreateLogger<ReplicationMonitor>());
+            var replication = new ReplicationMonitor(blocks, datanodes, options.Replication, time, loggerFactory.CreateLogger<ReplicationMonitor>()) { Events = events };
             var leases = new LeaseManager(time, options.Leases);
             leases.Load(loaded.UnderConstruction);
             var recoveries = new BlockRecoveries(time, options.Leases);
-            var fs = new FsNamespace(committer, options.Namespace, blocks, datanodes, leases, recoveries, loggerFactory.CreateLogger<FsNamespace>());
+            var fs = new FsNamespace(committer, options.Namespace, blocks, datanodes, leases, recoveries, loggerFactory.CreateLogger<FsNamespace>()) { Events = events };
             var leaseMonitor = new LeaseMonitor(fs, leases, recoveries, blocks, loggerFactory.CreateLogger<LeaseMonitor>());
             var checkpoints = new CheckpointManager(committer, fs, blocks, options.Checkpoints, loggerFactory.CreateLogger<CheckpointManager>());
             var services = new RpcServices()
@@ -130,10 +132,11 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             host = await RpcServerHost.StartAsync(options.ToRpcServerOptions(), services, loggerFactory, cancellationToken);
             var rpcAddress = $"{options.BindAddress}:{host.Port}";
             metrics = new NameNodeMetrics(fs, committer, datanodes, replication, audit);
+            var api = new NameNodeApi(fs, blocks, datanodes, checkpoints, committer, events, rpcAddress, startedAt, time);
             http = options.HttpPort < 0
                 ? null
                 : await StatusHttpServer.StartAsync(options.BindAddress, options.HttpPort, loggerFactory,
-                    routes => NameNodeHttpRoutes.Map(routes, fs, committer, datanodes, metrics, rpcAddress, startedAt), cancellationToken);
+                    routes => NameNodeHttpRoutes.Map(routes, fs, committer, datanodes, metrics, api, rpcAddress, startedAt), cancellationToken);
             var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, leaseMonitor, host, http, metrics, time, options.Replication.RecheckInterval,
                 logger, stopping)
             {

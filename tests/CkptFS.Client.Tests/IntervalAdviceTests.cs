@@ -1,4 +1,4 @@
-using CkptFS.Client.Checkpoints;
+using CkptFS.Common.Checkpoints;
 
 namespace CkptFS.Client.Tests;
 

@@ -62,7 +62,8 @@ public sealed class PipelineRecoveryTests : IDisposable
         var blocks = await BlocksAsync(cluster, "/recovery/full");
         Assert.Equal(6, blocks.Count);
         Assert.All(blocks.Skip(3), block => Assert.DoesNotContain("dnfull", block.Nodes));
-        Assert.All(blocks, block => Assert.True(block.Nodes.Count >= 2, $"blk_{block.Id} on {string.Join(", ", block.Nodes)}"));
+        Assert.All(blocks, block => Assert.True(block.Nodes.Count >= 2,
+            $"blk_{block.Id} on {string.Join(", ", block.Nodes)}\nclient log:\n{File.ReadAllText(log)}\n{cluster.Logs()}\ndnfull:\n{full.Stdout}\n{full.Stderr}"));
     }
 
     [Fact]

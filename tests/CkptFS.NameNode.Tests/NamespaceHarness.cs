@@ -2,6 +2,7 @@ using CkptFS.Common;
 using CkptFS.NameNode.Blocks;
 using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.DataNodes;
+using CkptFS.NameNode.Events;
 using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Persistence;
@@ -43,6 +44,9 @@ public sealed class NamespaceHarness : IDisposable
     public BlockManager Blocks { get; private set; } = null!;
 
     public DatanodeManager Datanodes { get; private set; } = null!;
+
+    /// <summary>The event ring the DataNode registry and the namespace feed (new at each open, as a NameNode restart starts it empty).</summary>
+    public NameNodeEventLog Events { get; private set; } = null!;
 
     /// <summary>Short limits so that tests move the fake clock by seconds: soft 10 s, hard 60 s, recovery timeout 30 s.</summary>
     public LeaseOptions LeaseOptions { get; } = new()
@@ -176,11 +180,12 @@ public sealed class NamespaceHarness : IDisposable
         Blocks = new BlockManager(BlockOptions, NullLogger<BlockManager>.Instance);
         Blocks.LoadFiles(image.LoadedFiles.WithBlocks);
         // Seeded: placement's tie-breaks are the same on every run.
-        Datanodes = new DatanodeManager(Time, DatanodeOptions, Blocks, new Random(42), NullLogger<DatanodeManager>.Instance);
+        Events = new NameNodeEventLog(Time);
+        Datanodes = new DatanodeManager(Time, DatanodeOptions, Blocks, new Random(42), NullLogger<DatanodeManager>.Instance) { Events = Events };
         Leases = new LeaseManager(Time, LeaseOptions);
         Leases.Load(image.LoadedFiles.UnderConstruction);
         Recoveries = new BlockRecoveries(Time, LeaseOptions);
-        Fs = new FsNamespace(_committer, Options, Blocks, Datanodes, Leases, Recoveries, NullLogger<FsNamespace>.Instance);
+        Fs = new FsNamespace(_committer, Options, Blocks, Datanodes, Leases, Recoveries, NullLogger<FsNamespace>.Instance) { Events = Events };
         LeaseMonitor = new LeaseMonitor(Fs, Leases, Recoveries, Blocks, NullLogger<LeaseMonitor>.Instance);
         Checkpoints = new CheckpointManager(_committer, Fs, Blocks, CheckpointOptions, NullLogger<CheckpointManager>.Instance);
     }

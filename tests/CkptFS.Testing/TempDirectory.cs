@@ -13,14 +13,27 @@ public sealed class TempDirectory : IDisposable
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
+    /// <summary>
+    /// Retries a few times: a process or server that was just stopped may still be closing a file
+    /// in it (RocksDB's last log, a replica), and a folder left behind stays in /tmp for good.
+    /// </summary>
     public void Dispose()
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
+            try
+            {
+                Directory.Delete(Path, recursive: true);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                Thread.Sleep(200 * attempt);
+            }
         }
     }
 }

@@ -11,6 +11,10 @@ public sealed record LocalShard(string ShardPath, string LocalPath, long Bytes)
     /// <summary>Every file below <paramref name="folder"/>, in path order; an empty or missing folder is an error.</summary>
     public static IReadOnlyList<LocalShard> InFolder(string folder)
     {
+        if (File.Exists(folder))
+        {
+            throw new CkptFsException(ErrorCode.NotADirectory, $"{folder} is a file, not a folder: give the folder that holds the checkpoint's files (one file goes up with 'ckptfs ckpt put-shard').");
+        }
         if (!Directory.Exists(folder))
         {
             throw new CkptFsException(ErrorCode.FileNotFound, $"{folder}: no such local folder (give the folder that holds the checkpoint's files).");

@@ -2,6 +2,7 @@ using CkptFS.Cli.Output;
 using CkptFS.Cli.Transfers;
 using CkptFS.Client;
 using CkptFS.Client.Checkpoints;
+using CkptFS.Common.Checkpoints;
 using CkptFS.Protocol.V1;
 
 namespace CkptFS.Cli.Checkpoints;
@@ -9,9 +10,9 @@ namespace CkptFS.Cli.Checkpoints;
 /// <summary>
 /// Uploads local files as shards of a pending checkpoint, <see cref="Parallel"/> at once (each
 /// shard streams through its own DataNode pipeline), with one progress display for all of them.
-/// A failed shard cancels the others and fails the upload.
+/// A failed shard cancels the others and fails the upload; each unfinished shard is deleted (a signal included).
 /// </summary>
-internal sealed class ShardUploader(CheckpointWriter writer, CreateFileOptions options, int parallel)
+internal sealed class ShardUploader(CkptFsClient client, CheckpointWriter writer, CreateFileOptions options, int parallel)
 {
     public int Parallel { get; } = Math.Max(1, parallel);
 
@@ -39,8 +40,17 @@ internal sealed class ShardUploader(CheckpointWriter writer, CreateFileOptions o
             BufferSize = 0,
         });
         var hasData = shard.LocalPath == LocalShard.StandardInput || source.Length > 0;
-        await using var output = await writer.CreateShardAsync(shard.ShardPath, options with { AllocateFirstBlock = hasData }, cancellationToken);
-        await StreamCopy.CopyAsync(source, output, progress, cancellationToken);
-        return await output.CompleteAsync(cancellationToken);
+        try
+        {
+            await using var output = await writer.CreateShardAsync(shard.ShardPath, options with { AllocateFirstBlock = hasData }, cancellationToken);
+            await StreamCopy.CopyAsync(source, output, progress, cancellationToken);
+            return await output.CompleteAsync(cancellationToken);
+        }
+        catch
+        {
+            // This process's shard only (other ranks write the same pending step): its lease goes with it.
+            await RemoteCleanup.DeleteQuietlyAsync(client, CheckpointNames.ShardPath(writer.Pending, shard.ShardPath).Value);
+            throw;
+        }
     }
 }

@@ -17,7 +17,7 @@ public static partial class LocalCluster
     public static async Task<ClusterState> StartAsync(string directory, int dataNodes, int nameNodePort, IReadOnlyList<string> nameNodeArguments, CancellationToken cancellationToken)
     {
         directory = Path.GetFullPath(directory);
-        if (ClusterState.Load(directory) is { } existing && DetachedProcess.IsAlive(existing.NameNode.Pid))
+        if (ClusterState.Load(directory) is { } existing && ClusterProcessFinder.FindPid(existing.NameNode) is not null)
         {
             throw new CkptFsException(ErrorCode.FileAlreadyExists,
                 $"A cluster already runs from {directory} (NameNode pid {existing.NameNode.Pid}); stop it first: ckptfs cluster stop --dir {directory}");
@@ -60,11 +60,15 @@ public static partial class LocalCluster
         {
             return false;
         }
-        await Task.WhenAll(state.DataNodes.Select(node => DetachedProcess.StopAsync(node.Pid, TimeSpan.FromSeconds(10))));
-        await DetachedProcess.StopAsync(state.NameNode.Pid, TimeSpan.FromSeconds(10));
+        // Whatever serves each member now: the recorded PID, or the process restarted by hand on its folder.
+        await Task.WhenAll(state.DataNodes.Select(StopMemberAsync));
+        await StopMemberAsync(state.NameNode);
         ClusterState.Delete(Path.GetFullPath(directory));
         return true;
     }
+
+    private static Task StopMemberAsync(ClusterProcess member) =>
+        ClusterProcessFinder.FindPid(member) is { } pid ? DetachedProcess.StopAsync(pid, TimeSpan.FromSeconds(10)) : Task.CompletedTask;
 
     private static async Task<ClusterProcess> StartNameNodeAsync(string directory, string logs, int port, IReadOnlyList<string> extra, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CkptFS.Cli.Paths;
 using CkptFS.Cli.Transfers;
 
 namespace CkptFS.Cli.Commands;
@@ -7,7 +8,7 @@ internal static class CatCommand
 {
     public static Command Create()
     {
-        var paths = new Argument<string[]>("path") { Description = "Files to print.", Arity = ArgumentArity.OneOrMore };
+        var paths = RemotePath.Many("path", "Files to print.", ArgumentArity.OneOrMore);
         var command = new Command("cat", "Write files to stdout.") { paths };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {

@@ -62,11 +62,14 @@ internal static class ClusterCommand
     private static async Task<int> PrintStatusAsync(ClusterState state, CancellationToken cancellationToken)
     {
         var processes = new[] { state.NameNode }.Concat(state.DataNodes).ToList();
+        var pids = processes.ToDictionary(p => p.Name, ClusterProcessFinder.FindPid);
         foreach (var process in processes)
         {
-            Console.WriteLine($"{process.Name,-9} pid {process.Pid,-7} {(DetachedProcess.IsAlive(process.Pid) ? "running" : "NOT RUNNING"),-11} {process.Address,-22} log {process.LogFile}");
+            var pid = pids[process.Name];
+            var shown = pid is null ? "NOT RUNNING" : pid == process.Pid ? "running" : "running (restarted)";
+            Console.WriteLine($"{process.Name,-9} pid {pid ?? process.Pid,-7} {shown,-19} {process.Address,-22} log {process.LogFile}");
         }
-        if (!DetachedProcess.IsAlive(state.NameNode.Pid))
+        if (pids[state.NameNode.Name] is null)
         {
             return 1;
         }
@@ -74,6 +77,6 @@ internal static class ClusterCommand
         var report = await client.GetDatanodeReportAsync(cancellationToken);
         var live = report.Datanodes.Count(d => d.State == DatanodeState.Live);
         Console.WriteLine($"NameNode {state.NameNode.Address}: {live}/{report.Datanodes.Count} DataNodes live, {report.TotalBlocks} blocks, safe mode {(report.SafeMode ? "on" : "off")}, used {ByteSize.Format(report.Datanodes.Sum(d => (long)d.UsedBytes))}");
-        return processes.All(p => DetachedProcess.IsAlive(p.Pid)) ? 0 : 1;
+        return pids.Values.All(pid => pid is not null) ? 0 : 1;
     }
 }

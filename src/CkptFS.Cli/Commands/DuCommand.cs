@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CkptFS.Cli.Paths;
 using System.Globalization;
 using CkptFS.Cli.Output;
 using CkptFS.Protocol.V1;
@@ -12,7 +13,7 @@ internal static class DuCommand
         var summary = new Option<bool>("-s", "--summary") { Description = "One total for each path instead of one line per entry." };
         var human = new Option<bool>("-h", "--human-readable") { Description = "Sizes as KiB, MiB, GiB." };
         var json = CliOptions.Json();
-        var paths = new Argument<string[]>("path") { Description = "Paths to measure.", DefaultValueFactory = _ => ["/"] };
+        var paths = RemotePath.Many("path", "Paths to measure.", ArgumentArity.ZeroOrMore, ["/"]);
         var command = new Command("du", "Show bytes, raw space (bytes × replication) and counts below paths.") { summary, human, json, paths };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {

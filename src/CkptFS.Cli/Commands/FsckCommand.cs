@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CkptFS.Cli.Paths;
 using System.Text.Json;
 using CkptFS.Cli.Output;
 using CkptFS.Protocol.V1;
@@ -12,7 +13,7 @@ internal static class FsckCommand
     {
         var json = CliOptions.Json();
         var all = new Option<bool>("--blocks") { Description = "List every block with its replicas, not only unhealthy ones." };
-        var path = new Argument<string>("path") { Description = "Where to check.", DefaultValueFactory = _ => "/" };
+        var path = RemotePath.One("path", "Where to check.", "/");
         var command = new Command("fsck", "Check files, blocks and replicas found against expected; non-zero exit when a block is missing or corrupt.") { json, all, path };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {
@@ -44,7 +45,7 @@ internal static class FsckCommand
             lines.Add(string.Empty);
         }
         lines.Add($"Status: {(report.Healthy ? "HEALTHY" : "CORRUPT")}");
-        lines.Add($" Files: {report.Files} ({report.OpenFiles} open for write), directories: {report.Directories}, bytes: {report.TotalBytes} ({ByteSize.Format(report.TotalBytes)})");
+        lines.Add($" Files: {report.Files + report.OpenFiles} ({report.OpenFiles} open for write), directories: {report.Directories}, bytes: {report.TotalBytes} ({ByteSize.Format(report.TotalBytes)})");
         lines.Add($" Blocks: {report.Blocks} total, {report.HealthyBlocks} healthy, {report.UnderReplicatedBlocks} under-replicated, {report.MissingBlocks} missing, {report.CorruptBlocks} with corrupt replicas");
         return string.Join('\n', lines) + "\n";
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CkptFS.Cli.Paths;
 using CkptFS.Cli.Output;
 using CkptFS.Client;
 using CkptFS.Protocol.V1;
@@ -11,7 +12,7 @@ internal static class LsCommand
     {
         var recursive = new Option<bool>("-R", "--recursive") { Description = "List subdirectories too." };
         var json = CliOptions.Json();
-        var path = new Argument<string>("path") { Description = "Directory or file to list.", DefaultValueFactory = _ => "/" };
+        var path = RemotePath.One("path", "Directory or file to list.", "/");
         var command = new Command("ls", "List a directory: mode, replication, owner, group, size, mtime, path.") { recursive, json, path };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CkptFS.Cli.Paths;
 
 namespace CkptFS.Cli.Commands;
 
@@ -7,7 +8,7 @@ internal static class MkdirCommand
     public static Command Create()
     {
         var parents = new Option<bool>("-p", "--parents") { Description = "Create missing parent directories; an existing directory is not an error." };
-        var paths = new Argument<string[]>("path") { Description = "Directories to create.", Arity = ArgumentArity.OneOrMore };
+        var paths = RemotePath.Many("path", "Directories to create.", ArgumentArity.OneOrMore);
         var command = new Command("mkdir", "Create directories.") { parents, paths };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CkptFS.Cli.Paths;
 using CkptFS.Common;
 using CkptFS.Protocol.V1;
 
@@ -9,11 +10,7 @@ internal static class MvCommand
     public static Command Create()
     {
         var force = new Option<bool>("-f", "--force") { Description = "Replace an existing file at the destination." };
-        var paths = new Argument<string[]>("paths")
-        {
-            Description = "SOURCE... DESTINATION: one source to a new name, or sources into an existing directory.",
-            Arity = new ArgumentArity(2, 100_000),
-        };
+        var paths = RemotePath.Many("paths", "SOURCE... DESTINATION: one source to a new name, or sources into an existing directory.", new ArgumentArity(2, 100_000));
         var command = new Command("mv", "Rename or move files and directories (atomic, whole directories included).") { force, paths };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {

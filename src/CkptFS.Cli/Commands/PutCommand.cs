@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CkptFS.Cli.Paths;
 using CkptFS.Cli.Output;
 using CkptFS.Cli.Transfers;
 using CkptFS.Client;
@@ -10,10 +11,10 @@ internal static class PutCommand
     public static Command Create()
     {
         var force = new Option<bool>("-f", "--force") { Description = "Overwrite existing files." };
-        var replication = new Option<int>("-r", "--replication") { Description = "Replicas per block (default: the NameNode's, 3)." };
+        var replication = CliOptions.Replication();
         var blockSize = new Option<string?>("--block-size") { Description = "Block size, e.g. 128M (default: the NameNode's, 128 MiB)." };
         var quiet = new Option<bool>("-q", "--quiet") { Description = "No progress and no summary." };
-        var parallel = new Option<int>("--parallel") { Description = "Files copied at once.", DefaultValueFactory = _ => ParallelTransfer.DefaultParallel };
+        var parallel = CliOptions.Parallel("Files copied at once");
         var paths = new Argument<string[]>("paths")
         {
             Description = "LOCAL... REMOTE: files or folders ('-' for stdin) to a CkptFS path or into a CkptFS directory.",
@@ -30,7 +31,7 @@ internal static class PutCommand
                 BlockSizeBytes = result.GetValue(blockSize) is { } size ? SizeParser.Parse(size, "--block-size") : 0,
             };
             var uploader = new Uploader(client, options);
-            var items = await uploader.PlanAsync(all[..^1], all[^1], cancellationToken);
+            var items = await uploader.PlanAsync(all[..^1], RemotePath.Resolve(all[^1]), cancellationToken);
             await TransferProgress.RunAsync("put", items.Sum(i => Math.Max(0, i.Bytes)), result.GetValue(quiet), progress =>
                 ParallelTransfer.RunAsync(items, i => i.LocalFile is not null, uploader.UploadAsync, result.GetValue(parallel), progress, cancellationToken));
             return 0;

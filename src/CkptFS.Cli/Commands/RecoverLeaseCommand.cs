@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CkptFS.Cli.Paths;
 using CkptFS.Cli.Checkpoints;
 using CkptFS.Common;
 using CkptFS.Protocol.V1;
@@ -18,7 +19,7 @@ internal static class RecoverLeaseCommand
     {
         var force = new Option<bool>("-f", "--force") { Description = "Recover now, before the writer's soft limit passes (only when you know the writer is dead)." };
         var timeout = new Option<string>("--timeout") { Description = "How long to wait for the file to be closed, e.g. 30s, 5m.", DefaultValueFactory = _ => "60s" };
-        var path = new Argument<string>("path") { Description = "The file to take over." };
+        var path = RemotePath.One("path", "The file to take over.");
         var command = new Command("recover-lease", "Close a file whose writer died, at the length its replicas agree on (lease recovery).") { force, timeout, path };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {

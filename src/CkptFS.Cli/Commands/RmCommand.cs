@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CkptFS.Cli.Paths;
 using CkptFS.Common;
 
 namespace CkptFS.Cli.Commands;
@@ -9,7 +10,7 @@ internal static class RmCommand
     {
         var recursive = new Option<bool>("-r", "-R", "--recursive") { Description = "Delete directories and their contents." };
         var force = new Option<bool>("-f", "--force") { Description = "Ignore paths that do not exist." };
-        var paths = new Argument<string[]>("path") { Description = "Files or directories to delete.", Arity = ArgumentArity.OneOrMore };
+        var paths = RemotePath.Many("path", "Files or directories to delete.", ArgumentArity.OneOrMore);
         var command = new Command("rm", "Delete files and directories.") { recursive, force, paths };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CkptFS.Cli.Paths;
 using System.Globalization;
 using CkptFS.Cli.Output;
 using CkptFS.Protocol.V1;
@@ -10,7 +11,7 @@ internal static class StatCommand
     public static Command Create()
     {
         var json = CliOptions.Json();
-        var paths = new Argument<string[]>("path") { Description = "Files or directories.", Arity = ArgumentArity.OneOrMore };
+        var paths = RemotePath.Many("path", "Files or directories.", ArgumentArity.OneOrMore);
         var command = new Command("stat", "Show a file's or directory's attributes.") { json, paths };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {

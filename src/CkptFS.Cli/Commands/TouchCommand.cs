@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CkptFS.Cli.Paths;
 using CkptFS.Common;
 
 namespace CkptFS.Cli.Commands;
@@ -8,7 +9,7 @@ internal static class TouchCommand
     public static Command Create()
     {
         var force = new Option<bool>("-f", "--force") { Description = "Replace an existing non-empty file with an empty one." };
-        var paths = new Argument<string[]>("path") { Description = "Files to create.", Arity = ArgumentArity.OneOrMore };
+        var paths = RemotePath.Many("path", "Files to create.", ArgumentArity.OneOrMore);
         var command = new Command("touch", "Create empty files (an existing empty file is left as it is, as HDFS touchz).") { force, paths };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {

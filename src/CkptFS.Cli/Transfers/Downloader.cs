@@ -33,6 +33,10 @@ public sealed class Downloader(CkptFsClient client, bool overwrite)
                 {
                     throw new CkptFsException(ErrorCode.IsADirectory, $"Cannot write {source} to stdout: it is a directory.");
                 }
+                if (File.Exists(local))
+                {
+                    throw new CkptFsException(ErrorCode.NotADirectory, $"Cannot get directory {source} as {local}: a local file is in the way (give a folder, or a new name).");
+                }
                 await AddDirectoryAsync(status.Path, local, items, cancellationToken);
             }
             else
@@ -57,10 +61,7 @@ public sealed class Downloader(CkptFsClient client, bool overwrite)
             await Transfers.StreamCopy.CopyAsync(input, stdout, progress, cancellationToken);
             return;
         }
-        if (!overwrite && Path.Exists(item.LocalPath))
-        {
-            throw new CkptFsException(ErrorCode.FileAlreadyExists, $"Cannot get {item.RemoteFile}: {item.LocalPath} already exists (use -f to overwrite it).");
-        }
+        LocalTarget.Check(item.RemoteFile, item.LocalPath, overwrite);
         var temporary = item.LocalPath + Uploader.CopyingSuffix;
         try
         {
@@ -70,10 +71,13 @@ public sealed class Downloader(CkptFsClient client, bool overwrite)
             }
             File.Move(temporary, item.LocalPath, overwrite);
         }
-        catch
+        catch (Exception e)
         {
+            // Any failure, a signal's cancellation included: no NAME._COPYING_ stays behind.
             File.Delete(temporary);
-            throw;
+            throw e is IOException io && io.Message.Contains(temporary, StringComparison.Ordinal)
+                ? new IOException(io.Message.Replace(temporary, item.LocalPath, StringComparison.Ordinal), io)
+                : e;
         }
     }
 

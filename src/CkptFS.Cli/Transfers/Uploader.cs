@@ -1,4 +1,5 @@
 using CkptFS.Client;
+using CkptFS.Client.Streams;
 using CkptFS.Common;
 using CkptFS.Protocol.V1;
 
@@ -73,26 +74,47 @@ public sealed class Uploader(CkptFsClient client, CreateFileOptions options)
             await TakeOverAsync(item.RemotePath, cancellationToken);
         }
         var temporary = item.RemotePath + CopyingSuffix;
-        await using (var source = item.LocalFile == "-" ? Console.OpenStandardInput() : OpenLocal(item.LocalFile))
+        try
         {
-            var output = await client.CreateAsync(temporary, options with
+            await using var source = item.LocalFile == "-" ? Console.OpenStandardInput() : OpenLocal(item.LocalFile);
+            await WriteTemporaryAsync(source, temporary, item, progress, cancellationToken);
+        }
+        catch (CkptFsException e) when (e.Message.Contains(temporary, StringComparison.Ordinal))
+        {
+            // The user named /x, not /x._COPYING_.
+            throw new CkptFsException(e.Code, e.Message.Replace(temporary, item.RemotePath, StringComparison.Ordinal), e);
+        }
+    }
+
+    /// <summary>
+    /// Writes NAME._COPYING_ and closes it, the close moving it to NAME in the same NameNode step
+    /// (small files: the first block comes with the create). On any failure, a signal's cancellation included, the
+    /// temporary file is deleted, which also releases its lease: a re-run, with or without -f,
+    /// succeeds at once instead of waiting out the soft limit (as `hdfs dfs -put` does).
+    /// </summary>
+    private async Task WriteTemporaryAsync(Stream source, string temporary, Item item, Action<long> progress, CancellationToken cancellationToken)
+    {
+        CkptFsOutputStream? output = null;
+        try
+        {
+            output = await client.CreateAsync(temporary, options with
             {
                 Overwrite = true,
                 AllocateFirstBlock = item.Bytes != 0,
                 RenameOnClose = item.RemotePath,
                 RenameOnCloseOverwrite = options.Overwrite,
             }, cancellationToken);
-            try
-            {
-                await StreamCopy.CopyAsync(source, output, progress, cancellationToken);
-                await output.CloseAsync(cancellationToken);
-            }
-            catch
+            await StreamCopy.CopyAsync(source, output, progress, cancellationToken);
+            await output.CloseAsync(cancellationToken);
+        }
+        catch
+        {
+            if (output is not null)
             {
                 await output.AbortAsync();
-                await DeleteQuietlyAsync(temporary);
-                throw;
             }
+            await RemoteCleanup.DeleteQuietlyAsync(client, temporary);
+            throw;
         }
     }
 
@@ -109,19 +131,6 @@ public sealed class Uploader(CkptFsClient client, CreateFileOptions options)
             throw new CkptFsException(ErrorCode.RecoveryInProgress,
                 $"Cannot put {path}: the file it replaces, left open by a writer that is gone, is still being recovered after {timeout.TotalSeconds:0} s. " +
                 $"Try again later; 'ckptfs recover-lease {path}' waits for the recovery and shows how it ends.");
-        }
-    }
-
-    /// <summary>Best-effort removal of a half-written upload; the original error is the one to report.</summary>
-    private async Task DeleteQuietlyAsync(string path)
-    {
-        try
-        {
-            await client.DeleteAsync(path, cancellationToken: CancellationToken.None);
-        }
-        catch (CkptFsException)
-        {
-            // Left for the NameNode's lease recovery; the caller reports the write's own error.
         }
     }
 

@@ -31,6 +31,10 @@ public sealed partial class BlockScanner : IAsyncDisposable
     private long _bytesScanned;
     private long _corruptFound;
     private long _passes;
+    private long _passBytes;
+    private long _passTotalBytes;
+    private long _passStartedMs;
+    private long _lastPassCompletedMs;
 
     /// <param name="reportCorrupt">Tells the NameNode about a corrupt replica (block, reason).</param>
     public BlockScanner(BlockScannerOptions options, BlockStore.BlockStore store, Func<ExtendedBlock, string, CancellationToken, Task> reportCorrupt, TimeProvider time, ILogger<BlockScanner> logger)
@@ -49,6 +53,11 @@ public sealed partial class BlockScanner : IAsyncDisposable
 
     public long PassesCompleted => Interlocked.Read(ref _passes);
 
+    /// <summary>Where the scanner is (the DataNode's status page): the pass under way, or the last one when it waits.</summary>
+    public BlockScannerProgress Progress => new(
+        _options.Enabled, PassesCompleted, Interlocked.Read(ref _passBytes), Interlocked.Read(ref _passTotalBytes),
+        Interlocked.Read(ref _passStartedMs), Interlocked.Read(ref _lastPassCompletedMs), BytesScanned, CorruptFound, _options.BytesPerSecond);
+
     public void Start()
     {
         if (_options.Enabled)
@@ -64,9 +73,13 @@ public sealed partial class BlockScanner : IAsyncDisposable
         var started = _time.GetTimestamp();
         long passBytes = 0;
         var data = ArrayPool<byte>.Shared.Rent(SpanBytes);
+        var replicas = _store.ListReplicas().Where(r => r.State == ReplicaState.Finalized).ToList();
+        Interlocked.Exchange(ref _passTotalBytes, replicas.Sum(r => (long)r.Block.NumBytes));
+        Interlocked.Exchange(ref _passBytes, 0);
+        Interlocked.Exchange(ref _passStartedMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
         try
         {
-            foreach (var replica in _store.ListReplicas().Where(r => r.State == ReplicaState.Finalized))
+            foreach (var replica in replicas)
             {
                 var bad = ScanReplica(replica.Block, data, ref passBytes);
                 if (bad is { } chunk && _reported.Add((replica.Block.BlockId, replica.Block.GenerationStamp)))
@@ -83,6 +96,7 @@ public sealed partial class BlockScanner : IAsyncDisposable
         {
             ArrayPool<byte>.Shared.Return(data);
         }
+        Interlocked.Exchange(ref _lastPassCompletedMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
         Interlocked.Increment(ref _passes);
         return found;
     }
@@ -115,6 +129,7 @@ public sealed partial class BlockScanner : IAsyncDisposable
                 var bad = input.ReadVerified(offset, data.AsSpan(0, length), checksums);
                 passBytes += length;
                 Interlocked.Add(ref _bytesScanned, length);
+                Interlocked.Add(ref _passBytes, length);
                 if (bad >= 0)
                 {
                     return bad;

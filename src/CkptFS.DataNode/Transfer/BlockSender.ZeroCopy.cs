@@ -1,5 +1,6 @@
 using CkptFS.DataNode.BlockStore;
 using CkptFS.Protocol.DataTransfer;
+using CkptFS.Storage.Files;
 
 namespace CkptFS.DataNode.Transfer;
 
@@ -13,14 +14,26 @@ namespace CkptFS.DataNode.Transfer;
 /// </summary>
 internal sealed partial class BlockSender
 {
+    /// <summary>How far ahead of the socket the replica is read into the page cache: 4 MiB (HDFS's default).</summary>
+    private const long ReadAheadBytes = 4L << 20;
+
     private void SendPacketsZeroCopy(SocketFileSender sender, ReplicaInput replica, long start, long end)
     {
         var bytesPerChecksum = replica.BytesPerChecksum;
         var packetData = PacketDataBytes(bytesPerChecksum);
         using var packet = PacketBuffer.Rent(packetData, bytesPerChecksum);
         long seqno = 0;
+        // sendfile reads a cold replica only as far as the kernel's own read-ahead goes; asking for the
+        // next ReadAheadBytes keeps the disk busy while the socket drains (the copy path's double buffer).
+        var prefetched = start;
         for (var offset = start; offset < end;)
         {
+            if (prefetched - offset < ReadAheadBytes / 2 && prefetched < end)
+            {
+                var ahead = Math.Min(ReadAheadBytes, end - prefetched);
+                Writeback.Prefetch(replica.DataHandle, prefetched, ahead);
+                prefetched += ahead;
+            }
             var length = (int)Math.Min(packetData, end - offset);
             packet.SetDataLength(length);
             replica.ReadChecksums(offset / bytesPerChecksum, packet.Checksums);

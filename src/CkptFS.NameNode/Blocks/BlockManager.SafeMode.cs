@@ -27,6 +27,11 @@ public sealed partial class BlockManager
         }
     }
 
+    /// <summary>"2 of 3 DataNodes registered", or with no minimum set only the count: never "1 of 0".</summary>
+    private string DatanodeProgress() => _options.SafeModeMinDatanodes > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{_registeredDatanodes} of {_options.SafeModeMinDatanodes} DataNodes registered")
+        : string.Create(CultureInfo.InvariantCulture, $"{_registeredDatanodes} DataNodes registered");
+
     /// <summary>Throws <see cref="ErrorCode.SafeMode"/> while in safe mode, saying how far the reports are.</summary>
     public void ThrowIfSafeMode(string operation)
     {
@@ -35,7 +40,7 @@ public sealed partial class BlockManager
             if (_safeMode)
             {
                 throw new CkptFsException(ErrorCode.SafeMode, string.Create(CultureInfo.InvariantCulture,
-                    $"Cannot {operation}: the NameNode is in safe mode ({_safeBlocks} of {_countedBlocks} blocks have a reported replica, {_options.SafeModeThreshold:P1} needed; {_registeredDatanodes} of {_options.SafeModeMinDatanodes} DataNodes registered). Retry later."));
+                    $"Cannot {operation}: the NameNode is in safe mode ({_safeBlocks} of {_countedBlocks} blocks have a reported replica, {_options.SafeModeThreshold:P1} needed; {DatanodeProgress()}). Retry later."));
             }
         }
     }

@@ -1,5 +1,6 @@
 using CkptFS.Common;
 using CkptFS.NameNode.DataNodes;
+using CkptFS.NameNode.Events;
 using Microsoft.Extensions.Logging;
 
 namespace CkptFS.NameNode.Blocks;
@@ -39,6 +40,9 @@ public sealed partial class ReplicationMonitor
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private long _transfersScheduled;
+
+    /// <summary>Where a confirmed re-replication is recorded for operators (the web UI).</summary>
+    public NameNodeEventLog? Events { get; init; }
 
     public ReplicationMonitor(BlockManager blocks, DatanodeManager datanodes, ReplicationOptions options, TimeProvider time, ILogger<ReplicationMonitor> logger)
     {
@@ -142,6 +146,8 @@ public sealed partial class ReplicationMonitor
             if (confirmed)
             {
                 LogConfirmed(id, transfer.Source);
+                Events?.Add(NameNodeEventKind.ReReplicationDone, id.ToString(),
+                    $"Re-replication of block {id} done: copied from {transfer.Source} to {string.Join(", ", transfer.Targets.Select(t => t.Uuid))}");
             }
             else
             {

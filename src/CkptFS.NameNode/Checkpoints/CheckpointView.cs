@@ -23,7 +23,11 @@ public sealed record CheckpointView(
         withManifest ? checkpoint.Manifest : null)
     {
         BlockingSaveMs = checkpoint.Manifest.BlockingSaveMs,
+        TotalSaveMs = checkpoint.Manifest.TotalSaveMs,
     };
 
     public long BlockingSaveMs { get; init; }
+
+    /// <summary>The whole save as the writer measured it (blocking part and background upload), ms; 0 when not recorded.</summary>
+    public long TotalSaveMs { get; init; }
 }

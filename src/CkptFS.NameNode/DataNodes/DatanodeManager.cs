@@ -1,4 +1,5 @@
 using CkptFS.NameNode.Blocks;
+using CkptFS.NameNode.Events;
 using Microsoft.Extensions.Logging;
 
 namespace CkptFS.NameNode.DataNodes;
@@ -37,6 +38,9 @@ public sealed partial class DatanodeManager : IDisposable
     }
 
     public DatanodeManagerOptions Options => _options;
+
+    /// <summary>Where a DataNode declared dead is recorded for operators (the web UI); none in unit tests that do not look.</summary>
+    public NameNodeEventLog? Events { get; init; }
 
     /// <summary>
     /// Registers a DataNode, or re-registers a known uuid (a restart, or a new address: the address
@@ -129,6 +133,8 @@ public sealed partial class DatanodeManager : IDisposable
             {
                 LogDead(node.Address, now - node.LastHeartbeat);
             }
+            Events?.Add(NameNodeEventKind.DataNodeLost, node.Address.Uuid,
+                $"DataNode {node.Address.Uuid} ({node.Address.Host}:{node.Address.TransferPort}) declared dead, last heartbeat {(now - node.LastHeartbeat).TotalSeconds:0} s ago: its replicas are re-replicated");
             _blocks.RemoveDatanode(node.Address.Uuid);
         }
         if (died.Count > 0)

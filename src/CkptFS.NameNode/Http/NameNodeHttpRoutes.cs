@@ -1,6 +1,7 @@
 using CkptFS.NameNode.DataNodes;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Persistence;
+using CkptFS.Protocol.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -8,17 +9,26 @@ using Prometheus;
 
 namespace CkptFS.NameNode.Http;
 
-/// <summary>The NameNode's plain-HTTP endpoints: liveness, Prometheus metrics and a short status page.</summary>
+/// <summary>
+/// The NameNode's plain-HTTP endpoints: liveness, Prometheus metrics, the web UI (/, its files
+/// under /ui/), the read-only JSON API it reads (/api/v1/..., <see cref="NameNodeApi"/>) and a short
+/// text status (/status).
+/// </summary>
 internal static class NameNodeHttpRoutes
 {
-    public static void Map(IEndpointRouteBuilder routes, FsNamespace fs, GroupCommitter committer, DatanodeManager datanodes, NameNodeMetrics metrics, string rpcAddress, DateTimeOffset startedAt)
+    public static void Map(IEndpointRouteBuilder routes, FsNamespace fs, GroupCommitter committer, DatanodeManager datanodes, NameNodeMetrics metrics, NameNodeApi api,
+        string rpcAddress, DateTimeOffset startedAt)
     {
         routes.MapGet("/healthz", () => Results.Text("ok\n"));
         // Prometheus text format; OpenMetrics when the scraper's Accept header asks for it.
         routes.MapMetrics(settings => settings.Registry = metrics.Registry, "/metrics");
-        routes.MapGet("/", () => Results.Text(
+        routes.MapGet("/status", () => Results.Text(
             $"CkptFS NameNode\nrpc: {rpcAddress}\nstarted: {startedAt:u}\ninodes: {fs.Current.InodeCount}\nmutations committed: {committer.MutationsCommitted}\n" +
             $"datanodes: {DescribeDatanodes(datanodes)}\n"));
+        WebAssets.MapShared(routes);
+        WebAssets.Map(routes, "/", typeof(NameNodeHttpRoutes).Assembly, "webui/index.html");
+        WebAssets.Map(routes, "/ui/namenode.js", typeof(NameNodeHttpRoutes).Assembly, "webui/namenode.js");
+        api.Map(routes);
     }
 
     /// <summary>"2 live, 0 stale, 1 in maintenance, 0 dead".</summary>

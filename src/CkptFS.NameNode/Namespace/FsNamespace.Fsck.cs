@@ -29,13 +29,15 @@ public sealed partial class FsNamespace
                 continue;
             }
             var file = (FileInode)inode;
+            // An open file's bytes count as `ls` shows them (what its writer reported); its blocks are
+            // still being written, so their replica counts are not problems yet.
+            bytes += file.Length;
             if (file.IsUnderConstruction)
             {
                 open++;
                 continue;
             }
             files++;
-            bytes += file.Length;
             foreach (var block in file.Blocks)
             {
                 blocks++;

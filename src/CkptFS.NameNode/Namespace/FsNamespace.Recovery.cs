@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using CkptFS.Common;
 using CkptFS.NameNode.DataNodes;
+using CkptFS.NameNode.Events;
 using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Persistence;
 
@@ -66,6 +67,7 @@ public sealed partial class FsNamespace
             if (file.LastBlock is not { } last)
             {
                 CloseOnCommit(context, path, file, file.Blocks);
+                context.OnCommitted(() => RecordLeaseRecovered(path, file.LeaseHolder, "no blocks"));
                 return true;
             }
             var replicas = LiveRecoveryLocations(last);
@@ -74,7 +76,11 @@ public sealed partial class FsNamespace
                 if (last.NumBytes == 0)
                 {
                     CloseOnCommit(context, path, file, file.Blocks.RemoveAt(file.Blocks.Length - 1));
-                    context.OnCommitted(() => _blocks.RemoveBlocks([last]));
+                    context.OnCommitted(() =>
+                    {
+                        _blocks.RemoveBlocks([last]);
+                        RecordLeaseRecovered(path, file.LeaseHolder, $"empty last block {last.Id} dropped");
+                    });
                     return true;
                 }
                 throw new CkptFsException(ErrorCode.RecoveryInProgress,
@@ -155,6 +161,7 @@ public sealed partial class FsNamespace
                 }
                 _recoveries.Finish(file.Id);
                 LogLeaseRecovered(path, recovered, deleteBlock, newTargets.Count);
+                RecordLeaseRecovered(path, holder: null, deleteBlock ? $"last block {last.Value.Id} dropped" : $"last block {recovered} on {newTargets.Count} replicas");
             });
             return true;
         }, cancellationToken);
@@ -227,4 +234,8 @@ public sealed partial class FsNamespace
     /// </summary>
     private static IEnumerable<(FsPath? ParentPath, Inode Inode)> WalkWithParentPaths(NamespaceTree tree) =>
         Walk<FsPath?>(null, tree.Root, static (parent, directory) => parent is null ? FsPath.Root : parent.Child(directory.Name));
+
+    private void RecordLeaseRecovered(FsPath path, string? holder, string how) =>
+        Events?.Add(NameNodeEventKind.LeaseRecovered, path.Value,
+            $"Lease recovery closed {path}{(holder is null ? string.Empty : $" (was held by {holder})")}: {how}");
 }

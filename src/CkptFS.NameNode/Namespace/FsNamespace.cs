@@ -1,6 +1,7 @@
 using CkptFS.Common;
 using CkptFS.NameNode.Blocks;
 using CkptFS.NameNode.DataNodes;
+using CkptFS.NameNode.Events;
 using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Persistence;
 using Microsoft.Extensions.Logging;
@@ -50,6 +51,9 @@ public sealed partial class FsNamespace
     }
 
     public LeaseManager Leases => _leases;
+
+    /// <summary>Where lease recoveries that closed a file are recorded for operators (the web UI).</summary>
+    public NameNodeEventLog? Events { get; init; }
 
     /// <summary>The latest durable version of the namespace.</summary>
     public NamespaceTree Current => _committer.Published;

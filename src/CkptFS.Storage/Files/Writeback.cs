@@ -16,6 +16,7 @@ public static partial class Writeback
     private const uint WaitBefore = 1;   // SYNC_FILE_RANGE_WAIT_BEFORE
     private const uint Write = 2;        // SYNC_FILE_RANGE_WRITE
     private const uint WaitAfter = 4;    // SYNC_FILE_RANGE_WAIT_AFTER
+    private const int WillNeed = 3;      // POSIX_FADV_WILLNEED
     private const int DontNeed = 4;      // POSIX_FADV_DONTNEED
 
     private static readonly bool Supported = OperatingSystem.IsLinux();
@@ -27,7 +28,15 @@ public static partial class Writeback
     public static bool WriteAndWait(SafeFileHandle file, long offset, long length) => SyncRange(file, offset, length, WaitBefore | Write | WaitAfter);
 
     /// <summary>Drops the range's clean pages from the page cache (a hint; false when not supported or refused).</summary>
-    public static bool DropFromCache(SafeFileHandle file, long offset, long length)
+    public static bool DropFromCache(SafeFileHandle file, long offset, long length) => Advise(file, offset, length, DontNeed);
+
+    /// <summary>
+    /// Starts reading the range into the page cache without waiting (read-ahead for a reader that will
+    /// get there soon, as HDFS's dfs.datanode.readahead.bytes; a hint, false when not supported or refused).
+    /// </summary>
+    public static bool Prefetch(SafeFileHandle file, long offset, long length) => Advise(file, offset, length, WillNeed);
+
+    private static bool Advise(SafeFileHandle file, long offset, long length, int advice)
     {
         if (!Supported)
         {
@@ -37,7 +46,7 @@ public static partial class Writeback
         try
         {
             file.DangerousAddRef(ref added);
-            return PosixFadvise(file.DangerousGetHandle().ToInt32(), offset, length, DontNeed) == 0;
+            return PosixFadvise(file.DangerousGetHandle().ToInt32(), offset, length, advice) == 0;
         }
         finally
         {

@@ -27,12 +27,19 @@ public sealed class NameNodeLinkTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await StopLinkAsync();
-        if (_server is not null)
+        // The folder goes even when a stop fails: else each run left its RocksDB folder in /tmp.
+        try
         {
-            await _server.DisposeAsync();
+            await StopLinkAsync();
+            if (_server is not null)
+            {
+                await _server.DisposeAsync();
+            }
         }
-        _directory.Dispose();
+        finally
+        {
+            _directory.Dispose();
+        }
     }
 
     [Fact]

@@ -3,8 +3,8 @@ using System.Globalization;
 using CkptFS.Cli.Checkpoints;
 using CkptFS.Cli.Output;
 using CkptFS.Client;
-using CkptFS.Client.Checkpoints;
 using CkptFS.Common;
+using CkptFS.Common.Checkpoints;
 using CkptFS.Protocol.V1;
 
 namespace CkptFS.Cli.Commands.Checkpoints;

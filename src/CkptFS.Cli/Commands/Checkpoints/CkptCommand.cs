@@ -13,6 +13,7 @@ internal static class CkptCommand
         CkptLsCommand.Create(),
         CkptLatestCommand.Create(),
         CkptShowCommand.Create(),
+        CkptTensorCommand.Create(),
         CkptRestoreCommand.Create(),
         CkptRmCommand.Create(),
         CkptRetainCommand.Create(),

@@ -33,7 +33,7 @@ internal static class CkptPutShardCommand
         {
             var shards = LocalShard.FromArguments(result.GetRequiredValue(local), result.GetValue(name));
             var writer = await CheckpointWriter.BeginAsync(client, result.GetRequiredValue(job), result.GetValue(step), writeShardRecords: true, cancellationToken);
-            var uploader = new ShardUploader(writer, CkptArguments.CreateOptions(result, replication, blockSize), result.GetValue(parallel));
+            var uploader = new ShardUploader(client, writer, CkptArguments.CreateOptions(result, replication, blockSize), result.GetValue(parallel));
             var entries = await uploader.UploadAsync("ckpt put-shard", shards, result.GetValue(quiet), cancellationToken);
             foreach (var entry in entries)
             {

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using CkptFS.Cli.Checkpoints;
-using CkptFS.Client;
+using CkptFS.Cli.Transfers;
 using CkptFS.Client.Checkpoints;
-using CkptFS.Common;
 using CkptFS.Protocol.V1;
 
 namespace CkptFS.Cli.Commands.Checkpoints;
@@ -36,32 +35,20 @@ internal static class CkptSaveCommand
             CommitCheckpointResponse committed;
             try
             {
-                var uploader = new ShardUploader(writer, CkptArguments.CreateOptions(result, replication, blockSize), result.GetValue(parallel));
+                var uploader = new ShardUploader(client, writer, CkptArguments.CreateOptions(result, replication, blockSize), result.GetValue(parallel));
                 var entries = await uploader.UploadAsync("ckpt save", shards, result.GetValue(quiet), cancellationToken);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 committed = await CheckpointCommitter.CommitAsync(client, jobPath, stepNumber, entries, metadata.Read(result), new SaveTimings(elapsed, elapsed), cancellationToken);
             }
-            catch (Exception e) when (e is CkptFsException or IOException or OperationCanceledException)
+            catch
             {
-                await DiscardAsync(client, writer);
+                // Any failure, a signal's cancellation included: the pending step goes, its open shards' leases with it.
+                await RemoteCleanup.DeleteQuietlyAsync(client, writer.Pending.Value, recursive: true);
                 throw;
             }
             Console.WriteLine(CommitSummary.Describe(committed));
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Best effort: a failed save removes its pending step (else the NameNode collects it after the grace period).</summary>
-    private static async Task DiscardAsync(CkptFsClient client, CheckpointWriter writer)
-    {
-        try
-        {
-            await client.DeleteAsync(writer.Pending.Value, recursive: true, CancellationToken.None);
-        }
-        catch (CkptFsException)
-        {
-            // A shard still open, or the NameNode gone: the janitor collects the step later; the save's own error is the one to report.
-        }
     }
 }

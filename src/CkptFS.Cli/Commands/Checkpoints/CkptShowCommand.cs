@@ -10,7 +10,7 @@ internal static class CkptShowCommand
     public static Command Create()
     {
         var job = CkptArguments.Job();
-        var step = new Argument<ulong?>("step") { Description = "Training step (default: the latest).", Arity = ArgumentArity.ZeroOrOne };
+        var step = CkptArguments.OptionalStep();
         var json = new Option<bool>("--json") { Description = "Print the stored manifest (JSON) instead of text." };
         var command = new Command("show", "Show a checkpoint's manifest: run metadata, shards with sizes and CRC32C, safetensors tensors with byte ranges.") { job, step, json };
         ClientAction.Set(command, async (result, client, cancellationToken) =>

@@ -1,4 +1,4 @@
-namespace CkptFS.Client.Checkpoints;
+namespace CkptFS.Common.Checkpoints;
 
 /// <summary>
 /// How often to checkpoint, from the blocking cost of one save C, the mean time between failures M
