@@ -1,3 +1,4 @@
+using CkptFS.Cli.Parsing;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -14,7 +15,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var callers = new Option<int>("--callers") { Description = "Concurrent callers.", DefaultValueFactory = _ => 16 };
+        var callers = new Option<int>("--callers") { Description = "Concurrent callers.", DefaultValueFactory = _ => 16 }.Within(1, 4096);
         var seconds = new Option<double>("--seconds") { Description = "Duration of each phase in seconds.", DefaultValueFactory = _ => 10 };
         var nameNode = new Command("namenode", "Measure mkdir (durable mutations) and stat calls per second against a running NameNode.") { callers, seconds };
         ClientAction.Set(nameNode, async (result, client, cancellationToken) =>

@@ -1,3 +1,4 @@
+using CkptFS.Cli.Parsing;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -19,7 +20,7 @@ internal static class BenchDataCommand
     public static Command Create()
     {
         var size = new Option<string>("--size") { Description = "Bytes to write, e.g. 4G.", DefaultValueFactory = _ => "4G" };
-        var replication = new Option<int>("-r", "--replication") { Description = "Replicas per block.", DefaultValueFactory = _ => 3 };
+        var replication = new Option<int>("-r", "--replication") { Description = "Replicas per block.", DefaultValueFactory = _ => 3 }.Within(1, 512);
         var blockSize = new Option<string?>("--block-size") { Description = "Block size, e.g. 128M (default: the NameNode's)." };
         var path = new Option<string>("--path") { Description = "CkptFS file to write.", DefaultValueFactory = _ => "/bench/data" };
         var phase = new Option<string>("--phase") { Description = "write, read, or both (the file stays after write-only).", DefaultValueFactory = _ => "both" };

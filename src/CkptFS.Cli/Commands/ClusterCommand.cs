@@ -1,3 +1,4 @@
+using CkptFS.Cli.Parsing;
 using System.CommandLine;
 using CkptFS.Cli.Cluster;
 using CkptFS.Cli.Output;
@@ -13,18 +14,14 @@ internal static class ClusterCommand
     {
         var start = new Command("start", "Start a NameNode and N DataNodes in the background (logs and data under DIR); returns once all DataNodes are registered.");
         var startDir = DirOption();
-        var dataNodes = new Option<int>("--datanodes") { Description = "DataNodes to start.", DefaultValueFactory = _ => 3 };
-        var port = new Option<int>("--port") { Description = "NameNode RPC port (0 picks a free one).", DefaultValueFactory = _ => 0 };
+        var dataNodes = new Option<int>("--datanodes") { Description = "DataNodes to start.", DefaultValueFactory = _ => 3 }.Within(1, 64);
+        var port = new Option<int>("--port") { Description = "NameNode RPC port (0 picks a free one).", DefaultValueFactory = _ => 0 }.Within(0, 65535);
         start.Add(startDir);
         start.Add(dataNodes);
         start.Add(port);
         start.SetAction(async (result, cancellationToken) =>
         {
             var count = result.GetValue(dataNodes);
-            if (count < 1)
-            {
-                throw new ArgumentException("--datanodes must be at least 1.");
-            }
             var state = await LocalCluster.StartAsync(result.GetRequiredValue(startDir), count, result.GetValue(port), [], cancellationToken);
             Console.WriteLine($"NameNode {state.NameNode.Address} (http {state.NameNode.HttpAddress}, pid {state.NameNode.Pid}), {state.DataNodes.Count} DataNodes live; logs and data in {Path.GetFullPath(result.GetRequiredValue(startDir))}");
             Console.WriteLine($"export {CkptFsClientOptions.NameNodeEnvironmentVariable}={state.NameNode.Address}");

@@ -34,6 +34,8 @@ public sealed class CliUsageTests(NameNodeFixture fixture) : IClassFixture<NameN
     [InlineData("STEP must be a whole number", "ckpt", "save", "/j", "x", "d")]
     [InlineData("'bash'", "completion", "fish")]
     [InlineData("expected host:port", "ls", "/", "--namenode", "bad")]
+    [InlineData("between 1 and 64, not 0", "cluster", "start", "--dir", "/tmp/never-made", "--datanodes", "0")]
+    [InlineData("between 1 and 4096, not 0", "bench", "ckpt", "--shards", "0")]
     public async Task UsageErrorsAreOneLineAHintAndExitTwo(string expected, params string[] args)
     {
         var result = await Cli(args);

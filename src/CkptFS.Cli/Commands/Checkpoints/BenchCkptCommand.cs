@@ -1,3 +1,4 @@
+using CkptFS.Cli.Parsing;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -21,11 +22,11 @@ internal static class BenchCkptCommand
     public static Command Create()
     {
         var job = new Option<string>("--job") { Description = "Job directory to save into (deleted at the end).", DefaultValueFactory = _ => "/bench/ckpt" };
-        var shards = new Option<int>("--shards") { Description = "Shards per checkpoint.", DefaultValueFactory = _ => 8 };
+        var shards = new Option<int>("--shards") { Description = "Shards per checkpoint.", DefaultValueFactory = _ => 8 }.Within(1, 4096);
         var shardSize = new Option<string>("--shard-size") { Description = "Bytes per shard, e.g. 512M.", DefaultValueFactory = _ => "512M" };
         var parallel = CkptArguments.Parallel();
         var replication = CkptArguments.Replication();
-        var saves = new Option<int>("--saves") { Description = "Async saves in a row (with --no-reserve the first copies into fresh memory; the next ones reuse it).", DefaultValueFactory = _ => 3 };
+        var saves = new Option<int>("--saves") { Description = "Async saves in a row (with --no-reserve the first copies into fresh memory; the next ones reuse it).", DefaultValueFactory = _ => 3 }.Within(1, 1000);
         var noReserve = new Option<bool>("--no-reserve") { Description = "Do not reserve the async saver's copy memory at start (its first save then copies into fresh pages)." };
         var command = new Command("ckpt", "Measure a checkpoint save from memory: synchronous, then async (the stall is the copy).") { job, shards, shardSize, parallel, replication, saves, noReserve };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
