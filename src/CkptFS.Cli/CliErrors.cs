@@ -7,7 +7,7 @@ namespace CkptFS.Cli;
 /// One clear line on stderr per failure, and an exit code a script can test (README: exit codes):
 /// 1 refused (bad path, exists, not found, not empty, a local path in the way), 2 bad usage,
 /// 3 the NameNode unreachable or unavailable, 4 internal or storage failures (no DataNode can take
-/// a block, a local disk full or failing). A stack trace only with --debug.
+/// a block, a local disk full or failing), 5 not authenticated or not allowed. A stack trace only with --debug.
 /// </summary>
 public static partial class CliErrors
 {
@@ -15,6 +15,7 @@ public static partial class CliErrors
     public const int Usage = 2;
     public const int NameNodeUnavailable = 3;
     public const int Storage = 4;
+    public const int Denied = 5;
 
     /// <summary>A process that wrote into a closed pipe (`ckptfs cat /x | head`): 128 + SIGPIPE, silently, as a Unix tool.</summary>
     public const int BrokenPipe = 141;
@@ -44,6 +45,7 @@ public static partial class CliErrors
     {
         ErrorCode.Unavailable or ErrorCode.SafeMode or ErrorCode.DeadlineExceeded => NameNodeUnavailable,
         ErrorCode.NotEnoughDataNodes or ErrorCode.Internal or ErrorCode.StorageFailure or ErrorCode.StorageCorrupt => Storage,
+        ErrorCode.Unauthenticated or ErrorCode.PermissionDenied => Denied,
         _ => Refused,
     };
 

@@ -28,6 +28,7 @@ public static class CommandTree
             RmCommand.Create(),
             DuCommand.Create(),
             QuotaCommand.Create(),
+            TokenCommand.Create(),
             ReportCommand.Create(),
             FsckCommand.Create(),
             RecoverLeaseCommand.Create(),

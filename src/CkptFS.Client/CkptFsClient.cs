@@ -19,6 +19,7 @@ public sealed partial class CkptFsClient : IDisposable
     private readonly GrpcChannel _channel;
     private readonly ClientProtocol.ClientProtocolClient _namenode;
     private readonly CheckpointProtocol.CheckpointProtocolClient _checkpoints;
+    private readonly TokenProtocol.TokenProtocolClient _tokens;
     private readonly Metadata _headers;
     private readonly NameNodeWaitPolicy _waitPolicy;
     private readonly ILogger _logger;
@@ -31,7 +32,12 @@ public sealed partial class CkptFsClient : IDisposable
         var invoker = RpcChannel.Invoker(_channel);
         _namenode = new ClientProtocol.ClientProtocolClient(invoker);
         _checkpoints = new CheckpointProtocol.CheckpointProtocolClient(invoker);
+        _tokens = new TokenProtocol.TokenProtocolClient(invoker);
         _headers = new Metadata { { "ckptfs-user", Options.User } };
+        if (Options.Token is { Length: > 0 } token)
+        {
+            _headers.Add("authorization", "Bearer " + token);
+        }
         RecoveryLogger = Options.LoggerFactory.CreateLogger<Streams.PipelineRecovery>();
         _logger = Options.LoggerFactory.CreateLogger<CkptFsClient>();
         _waitPolicy = NameNodeWaitPolicy.For(Options);

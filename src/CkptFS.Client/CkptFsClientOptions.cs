@@ -22,8 +22,20 @@ public sealed class CkptFsClientOptions
     /// </summary>
     public string ClientName { get; set; } = $"ckptfs-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..12]}";
 
-    /// <summary>The user recorded as owner of what this client creates.</summary>
+    /// <summary>The user recorded as owner of what this client creates (when the NameNode authenticates, its token's user instead).</summary>
     public string User { get; set; } = Environment.UserName;
+
+    /// <summary>The environment variable that holds a bearer token (<c>ckptfs token issue</c>).</summary>
+    public const string TokenEnvironmentVariable = "CKPTFS_TOKEN";
+
+    /// <summary>The environment variable that names a file holding a bearer token (a mounted Kubernetes secret).</summary>
+    public const string TokenFileEnvironmentVariable = "CKPTFS_TOKEN_FILE";
+
+    /// <summary>
+    /// The bearer token sent on every NameNode call (required when the NameNode runs with
+    /// Authentication:Mode=token); by default from CKPTFS_TOKEN, else from the file CKPTFS_TOKEN_FILE names.
+    /// </summary>
+    public string? Token { get; set; } = TokenFromEnvironment();
 
     /// <summary>Deadline of one NameNode call (each retry gets its own).</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -97,6 +109,7 @@ public sealed class CkptFsClientOptions
             _ when trimmed.EndsWith('s') || trimmed.EndsWith('S') => (trimmed[..^1], 1.0),
             _ when trimmed.EndsWith('m') || trimmed.EndsWith('M') => (trimmed[..^1], 60.0),
             _ when trimmed.EndsWith('h') || trimmed.EndsWith('H') => (trimmed[..^1], 3600.0),
+            _ when trimmed.EndsWith('d') || trimmed.EndsWith('D') => (trimmed[..^1], 86400.0),
             _ => (trimmed, 1.0),
         };
         if (double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 0 && double.IsFinite(value))
@@ -107,11 +120,32 @@ public sealed class CkptFsClientOptions
         {
             return span;
         }
-        throw new ArgumentException($"{source} '{text}' is not a duration: give seconds (120), a unit (500ms, 30s, 2m) or hh:mm:ss (00:02:00).", nameof(text));
+        throw new ArgumentException($"{source} '{text}' is not a duration: give seconds (120), a unit (500ms, 30s, 2m, 24h, 7d) or hh:mm:ss (00:02:00).", nameof(text));
     }
 
     private static TimeSpan? NameNodeWaitFromEnvironment() =>
         Environment.GetEnvironmentVariable(NameNodeWaitEnvironmentVariable) is { Length: > 0 } text
             ? ParseWait(text, NameNodeWaitEnvironmentVariable)
             : null;
+
+    /// <summary>CKPTFS_TOKEN, else the first line of the file CKPTFS_TOKEN_FILE names (read once, at construction).</summary>
+    public static string? TokenFromEnvironment()
+    {
+        if (Environment.GetEnvironmentVariable(TokenEnvironmentVariable) is { Length: > 0 } token)
+        {
+            return token.Trim();
+        }
+        if (Environment.GetEnvironmentVariable(TokenFileEnvironmentVariable) is not { Length: > 0 } file)
+        {
+            return null;
+        }
+        try
+        {
+            return File.ReadAllText(file).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new Common.CkptFsException(Common.ErrorCode.Unauthenticated, $"Cannot read the token file {file} named by {TokenFileEnvironmentVariable}: {e.Message}");
+        }
+    }
 }

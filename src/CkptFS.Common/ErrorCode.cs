@@ -49,6 +49,12 @@ public enum ErrorCode
     CheckpointNotFound = 5001,
     CheckpointIncomplete = 5002,
 
+    // 6xxx: security
+    /// <summary>The call carries no credentials, or ones the NameNode does not accept (a bad, expired or revoked token); the message says what is missing.</summary>
+    Unauthenticated = 6001,
+    /// <summary>The caller is known but may not do this (not a superuser, not the token's owner).</summary>
+    PermissionDenied = 6002,
+
     // 9xxx: server state and internal
     SafeMode = 9001,
     Unavailable = 9002,

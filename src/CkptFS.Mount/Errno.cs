@@ -45,7 +45,8 @@ public static class Errno
         ErrorCode.LeaseHeldByOther or ErrorCode.RecoveryInProgress => EBUSY,
         ErrorCode.DiskFull => ENOSPC,
         ErrorCode.QuotaExceeded => EDQUOT,
-        ErrorCode.InvalidAccessToken => EACCES,
+        ErrorCode.InvalidAccessToken or ErrorCode.Unauthenticated => EACCES,
+        ErrorCode.PermissionDenied => EPERM,
         ErrorCode.CheckpointIncomplete => EIO,
         _ => EIO,
     };

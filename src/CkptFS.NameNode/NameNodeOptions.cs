@@ -60,6 +60,9 @@ public sealed class NameNodeOptions
     /// <summary>The audit log: on, JSON lines in DataDirectory/audit.log, 65,536 queued lines at most.</summary>
     public AuditLogOptions Audit { get; set; } = new();
 
+    /// <summary>Client authentication: none (default) or bearer tokens the NameNode issues.</summary>
+    public AuthenticationOptions Authentication { get; set; } = new();
+
     /// <summary>The RPC server's settings, with this NameNode's address and port.</summary>
     public RpcServerOptions ToRpcServerOptions()
     {
@@ -87,6 +90,7 @@ public sealed class NameNodeOptions
         BlockTokens.Validate();
         Checkpoints.Validate();
         Audit.Validate();
+        Authentication.Validate();
         Leases.Validate();
         ToRpcServerOptions().Validate();
     }

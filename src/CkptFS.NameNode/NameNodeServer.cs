@@ -117,16 +117,29 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             var recoveries = new BlockRecoveries(time, options.Leases);
             var fs = new FsNamespace(committer, options.Namespace, blocks, datanodes, leases, recoveries, loggerFactory.CreateLogger<FsNamespace>()) { Events = events };
             var leaseMonitor = new LeaseMonitor(fs, leases, recoveries, blocks, loggerFactory.CreateLogger<LeaseMonitor>());
+            var clientTokens = new TokenManager(committer, image.Tokens ?? TokenState.Empty, options.Authentication, time);
             var checkpoints = new CheckpointManager(committer, fs, blocks, options.Checkpoints, loggerFactory.CreateLogger<CheckpointManager>());
             var services = new RpcServices()
                 .Add(new ClientProtocolService(fs, new RetryCache(time, options.RetryCacheExpiry), blocks, datanodes, tokens, leases), ClientProtocol.Descriptor.FullName)
                 .Add(new DatanodeProtocolService(datanodes, blocks, replication, tokens, fs, recoveries, stopping.Token), DatanodeProtocol.Descriptor.FullName)
-                .Add(new CheckpointProtocolService(checkpoints, new RetryCache(time, options.RetryCacheExpiry)), CheckpointProtocol.Descriptor.FullName);
+                .Add(new CheckpointProtocolService(checkpoints, new RetryCache(time, options.RetryCacheExpiry)), CheckpointProtocol.Descriptor.FullName)
+                .Add(new TokenProtocolService(clientTokens), TokenProtocol.Descriptor.FullName);
             if (options.Audit.Enabled)
             {
                 audit = new AuditLog(options.Audit.PathIn(options.DataDirectory), options.Audit.QueueCapacity, loggerFactory.CreateLogger<AuditLog>());
                 var auditor = new AuditInterceptor(audit, time);
-                services.Intercept<ClientProtocolService, AuditInterceptor>(auditor).Intercept<CheckpointProtocolService, AuditInterceptor>(auditor);
+                services.Intercept<ClientProtocolService, AuditInterceptor>(auditor).Intercept<CheckpointProtocolService, AuditInterceptor>(auditor)
+                    .Intercept<TokenProtocolService, AuditInterceptor>(auditor);
+            }
+            if (options.Authentication.Mode == AuthenticationMode.Token)
+            {
+                // Inside the audit interceptor (added after it): refused calls get their audit line.
+                var authenticator = new AuthenticationInterceptor(clientTokens);
+                services.Intercept<ClientProtocolService, AuthenticationInterceptor>(authenticator)
+                    .Intercept<CheckpointProtocolService, AuthenticationInterceptor>(authenticator)
+                    .Intercept<TokenProtocolService, AuthenticationInterceptor>(authenticator);
+                var adminToken = await clientTokens.EnsureAdminTokenAsync(options.Authentication.AdminTokenFileIn(options.DataDirectory), cancellationToken);
+                LogAuthentication(logger, adminToken, options.Authentication.Superusers, clientTokens.Count);
             }
             var startedAt = time.GetUtcNow();
             host = await RpcServerHost.StartAsync(options.ToRpcServerOptions(), services, loggerFactory, cancellationToken);
@@ -226,6 +239,9 @@ public sealed partial class NameNodeServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Replication scan failed")]
     private static partial void LogReplicationScanFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Authentication: bearer tokens required on every client call; superusers {Superusers}; the admin token is in {AdminTokenFile}; {Tokens} live tokens")]
+    private static partial void LogAuthentication(ILogger logger, string adminTokenFile, string superusers, int tokens);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit log: one JSON line per namespace call to {AuditPath} (queue {QueueCapacity} lines)")]
     private static partial void LogAuditing(ILogger logger, string auditPath, int queueCapacity);

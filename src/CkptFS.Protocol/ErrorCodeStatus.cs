@@ -37,7 +37,8 @@ public static class ErrorCodeStatus
         ErrorCode.ChecksumMismatch or ErrorCode.StorageCorrupt or ErrorCode.BlockMissing
             => StatusCode.DataLoss,
 
-        ErrorCode.InvalidAccessToken => StatusCode.PermissionDenied,
+        ErrorCode.InvalidAccessToken or ErrorCode.PermissionDenied => StatusCode.PermissionDenied,
+        ErrorCode.Unauthenticated => StatusCode.Unauthenticated,
         ErrorCode.DeadlineExceeded => StatusCode.DeadlineExceeded,
         ErrorCode.Cancelled => StatusCode.Cancelled,
 

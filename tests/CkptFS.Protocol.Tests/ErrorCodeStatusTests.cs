@@ -34,6 +34,8 @@ public sealed class ErrorCodeStatusTests
         [ErrorCode.DiskFull] = StatusCode.ResourceExhausted,
         [ErrorCode.DataNodeNotRegistered] = StatusCode.Internal,
         [ErrorCode.InvalidAccessToken] = StatusCode.PermissionDenied,
+        [ErrorCode.Unauthenticated] = StatusCode.Unauthenticated,
+        [ErrorCode.PermissionDenied] = StatusCode.PermissionDenied,
         [ErrorCode.StorageCorrupt] = StatusCode.DataLoss,
         [ErrorCode.StorageFailure] = StatusCode.Internal,
         [ErrorCode.CheckpointNotFound] = StatusCode.NotFound,

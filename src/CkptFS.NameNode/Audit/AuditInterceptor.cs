@@ -56,7 +56,7 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         {
             return;
         }
-        var user = context.RequestHeaders.GetValue(Rpc.ClientProtocolService.UserHeader);
+        var user = Security.CallerIdentity.UserOf(context);
         log.Record(new AuditEvent(time.GetUtcNow(), user, ClientOf(context.Peer), command, source, destination, error));
     }
 

@@ -32,4 +32,13 @@ public abstract record MetadataOp
     public sealed record PutCheckpoint(CommittedCheckpoint Checkpoint) : MetadataOp;
 
     public sealed record DeleteCheckpoint(FsPath Job, ulong Step) : MetadataOp;
+
+    /// <summary>The key client bearer tokens are signed with (Security/TokenRecords).</summary>
+    public sealed record PutTokenKey(byte[] Key) : MetadataOp;
+
+    /// <summary>An issued or renewed client token.</summary>
+    public sealed record PutToken(Security.IssuedToken Token) : MetadataOp;
+
+    /// <summary>A revoked or expired client token.</summary>
+    public sealed record DeleteToken(ulong Id) : MetadataOp;
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using CkptFS.Common;
 using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.Namespace;
+using CkptFS.NameNode.Security;
 using CkptFS.Protocol.V1;
 using CkptFS.Storage.RocksDb;
 using Google.Protobuf;
@@ -15,6 +16,7 @@ namespace CkptFS.NameNode.Persistence;
 ///   "m/layout-version"     → u32
 ///   "m/counters"           → CountersRecord (absent until the first block: then the initial values)
 ///   "cj" / "cc"            → checkpoint jobs and committed checkpoints (<see cref="CheckpointRecords"/>)
+///   "m/token-key", "t" + id(8) → client tokens' signing key and the live tokens (<see cref="TokenRecords"/>)
 /// Every <see cref="Commit"/> is one write batch with a synced WAL.
 /// </summary>
 public sealed class RocksMetadataStore : IMetadataStore
@@ -59,7 +61,7 @@ public sealed class RocksMetadataStore : IMetadataStore
         var counters = _db.Get(CountersKey) is { } bytes ? CountersRecord.Parser.ParseFrom(bytes) : null;
         return new MetadataImage(loader.Build(), BinaryPrimitives.ReadUInt64BigEndian(nextId),
             counters is null ? IdCounters.Initial : new IdCounters(counters.NextBlockId, counters.NextGenerationStamp),
-            CheckpointRecords.Load(_db), loader.Files);
+            CheckpointRecords.Load(_db), loader.Files, TokenRecords.Load(_db));
     }
 
     public void Commit(IReadOnlyList<MetadataOp> ops)
@@ -92,6 +94,9 @@ public sealed class RocksMetadataStore : IMetadataStore
                     break;
                 case MetadataOp.PutCheckpointJob or MetadataOp.DeleteCheckpointJob or MetadataOp.PutCheckpoint or MetadataOp.DeleteCheckpoint:
                     CheckpointRecords.Write(batch, op);
+                    break;
+                case MetadataOp.PutTokenKey or MetadataOp.PutToken or MetadataOp.DeleteToken:
+                    TokenRecords.Write(batch, op);
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown metadata op {op.GetType().Name}.");

@@ -18,7 +18,7 @@ public sealed class CheckpointProtocolService(CheckpointManager checkpoints, Ret
     public override Task<BeginCheckpointResponse> BeginCheckpoint(BeginCheckpointRequest request, ServerCallContext context)
     {
         var job = FsPath.Parse(request.Job);
-        var owner = context.RequestHeaders.GetValue(ClientProtocolService.UserHeader);
+        var owner = Security.CallerIdentity.UserOf(context);
         return retryCache.RunOnceAsync(request.RequestId, async () => new BeginCheckpointResponse
         {
             PendingPath = (await checkpoints.BeginAsync(job, request.Step, owner, context.CancellationToken)).Value,

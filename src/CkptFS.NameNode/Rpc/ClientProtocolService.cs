@@ -21,7 +21,7 @@ public sealed partial class ClientProtocolService(
     : ClientProtocol.ClientProtocolBase
 {
     /// <summary>Metadata key a client uses to say which user it acts for (recorded as owner).</summary>
-    public const string UserHeader = "ckptfs-user";
+    public const string UserHeader = CallerIdentity.UserHeader;
 
 
     public override Task<MkdirsResponse> Mkdirs(MkdirsRequest request, ServerCallContext context)
@@ -107,7 +107,7 @@ public sealed partial class ClientProtocolService(
     public override Task<GetContentSummaryResponse> GetContentSummary(GetContentSummaryRequest request, ServerCallContext context) =>
         Task.FromResult(fs.GetContentSummary(FsPath.Parse(request.Path)).ToProto());
 
-    private static string? UserOf(ServerCallContext context) => context.RequestHeaders.GetValue(UserHeader);
+    private static string? UserOf(ServerCallContext context) => CallerIdentity.UserOf(context);
 
     private static ushort ToMode(uint permission) =>
         permission <= 0b111_111_111_111
