@@ -17,6 +17,24 @@ public sealed record ClusterState(ClusterProcess NameNode, IReadOnlyList<Cluster
     public void Save(string directory) => File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, ClusterStateJson.Default.ClusterState));
 
     public static void Delete(string directory) => File.Delete(Path.Combine(directory, FileName));
+
+    /// <summary>The superuser token the NameNode wrote when it authenticates (Authentication:Mode=token); null when it does not.</summary>
+    public string? AdminTokenFile() => File.Exists(Path.Combine(NameNode.DataDirectory, "admin.token")) ? Path.Combine(NameNode.DataDirectory, "admin.token") : null;
+
+    /// <summary>Client options for the cluster's own calls (start's wait, status): its NameNode, with the admin token when there is one.</summary>
+    public Client.CkptFsClientOptions ClientOptions(TimeSpan? nameNodeWait = null)
+    {
+        var options = new Client.CkptFsClientOptions { NameNodeAddress = NameNode.Address };
+        if (nameNodeWait is { } wait)
+        {
+            options.NameNodeWait = wait;
+        }
+        if (AdminTokenFile() is { } file)
+        {
+            options.Token = File.ReadAllText(file).Trim();
+        }
+        return options;
+    }
 }
 
 /// <summary>One process of a local cluster: its PID, role name, addresses and log file.</summary>

@@ -43,7 +43,7 @@ public static partial class LocalCluster
             }
             state = state with { DataNodes = nodes };
             state.Save(directory);
-            await WaitForLiveDataNodesAsync(nameNode.Address, dataNodes, cancellationToken);
+            await WaitForLiveDataNodesAsync(state, dataNodes, cancellationToken);
             return state;
         }
         catch
@@ -93,9 +93,10 @@ public static partial class LocalCluster
         return (new ClusterProcess(name, pid, string.Empty, string.Empty, data, log), logStart);
     }
 
-    private static async Task WaitForLiveDataNodesAsync(string nameNodeAddress, int expected, CancellationToken cancellationToken)
+    private static async Task WaitForLiveDataNodesAsync(ClusterState state, int expected, CancellationToken cancellationToken)
     {
-        using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = nameNodeAddress });
+        var nameNodeAddress = state.NameNode.Address;
+        using var client = new CkptFsClient(state.ClientOptions());
         var deadline = DateTime.UtcNow + StartTimeout;
         var live = 0;
         while (DateTime.UtcNow < deadline)

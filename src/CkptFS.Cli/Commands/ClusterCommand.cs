@@ -25,6 +25,10 @@ internal static class ClusterCommand
             var state = await LocalCluster.StartAsync(result.GetRequiredValue(startDir), count, result.GetValue(port), [], cancellationToken);
             Console.WriteLine($"NameNode {state.NameNode.Address} (http {state.NameNode.HttpAddress}, pid {state.NameNode.Pid}), {state.DataNodes.Count} DataNodes live; logs and data in {Path.GetFullPath(result.GetRequiredValue(startDir))}");
             Console.WriteLine($"export {CkptFsClientOptions.NameNodeEnvironmentVariable}={state.NameNode.Address}");
+            if (state.AdminTokenFile() is { } adminToken)
+            {
+                Console.WriteLine($"export {CkptFsClientOptions.TokenFileEnvironmentVariable}={adminToken}");
+            }
             return 0;
         });
 
@@ -70,7 +74,7 @@ internal static class ClusterCommand
         {
             return 1;
         }
-        using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = state.NameNode.Address, NameNodeWait = TimeSpan.Zero });
+        using var client = new CkptFsClient(state.ClientOptions(nameNodeWait: TimeSpan.Zero));
         var report = await client.GetDatanodeReportAsync(cancellationToken);
         var live = report.Datanodes.Count(d => d.State == DatanodeState.Live);
         Console.WriteLine($"NameNode {state.NameNode.Address}: {live}/{report.Datanodes.Count} DataNodes live, {report.TotalBlocks} blocks, safe mode {(report.SafeMode ? "on" : "off")}, used {ByteSize.Format(report.Datanodes.Sum(d => (long)d.UsedBytes))}");
