@@ -57,6 +57,8 @@ public sealed class ManifestTests
         Assert.Equal("8020", settings.Str("CKPTFS_NAMENODE__RPCPORT"));
         Assert.Equal("9870", settings.Str("CKPTFS_NAMENODE__HTTPPORT"));
         Assert.Equal("0.0.0.0", settings.Str("CKPTFS_NAMENODE__BINDADDRESS"));
+        // Clients authenticate in production; the dev overlay stays open like the local quickstart.
+        Assert.Equal(overlay.EndsWith("production", StringComparison.Ordinal) ? "token" : null, settings.Str("CKPTFS_NAMENODE__AUTHENTICATION__MODE"));
 
         // Metadata on a PVC, mounted where the NameNode's DataDirectory setting points.
         var claim = Assert.Single(statefulSet.Items("spec.volumeClaimTemplates"));
