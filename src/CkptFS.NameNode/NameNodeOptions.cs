@@ -63,6 +63,9 @@ public sealed class NameNodeOptions
     /// <summary>Client authentication: none (default) or bearer tokens the NameNode issues.</summary>
     public AuthenticationOptions Authentication { get; set; } = new();
 
+    /// <summary>Owner, group and mode checks on every call (off by default; HDFS dfs.permissions.enabled).</summary>
+    public PermissionOptions Permissions { get; set; } = new();
+
     /// <summary>The RPC server's settings, with this NameNode's address and port.</summary>
     public RpcServerOptions ToRpcServerOptions()
     {
@@ -91,6 +94,7 @@ public sealed class NameNodeOptions
         Checkpoints.Validate();
         Audit.Validate();
         Authentication.Validate();
+        Permissions.Validate();
         Leases.Validate();
         ToRpcServerOptions().Validate();
     }

@@ -141,6 +141,12 @@ public sealed partial class NameNodeServer : IAsyncDisposable
                 var adminToken = await clientTokens.EnsureAdminTokenAsync(options.Authentication.AdminTokenFileIn(options.DataDirectory), cancellationToken);
                 LogAuthentication(logger, adminToken, options.Authentication.Superusers, clientTokens.Count);
             }
+            if (options.Permissions.Enabled)
+            {
+                // Innermost: the user is known (the token's when required) and a refusal is audited.
+                var permissions = new PermissionInterceptor(fs, new CallerResolver(options.Permissions, options.Authentication));
+                services.Intercept<ClientProtocolService, PermissionInterceptor>(permissions).Intercept<CheckpointProtocolService, PermissionInterceptor>(permissions);
+            }
             var startedAt = time.GetUtcNow();
             host = await RpcServerHost.StartAsync(options.ToRpcServerOptions(), services, loggerFactory, cancellationToken);
             var rpcAddress = $"{options.BindAddress}:{host.Port}";

@@ -16,7 +16,7 @@ internal static class LsCommand
         var command = new Command("ls", "List a directory: mode, replication, owner, group, size, mtime, path.") { recursive, json, path };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {
-            var entries = Walk(client, result.GetRequiredValue(path), result.GetValue(recursive), cancellationToken);
+            var entries = RemoteWalk.Entries(client, result.GetRequiredValue(path), result.GetValue(recursive), cancellationToken);
             if (result.GetValue(json))
             {
                 await JsonOutput.WriteAsync(async writer =>
@@ -37,21 +37,5 @@ internal static class LsCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Entries in name order; with recursion, each directory's contents right after it (depth first).</summary>
-    private static async IAsyncEnumerable<FileStatus> Walk(CkptFsClient client, string path, bool recursive, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var entry in client.ListAsync(path, cancellationToken))
-        {
-            yield return entry;
-            if (recursive && entry.Type == FileType.Directory && entry.Path != path)
-            {
-                await foreach (var below in Walk(client, entry.Path, recursive, cancellationToken))
-                {
-                    yield return below;
-                }
-            }
-        }
     }
 }

@@ -59,6 +59,7 @@ public sealed class ManifestTests
         Assert.Equal("0.0.0.0", settings.Str("CKPTFS_NAMENODE__BINDADDRESS"));
         // Clients authenticate in production; the dev overlay stays open like the local quickstart.
         Assert.Equal(overlay.EndsWith("production", StringComparison.Ordinal) ? "token" : null, settings.Str("CKPTFS_NAMENODE__AUTHENTICATION__MODE"));
+        Assert.Equal(overlay.EndsWith("production", StringComparison.Ordinal) ? "true" : null, settings.Str("CKPTFS_NAMENODE__PERMISSIONS__ENABLED"));
 
         // Metadata on a PVC, mounted where the NameNode's DataDirectory setting points.
         var claim = Assert.Single(statefulSet.Items("spec.volumeClaimTemplates"));
