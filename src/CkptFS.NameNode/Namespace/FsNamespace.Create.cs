@@ -60,7 +60,7 @@ public sealed partial class FsNamespace
                 RemoveFilesOnCommit(context, existing);
                 inodeCountDelta = 0;
             }
-            var file = new FileInode(context.AllocateInodeId(), parent.Id, path.Name, context.NowMs, context.NowMs, owner, _options.DefaultGroup, mode,
+            var file = new FileInode(context.AllocateInodeId(), parent.Id, path.Name, context.NowMs, context.NowMs, owner, parent.Group, mode,
                 replication, blockSize, request.Holder, Blocks: []) { LastCallId = request.CallId };
             context.Put(file);
             var before = context.Tree;

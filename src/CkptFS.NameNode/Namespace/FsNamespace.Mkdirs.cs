@@ -83,7 +83,8 @@ public sealed partial class FsNamespace
         for (var i = missing - 1; i >= 0; i--)
         {
             var parentId = i == 0 ? attachPoint.Id : ids[i - 1];
-            var node = new DirectoryInode(ids[i], parentId, path.Components[existingDepth + i], context.NowMs, context.NowMs, owner, _options.DefaultGroup, mode,
+            // Its group is its parent's (HDFS, as BSD): a team's folder keeps what is made in it in the team's group.
+            var node = new DirectoryInode(ids[i], parentId, path.Components[existingDepth + i], context.NowMs, context.NowMs, owner, attachPoint.Group, mode,
                 chain is null ? DirectoryInode.NoChildren : DirectoryInode.NoChildren.Add(chain.Name, chain));
             context.Put(node);
             chain = node;

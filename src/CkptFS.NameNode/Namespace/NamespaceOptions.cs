@@ -27,7 +27,6 @@ public sealed class NamespaceOptions
     /// <summary>Owner recorded when a caller names none.</summary>
     public string DefaultOwner { get; set; } = "ckptfs";
 
-    public string DefaultGroup { get; set; } = "ckptfs";
 
     /// <summary>
     /// How long a Complete waits in the NameNode for its last block's minimum finalized replicas
