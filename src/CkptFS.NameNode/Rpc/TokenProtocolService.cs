@@ -13,11 +13,11 @@ public sealed class TokenProtocolService(TokenManager tokens) : TokenProtocol.To
         var caller = AuthenticatedCaller(context, "issue tokens");
         var lifetime = request.TtlMs == 0 ? (TimeSpan?)null : TimeSpan.FromMilliseconds(Math.Min(request.TtlMs, (ulong)long.MaxValue / 2));
         var (text, token) = await tokens.IssueAsync(caller, request.User, request.Renewer, lifetime, context.CancellationToken);
-        return new IssueTokenResponse { Token = text, Info = ToProto(token) };
+        return new IssueTokenResponse { Token = text, Info = token.ToProto() };
     }
 
     public override async Task<RenewTokenResponse> RenewToken(RenewTokenRequest request, ServerCallContext context) =>
-        new() { Info = ToProto(await tokens.RenewAsync(AuthenticatedCaller(context, "renew tokens"), request.Token.Trim(), context.CancellationToken)) };
+        new() { Info = (await tokens.RenewAsync(AuthenticatedCaller(context, "renew tokens"), request.Token.Trim(), context.CancellationToken)).ToProto() };
 
     public override async Task<RevokeTokenResponse> RevokeToken(RevokeTokenRequest request, ServerCallContext context)
     {
@@ -28,7 +28,7 @@ public sealed class TokenProtocolService(TokenManager tokens) : TokenProtocol.To
     public override Task<ListTokensResponse> ListTokens(ListTokensRequest request, ServerCallContext context)
     {
         var response = new ListTokensResponse();
-        response.Tokens.AddRange(tokens.List(AuthenticatedCaller(context, "list tokens")).Select(ToProto));
+        response.Tokens.AddRange(tokens.List(AuthenticatedCaller(context, "list tokens")).Select(t => t.ToProto()));
         return Task.FromResult(response);
     }
 
@@ -50,14 +50,4 @@ public sealed class TokenProtocolService(TokenManager tokens) : TokenProtocol.To
             : throw new CkptFsException(ErrorCode.InvalidArgument,
                 $"Cannot {what}: this NameNode runs without authentication (Authentication:Mode={tokens.Options.Mode}); " +
                 "set CKPTFS_NAMENODE__AUTHENTICATION__MODE=token on the NameNode first.");
-
-    private static TokenInfo ToProto(IssuedToken token) => new()
-    {
-        Id = token.Id,
-        User = token.User,
-        Renewer = token.Renewer,
-        IssuedMs = token.IssuedMs,
-        ExpiresMs = token.ExpiresMs,
-        MaxMs = token.MaxMs,
-    };
 }

@@ -9,7 +9,7 @@ namespace CkptFS.NameNode.Security;
 /// <summary>
 /// Client tokens in RocksDB, next to the inodes (RocksMetadataStore):
 ///   "m/token-key"       → the 32-byte HMAC key tokens are signed with
-///   "t" + id (8 bytes)  → TokenRecord
+///   "t" + id (8 bytes)  → TokenInfo (tokens.proto)
 /// </summary>
 internal static class TokenRecords
 {
@@ -24,7 +24,7 @@ internal static class TokenRecords
                 batch.Put(KeyKey, put.Key);
                 break;
             case MetadataOp.PutToken put:
-                batch.Put(TokenKey(put.Token.Id), ToRecord(put.Token).ToByteArray());
+                batch.Put(TokenKey(put.Token.Id), put.Token.ToProto().ToByteArray());
                 break;
             case MetadataOp.DeleteToken delete:
                 batch.Delete(TokenKey(delete.Id));
@@ -41,22 +41,11 @@ internal static class TokenRecords
         {
             if (key.Length == 9)
             {
-                var record = TokenRecord.Parser.ParseFrom(value);
-                tokens.Add(new IssuedToken(record.Id, record.User, record.Renewer, record.IssuedMs, record.ExpiresMs, record.MaxMs));
+                tokens.Add(IssuedToken.FromProto(TokenInfo.Parser.ParseFrom(value)));
             }
         }
         return new TokenState(db.Get(KeyKey), tokens);
     }
-
-    private static TokenRecord ToRecord(IssuedToken token) => new()
-    {
-        Id = token.Id,
-        User = token.User,
-        Renewer = token.Renewer,
-        IssuedMs = token.IssuedMs,
-        ExpiresMs = token.ExpiresMs,
-        MaxMs = token.MaxMs,
-    };
 
     private static byte[] TokenKey(ulong id)
     {
