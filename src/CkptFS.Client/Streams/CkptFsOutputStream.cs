@@ -1,3 +1,4 @@
+using CkptFS.Common.Faults;
 using CkptFS.Client.BlockIO;
 using CkptFS.Common;
 using CkptFS.Protocol.V1;
@@ -159,6 +160,8 @@ public sealed class CkptFsOutputStream : Stream
                 _allocated = null;
                 await _client.AbandonBlockAsync(_path, unused.Block, cancellationToken);
             }
+            // Crash here: every byte is durable, the file stays open until lease recovery closes it.
+            FaultPoints.Hit(FaultPoint.ClientBeforeFileComplete);
             await _client.CompleteFileAsync(_path, _lastBlock, cancellationToken, _options.RenameOnClose, _options.RenameOnCloseOverwrite);
         }
         finally

@@ -23,4 +23,7 @@ public enum FaultPoint
 
     /// <summary>The SDK's shards are closed (durable); it has not yet asked the NameNode to commit the checkpoint.</summary>
     ClientBeforeCheckpointCommit,
+
+    /// <summary>A writer's last block is durable on its pipeline; it has not yet asked the NameNode to complete the file (still open, leased).</summary>
+    ClientBeforeFileComplete,
 }

@@ -43,8 +43,9 @@ public sealed class CliTransferTests(ClusterFixture fixture) : IClassFixture<Clu
     public async Task SigIntDuringPutAbandonsCleanlyAndARerunSucceedsAtOnce()
     {
         var source = TestFiles.WriteRandom(_local.Combine("large.bin"), 384L << 20, seed: 7);
+        // The put pauses 8 s before it completes the file: on a loaded machine it cannot finish before the signal lands.
         await InterruptAsync(["put", "--block-size", "16M", source, "/sigint/large.bin"], SigInt, 130,
-            async () => (await Cluster.CliAsync("stat", "/sigint/large.bin._COPYING_")).ExitCode == 0);
+            async () => (await Cluster.CliAsync("stat", "/sigint/large.bin._COPYING_")).ExitCode == 0, PauseBefore("ClientBeforeFileComplete"));
         Assert.DoesNotContain("._COPYING_", (await Cluster.CliAsync("ls", "/sigint")).EnsureSuccess().Stdout, StringComparison.Ordinal);
 
         var rerun = Stopwatch.StartNew();
@@ -65,15 +66,23 @@ public sealed class CliTransferTests(ClusterFixture fixture) : IClassFixture<Clu
         TestFiles.WriteRandom(Path.Combine(folder, "shard-0.bin"), 192L << 20, seed: 10);
         TestFiles.WriteRandom(Path.Combine(folder, "shard-1.bin"), 192L << 20, seed: 11);
         await InterruptAsync(["ckpt", "save", "/sig-job", "1", folder], SigInt, 130,
-            async () => (await Cluster.CliAsync("ls", "-R", "/sig-job")).Stdout.Contains("shard-0.bin", StringComparison.Ordinal));
+            async () => (await Cluster.CliAsync("ls", "-R", "/sig-job")).Stdout.Contains("shard-0.bin", StringComparison.Ordinal), PauseBefore("ClientBeforeCheckpointCommit"));
         Assert.DoesNotContain("shard-", (await Cluster.CliAsync("ls", "-R", "/sig-job")).Stdout, StringComparison.Ordinal);
         (await Cluster.CliAsync("ckpt", "save", "-q", "/sig-job", "1", folder)).EnsureSuccess();
     }
 
+    /// <summary>A pause of 8 s at a client fault point, so that the command is still running when the signal lands.</summary>
+    private static string PauseBefore(string point) => $"{point}=delay:ms=8000:times=1";
+
     /// <summary>Starts `ckptfs ARGS`, sends <paramref name="signal"/> once <paramref name="started"/> holds, and expects <paramref name="exitCode"/>.</summary>
-    private async Task InterruptAsync(string[] args, int signal, int exitCode, Func<Task<bool>> started)
+    private async Task InterruptAsync(string[] args, int signal, int exitCode, Func<Task<bool>> started, string? faults = null)
     {
-        using var process = ChildProcess.Start(RepoPaths.Launcher, args, new Dictionary<string, string>(Cluster.Environment));
+        var environment = new Dictionary<string, string>(Cluster.Environment);
+        if (faults is not null)
+        {
+            environment["CKPTFS_FAULTS"] = faults;
+        }
+        using var process = ChildProcess.Start(RepoPaths.Launcher, args, environment);
         await WaitForAsync(started, TimeSpan.FromSeconds(60));
         Assert.False(process.HasExited, $"'{string.Join(' ', args)}' ended before it could be interrupted");
         process.Signal(signal);
