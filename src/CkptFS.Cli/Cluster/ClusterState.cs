@@ -3,8 +3,14 @@ using System.Text.Json.Serialization;
 
 namespace CkptFS.Cli.Cluster;
 
-/// <summary>What `cluster start` left running, kept in DIR/cluster.json for `status` and `stop`.</summary>
-public sealed record ClusterState(ClusterProcess NameNode, IReadOnlyList<ClusterProcess> DataNodes)
+/// <summary>
+/// What `cluster start` left running, kept in DIR/cluster.json for `status` and `stop`;
+/// <see cref="TlsCaFile"/> is the CA bundle its clients need when it was started with --tls.
+/// </summary>
+public sealed record ClusterState(
+    ClusterProcess NameNode,
+    IReadOnlyList<ClusterProcess> DataNodes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TlsCaFile = null)
 {
     public const string FileName = "cluster.json";
 

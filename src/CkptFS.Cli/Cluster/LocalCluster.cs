@@ -14,7 +14,12 @@ public static partial class LocalCluster
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
-    public static async Task<ClusterState> StartAsync(string directory, int dataNodes, int nameNodePort, IReadOnlyList<string> nameNodeArguments, CancellationToken cancellationToken)
+    /// <param name="tls">
+    /// TLS on the NameNode's gRPC port with the certificates of <see cref="ClusterCertificates"/>; the
+    /// DataNodes and every client of the cluster verify it against DIR/tls/ca.pem.
+    /// </param>
+    public static async Task<ClusterState> StartAsync(string directory, int dataNodes, int nameNodePort, IReadOnlyList<string> nameNodeArguments, CancellationToken cancellationToken,
+        bool tls = false)
     {
         directory = Path.GetFullPath(directory);
         if (ClusterState.Load(directory) is { } existing && ClusterProcessFinder.FindPid(existing.NameNode) is not null)
@@ -23,8 +28,11 @@ public static partial class LocalCluster
                 $"A cluster already runs from {directory} (NameNode pid {existing.NameNode.Pid}); stop it first: ckptfs cluster stop --dir {directory}");
         }
         var logs = Directory.CreateDirectory(Path.Combine(directory, "logs")).FullName;
-        var nameNode = await StartNameNodeAsync(directory, logs, nameNodePort, nameNodeArguments, cancellationToken);
-        var state = new ClusterState(nameNode, []);
+        var certificates = tls ? await ClusterCertificates.EnsureAsync(directory, cancellationToken) : null;
+        string[] nameNodeTls = certificates is null ? [] : ["--tls-cert", certificates.CertificateFile, "--tls-key", certificates.KeyFile];
+        string[] clientTls = certificates is null ? [] : ["--tls-ca", certificates.CaFile];
+        var nameNode = await StartNameNodeAsync(directory, logs, nameNodePort, [.. nameNodeTls, .. nameNodeArguments], cancellationToken);
+        var state = new ClusterState(nameNode, [], certificates?.CaFile);
         state.Save(directory);
         try
         {
@@ -32,7 +40,7 @@ public static partial class LocalCluster
             var logStarts = new List<long>();
             for (var i = 0; i < dataNodes; i++)
             {
-                var (node, logStart) = StartDataNode(directory, logs, nameNode.Address, i);
+                var (node, logStart) = StartDataNode(directory, logs, nameNode.Address, i, clientTls);
                 nodes.Add(node);
                 logStarts.Add(logStart);
             }
@@ -43,7 +51,7 @@ public static partial class LocalCluster
             }
             state = state with { DataNodes = nodes };
             state.Save(directory);
-            await WaitForLiveDataNodesAsync(nameNode.Address, dataNodes, cancellationToken);
+            await WaitForLiveDataNodesAsync(nameNode.Address, certificates?.CaFile, dataNodes, cancellationToken);
             return state;
         }
         catch
@@ -82,20 +90,20 @@ public static partial class LocalCluster
     }
 
     /// <summary>Starts DataNode <paramref name="index"/>; also returns where its lines begin in its log.</summary>
-    private static (ClusterProcess Node, long LogStart) StartDataNode(string directory, string logs, string nameNodeAddress, int index)
+    private static (ClusterProcess Node, long LogStart) StartDataNode(string directory, string logs, string nameNodeAddress, int index, IReadOnlyList<string> tls)
     {
         var name = $"dn{index}";
         var data = Path.Combine(directory, name);
         var log = Path.Combine(logs, name + ".log");
         var logStart = DetachedProcess.LogLength(log);
         var pid = DetachedProcess.Start(
-            ["datanode", "--namenode", nameNodeAddress, "--data", data, "--port", "0", "--http-port", "0", "--id", name], log);
+            ["datanode", "--namenode", nameNodeAddress, "--data", data, "--port", "0", "--http-port", "0", "--id", name, .. tls], log);
         return (new ClusterProcess(name, pid, string.Empty, string.Empty, data, log), logStart);
     }
 
-    private static async Task WaitForLiveDataNodesAsync(string nameNodeAddress, int expected, CancellationToken cancellationToken)
+    private static async Task WaitForLiveDataNodesAsync(string nameNodeAddress, string? caFile, int expected, CancellationToken cancellationToken)
     {
-        using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = nameNodeAddress });
+        using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = nameNodeAddress, TlsCaFile = caFile });
         var deadline = DateTime.UtcNow + StartTimeout;
         var live = 0;
         while (DateTime.UtcNow < deadline)

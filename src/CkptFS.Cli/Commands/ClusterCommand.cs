@@ -18,13 +18,20 @@ internal static class ClusterCommand
         var port = new Option<int>("--port") { Description = "NameNode RPC port (0 picks a free one).", DefaultValueFactory = _ => 0 }.Within(0, 65535);
         start.Add(startDir);
         start.Add(dataNodes);
+        var tls = new Option<bool>("--tls") { Description = "TLS on the NameNode's gRPC port, with a CA and certificate made in DIR/tls (scripts/make-certs.sh, openssl); prints the CA to export as CKPTFS_TLS_CA." };
         start.Add(port);
+        start.Add(tls);
         start.SetAction(async (result, cancellationToken) =>
         {
             var count = result.GetValue(dataNodes);
-            var state = await LocalCluster.StartAsync(result.GetRequiredValue(startDir), count, result.GetValue(port), [], cancellationToken);
-            Console.WriteLine($"NameNode {state.NameNode.Address} (http {state.NameNode.HttpAddress}, pid {state.NameNode.Pid}), {state.DataNodes.Count} DataNodes live; logs and data in {Path.GetFullPath(result.GetRequiredValue(startDir))}");
-            Console.WriteLine($"export {CkptFsClientOptions.NameNodeEnvironmentVariable}={state.NameNode.Address}");
+            var directory = Path.GetFullPath(result.GetRequiredValue(startDir));
+            var state = await LocalCluster.StartAsync(directory, count, result.GetValue(port), [], cancellationToken, result.GetValue(tls));
+            Console.WriteLine($"NameNode {state.NameNode.Address}{(state.TlsCaFile is null ? "" : " (TLS)")} (http {state.NameNode.HttpAddress}, pid {state.NameNode.Pid}), {state.DataNodes.Count} DataNodes live; logs and data in {directory}");
+            var environment = ClusterEnvironment.Write(directory, state);
+            foreach (var line in environment)
+            {
+                Console.WriteLine(line);
+            }
             return 0;
         });
 
@@ -70,7 +77,7 @@ internal static class ClusterCommand
         {
             return 1;
         }
-        using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = state.NameNode.Address, NameNodeWait = TimeSpan.Zero });
+        using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = state.NameNode.Address, TlsCaFile = state.TlsCaFile, NameNodeWait = TimeSpan.Zero });
         var report = await client.GetDatanodeReportAsync(cancellationToken);
         var live = report.Datanodes.Count(d => d.State == DatanodeState.Live);
         Console.WriteLine($"NameNode {state.NameNode.Address}: {live}/{report.Datanodes.Count} DataNodes live, {report.TotalBlocks} blocks, safe mode {(report.SafeMode ? "on" : "off")}, used {ByteSize.Format(report.Datanodes.Sum(d => (long)d.UsedBytes))}");

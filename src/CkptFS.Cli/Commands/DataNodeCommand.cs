@@ -46,6 +46,9 @@ internal static class DataNodeCommand
             options.NameNode.NameNodeAddress = result.GetValue(CliOptions.NameNode) is { Length: > 0 } address ? address
                 : options.NameNode.NameNodeAddress.Length > 0 ? options.NameNode.NameNodeAddress
                 : new CkptFsClientOptions().NameNodeAddress;
+            options.NameNode.TlsCaFile = result.GetValue(CliOptions.TlsCa) is { Length: > 0 } caFile ? caFile
+                : options.NameNode.TlsCaFile is { Length: > 0 } configured ? configured
+                : new CkptFsClientOptions().TlsCaFile;
             if (options.Storage.DataFolders.Count == 0)
             {
                 throw new ArgumentException("Give the DataNode at least one data folder (--data DIR[,DIR2...]).");
