@@ -59,8 +59,8 @@ public sealed class NameNodeOptions
     public RpcServerOptions Rpc { get; set; } = new();
 
     /// <summary>
-    /// TLS on the gRPC port: Tls:CertificateFile and Tls:KeyFile (PEM), re-read when they change on
-    /// disk (CKPTFS_NAMENODE__TLS__CERTIFICATEFILE, ..._KEYFILE). Off by default (cleartext).
+    /// TLS on the gRPC port and HTTPS on the HTTP port: Tls:CertificateFile and Tls:KeyFile (PEM),
+    /// re-read when they change on disk (CKPTFS_NAMENODE__TLS__CERTIFICATEFILE, ..._KEYFILE). Off by default (cleartext).
     /// </summary>
     public TlsServerOptions Tls { get; set; } = new();
 

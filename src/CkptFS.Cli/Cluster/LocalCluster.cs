@@ -15,8 +15,9 @@ public static partial class LocalCluster
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     /// <param name="tls">
-    /// TLS on the NameNode's gRPC port with the certificates of <see cref="ClusterCertificates"/>; the
-    /// DataNodes and every client of the cluster verify it against DIR/tls/ca.pem.
+    /// TLS on the NameNode's gRPC port and HTTPS on every HTTP port, with the certificates of
+    /// <see cref="ClusterCertificates"/>; the DataNodes and every client of the cluster verify the
+    /// NameNode against DIR/tls/ca.pem. The data transfer ports stay cleartext.
     /// </param>
     public static async Task<ClusterState> StartAsync(string directory, int dataNodes, int nameNodePort, IReadOnlyList<string> nameNodeArguments, CancellationToken cancellationToken,
         bool tls = false)
@@ -30,7 +31,7 @@ public static partial class LocalCluster
         var logs = Directory.CreateDirectory(Path.Combine(directory, "logs")).FullName;
         var certificates = tls ? await ClusterCertificates.EnsureAsync(directory, cancellationToken) : null;
         string[] nameNodeTls = certificates is null ? [] : ["--tls-cert", certificates.CertificateFile, "--tls-key", certificates.KeyFile];
-        string[] clientTls = certificates is null ? [] : ["--tls-ca", certificates.CaFile];
+        string[] dataNodeTls = certificates is null ? [] : ["--tls-ca", certificates.CaFile, .. nameNodeTls];
         var nameNode = await StartNameNodeAsync(directory, logs, nameNodePort, [.. nameNodeTls, .. nameNodeArguments], cancellationToken);
         var state = new ClusterState(nameNode, [], certificates?.CaFile);
         state.Save(directory);
@@ -40,7 +41,7 @@ public static partial class LocalCluster
             var logStarts = new List<long>();
             for (var i = 0; i < dataNodes; i++)
             {
-                var (node, logStart) = StartDataNode(directory, logs, nameNode.Address, i, clientTls);
+                var (node, logStart) = StartDataNode(directory, logs, nameNode.Address, i, dataNodeTls);
                 nodes.Add(node);
                 logStarts.Add(logStart);
             }

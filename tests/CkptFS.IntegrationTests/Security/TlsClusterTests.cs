@@ -128,6 +128,23 @@ public sealed class TlsClusterTests : IClassFixture<TlsClusterFixture>, IDisposa
         Assert.Contains("TLS certificate reloaded", await File.ReadAllTextAsync(Path.Combine(_cluster.Directory, "logs", "namenode.log")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task HttpPortsServeHttpsWithTheSameCertificates()
+    {
+        var state = _cluster.State();
+        var members = new[] { state.GetProperty("nameNode") }.Concat(state.GetProperty("dataNodes").EnumerateArray()).ToList();
+        using var handler = new SocketsHttpHandler { SslOptions = TlsClientTrust.ClientOptions(_cluster.TlsCaFile) };
+        using var https = new HttpClient(handler) { Timeout = s_timeout };
+        using var plain = new HttpClient { Timeout = s_timeout };
+        foreach (var member in members)
+        {
+            var address = member.GetProperty("httpAddress").GetString()!;
+            using var reply = await https.GetAsync(new Uri($"https://{address}/healthz"));
+            Assert.True(reply.IsSuccessStatusCode, $"{address}: {reply.StatusCode}");
+            await Assert.ThrowsAsync<HttpRequestException>(() => plain.GetAsync(new Uri($"http://{address}/healthz")));
+        }
+    }
+
     /// <summary>The serial of the certificate the NameNode presents to a new connection, verified against the cluster's CA.</summary>
     private async Task<string> ServedSerialAsync()
     {
