@@ -129,6 +129,26 @@ public sealed class TlsClusterTests : IClassFixture<TlsClusterFixture>, IDisposa
     }
 
     [Fact]
+    public async Task DataNodeWithoutTheCaIsNotRegisteredAndLogsWhatToDo()
+    {
+        // A DataNode pointed at the TLS NameNode in cleartext: it retries, saying why, and never registers.
+        using var dataNode = ChildProcess.Start(RepoPaths.Launcher,
+            ["datanode", "--namenode", _cluster.Address, "--data", _local.Combine("dn-cleartext"), "--port", "0", "--http-port", "-1", "--id", "dn-cleartext"],
+            new Dictionary<string, string> { ["CKPTFS_TLS_CA"] = string.Empty });
+        var expected = new System.Text.RegularExpressions.Regex("Registration failed \\(attempt 1\\): .*probably serves TLS.*TLSCAFILE");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);   // the launcher may republish first
+        while (!expected.IsMatch(dataNode.Stderr))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !dataNode.HasExited, $"no TLS registration error logged:\n{dataNode.Stdout}\n{dataNode.Stderr}");
+            await Task.Delay(200);
+        }
+        using var client = new CkptFsClient(new CkptFsClientOptions { NameNodeAddress = _cluster.Address, TlsCaFile = _cluster.TlsCaFile });
+        var report = await client.GetDatanodeReportAsync().WaitAsync(s_timeout);
+        Assert.DoesNotContain(report.Datanodes, d => d.Id.DatanodeUuid == "dn-cleartext");
+        dataNode.Kill();
+    }
+
+    [Fact]
     public async Task HttpPortsServeHttpsWithTheSameCertificates()
     {
         var state = _cluster.State();
