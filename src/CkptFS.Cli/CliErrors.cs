@@ -6,7 +6,7 @@ namespace CkptFS.Cli;
 /// <summary>
 /// One clear line on stderr per failure, and an exit code a script can test (README: exit codes):
 /// 1 refused (bad path, exists, not found, not empty, a local path in the way), 2 bad usage,
-/// 3 the NameNode unreachable or unavailable, 4 internal or storage failures (no DataNode can take
+/// 3 the NameNode unreachable or unavailable (a TLS mismatch included), 4 internal or storage failures (no DataNode can take
 /// a block, a local disk full or failing), 5 not authenticated or not allowed. A stack trace only with --debug.
 /// </summary>
 public static partial class CliErrors
@@ -43,7 +43,7 @@ public static partial class CliErrors
 
     public static int ExitCode(ErrorCode code) => code switch
     {
-        ErrorCode.Unavailable or ErrorCode.SafeMode or ErrorCode.DeadlineExceeded => NameNodeUnavailable,
+        ErrorCode.Unavailable or ErrorCode.SafeMode or ErrorCode.DeadlineExceeded or ErrorCode.TlsMismatch => NameNodeUnavailable,
         ErrorCode.NotEnoughDataNodes or ErrorCode.Internal or ErrorCode.StorageFailure or ErrorCode.StorageCorrupt => Storage,
         ErrorCode.Unauthenticated or ErrorCode.PermissionDenied => Denied,
         _ => Refused,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CkptFS.Cli.Parsing;
 using CkptFS.Client;
+using CkptFS.Protocol.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace CkptFS.Cli;
@@ -20,6 +21,13 @@ public static class CliOptions
     {
         Description = $"How long a call waits for a NameNode that is away (restarting, in safe mode) before it fails: 30s, 2m, 0 for no wait " +
                       $"(default: ${CkptFsClientOptions.NameNodeWaitEnvironmentVariable} or {CkptFsClientOptions.DefaultNameNodeWait.TotalMinutes:0} min).",
+        Recursive = true,
+    };
+
+    /// <summary>Given once on the root: TLS to the NameNode, trusting this CA bundle only.</summary>
+    public static readonly Option<string?> TlsCa = new("--tls-ca")
+    {
+        Description = $"PEM CA bundle: talk TLS to the NameNode and trust only certificates it signed (default: ${TlsClientTrust.CaFileEnvironmentVariable}; none: cleartext).",
         Recursive = true,
     };
 
@@ -58,6 +66,10 @@ public static class CliOptions
         if (result.GetValue(NameNode) is { Length: > 0 } address)
         {
             options.NameNodeAddress = address;
+        }
+        if (result.GetValue(TlsCa) is { Length: > 0 } caFile)
+        {
+            options.TlsCaFile = caFile;
         }
         if (result.GetValue(NameNodeWait) is { Length: > 0 } wait)
         {

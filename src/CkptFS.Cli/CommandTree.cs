@@ -52,6 +52,7 @@ public static class CommandTree
 #endif
         root.Add(CliOptions.NameNode);
         root.Add(CliOptions.NameNodeWait);
+        root.Add(CliOptions.TlsCa);
         root.Add(CliOptions.Debug);
         UseUnixHelp(root);
         return root;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CkptFS.Common;
+using CkptFS.Protocol.Tls;
 using Grpc.Core;
 
 namespace CkptFS.Client;
@@ -36,6 +37,11 @@ public sealed partial class CkptFsClient
                     NameNodeWaitLog.Back(_logger, CallName<TResponse>(), Options.NameNodeAddress, Seconds(time.GetElapsedTime(firstFailure)), retry);
                 }
                 return response;
+            }
+            catch (RpcException e) when (TlsMismatch(e) is { } mismatch)
+            {
+                // A wrong CA or cleartext at a TLS port: no wait cures it.
+                throw mismatch;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
             {
@@ -108,6 +114,12 @@ public sealed partial class CkptFsClient
         typeof(TResponse).Name.EndsWith("Response", StringComparison.Ordinal) ? typeof(TResponse).Name[..^"Response".Length] : typeof(TResponse).Name;
 
     private static double Seconds(TimeSpan span) => Math.Round(span.TotalSeconds, 1);
+
+    /// <summary>The error of a call that failed because this client and the NameNode disagree about TLS; null otherwise.</summary>
+    private CkptFsException? TlsMismatch(RpcException e) =>
+        TlsFailure.Describe(e, "NameNode", Options.NameNodeAddress, Options.TlsCaFile, $"{TlsClientTrust.CaFileEnvironmentVariable}=FILE or --tls-ca FILE") is { } message
+            ? new CkptFsException(ErrorCode.TlsMismatch, message, e)
+            : null;
 
     /// <summary>Turns a transport-level failure into the error a user can act on.</summary>
     private CkptFsException Translate(RpcException e) => e.StatusCode switch

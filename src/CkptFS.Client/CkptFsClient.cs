@@ -28,7 +28,7 @@ public sealed partial class CkptFsClient : IDisposable
     public CkptFsClient(CkptFsClientOptions? options = null)
     {
         Options = options ?? new CkptFsClientOptions();
-        _channel = RpcChannel.ForAddress(Options.NameNodeAddress);
+        _channel = RpcChannel.ForAddress(Options.NameNodeAddress, Options.TlsCaFile);
         var invoker = RpcChannel.Invoker(_channel);
         _namenode = new ClientProtocol.ClientProtocolClient(invoker);
         _checkpoints = new CheckpointProtocol.CheckpointProtocolClient(invoker);

@@ -17,6 +17,15 @@ public sealed class CkptFsClientOptions
         : DefaultNameNodeAddress;
 
     /// <summary>
+    /// A PEM CA bundle: the client speaks TLS to the NameNode and trusts only servers whose
+    /// certificate chains to it and names the host dialled. Default: <c>$CKPTFS_TLS_CA</c>; null or
+    /// empty: cleartext, unless the address starts with <c>https://</c> (then the system's trust store).
+    /// </summary>
+    public string? TlsCaFile { get; set; } = Environment.GetEnvironmentVariable(CkptFS.Protocol.Tls.TlsClientTrust.CaFileEnvironmentVariable) is { Length: > 0 } caFile
+        ? caFile
+        : null;
+
+    /// <summary>
     /// The client's unique name: the lease holder of files it writes and the client id of its
     /// request ids. Unique per client instance, as HDFS's DFSClient_&lt;random&gt;.
     /// </summary>

@@ -60,5 +60,7 @@ public enum ErrorCode
     Unavailable = 9002,
     DeadlineExceeded = 9003,
     Cancelled = 9004,
+    /// <summary>Client and server disagree about TLS (cleartext at a TLS port, an untrusted certificate, TLS at a cleartext port). Client-side; not transient.</summary>
+    TlsMismatch = 9005,
     Internal = 9999,
 }

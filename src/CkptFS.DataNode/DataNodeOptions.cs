@@ -34,6 +34,13 @@ public sealed class DataNodeOptions
     /// </summary>
     public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// HTTPS on the HTTP port: Tls:CertificateFile and Tls:KeyFile (PEM), re-read when they change on
+    /// disk (CKPTFS_DATANODE__TLS__CERTIFICATEFILE, ..._KEYFILE). Off by default. The data transfer
+    /// port stays cleartext (its TLS is not built yet); the link to the NameNode has its own CA setting (NameNode:TlsCaFile).
+    /// </summary>
+    public CkptFS.Protocol.Tls.TlsServerOptions Tls { get; set; } = new();
+
     public DataNodeStorageOptions Storage { get; set; } = new();
 
     public NameNodeLinkOptions NameNode { get; set; } = new();
@@ -60,6 +67,7 @@ public sealed class DataNodeOptions
         {
             throw new ArgumentException($"Invalid setting ShutdownDrainTimeout = {ShutdownDrainTimeout}: expected a duration of 0 or more.");
         }
+        Tls.Validate("DataNode");
         Storage.Validate();
         NameNode.Validate();
         Scanner.Validate();

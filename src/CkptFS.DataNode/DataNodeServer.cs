@@ -4,6 +4,7 @@ using CkptFS.DataNode.Scanner;
 using CkptFS.DataNode.Security;
 using CkptFS.DataNode.Transfer;
 using CkptFS.Protocol.Http;
+using CkptFS.Protocol.Tls;
 using CkptFS.Protocol.V1;
 using Microsoft.Extensions.Logging;
 using Link = CkptFS.DataNode.NameNodeLink.NameNodeLink;
@@ -88,8 +89,11 @@ public sealed partial class DataNodeServer : IAsyncDisposable
             {
                 metrics = new DataNodeMetrics(nodeId, store, () => link?.IsRegistered == true);
                 status = new DataNodeStatus(nodeId, store, options, () => link?.IsRegistered == true, time);
+                var certificates = options.Tls.Enabled
+                    ? CertificateReloader.Load(options.Tls, time, loggerFactory.CreateLogger<CertificateReloader>())
+                    : null;
                 http = await StatusHttpServer.StartAsync(options.Storage.BindAddress, options.HttpPort, loggerFactory,
-                    routes => DataNodeHttpRoutes.Map(routes, metrics, readiness, status), cancellationToken);
+                    routes => DataNodeHttpRoutes.Map(routes, metrics, readiness, status), cancellationToken, certificates);
                 id.HttpPort = (uint)http.Port;
             }
             link = new Link(options.NameNode, id, store, keys, time, loggerFactory.CreateLogger<Link>(), copies, recoveries);

@@ -6,6 +6,7 @@ using CkptFS.NameNode.Leases;
 using CkptFS.NameNode.Namespace;
 using CkptFS.NameNode.Security;
 using CkptFS.Protocol.Rpc;
+using CkptFS.Protocol.Tls;
 
 namespace CkptFS.NameNode;
 
@@ -57,6 +58,12 @@ public sealed class NameNodeOptions
     /// </summary>
     public RpcServerOptions Rpc { get; set; } = new();
 
+    /// <summary>
+    /// TLS on the gRPC port and HTTPS on the HTTP port: Tls:CertificateFile and Tls:KeyFile (PEM),
+    /// re-read when they change on disk (CKPTFS_NAMENODE__TLS__CERTIFICATEFILE, ..._KEYFILE). Off by default (cleartext).
+    /// </summary>
+    public TlsServerOptions Tls { get; set; } = new();
+
     /// <summary>The audit log: on, JSON lines in DataDirectory/audit.log, 65,536 queued lines at most.</summary>
     public AuditLogOptions Audit { get; set; } = new();
 
@@ -71,6 +78,7 @@ public sealed class NameNodeOptions
     {
         Rpc.BindAddress = BindAddress;
         Rpc.Port = RpcPort;
+        Rpc.Tls = Tls;
         return Rpc;
     }
 
@@ -96,6 +104,7 @@ public sealed class NameNodeOptions
         Authentication.Validate();
         Permissions.Validate();
         Leases.Validate();
+        Tls.Validate("NameNode");
         ToRpcServerOptions().Validate();
     }
 

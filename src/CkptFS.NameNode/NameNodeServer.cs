@@ -155,7 +155,8 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             http = options.HttpPort < 0
                 ? null
                 : await StatusHttpServer.StartAsync(options.BindAddress, options.HttpPort, loggerFactory,
-                    routes => NameNodeHttpRoutes.Map(routes, fs, committer, datanodes, metrics, api, rpcAddress, startedAt), cancellationToken);
+                    routes => NameNodeHttpRoutes.Map(routes, fs, committer, datanodes, metrics, api, rpcAddress, startedAt), cancellationToken,
+                    certificates: host.Certificates);
             var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, leaseMonitor, host, http, metrics, time, options.Replication.RecheckInterval,
                 logger, stopping)
             {

@@ -32,6 +32,9 @@ public static class ErrorCodeStatus
         ErrorCode.SafeMode or ErrorCode.NotEnoughDataNodes or ErrorCode.Unavailable or ErrorCode.NotEnoughReplicas
             => StatusCode.Unavailable,
 
+        // Raised by clients only, as gRPC itself reports a failed handshake.
+        ErrorCode.TlsMismatch => StatusCode.Unavailable,
+
         ErrorCode.DiskFull or ErrorCode.QuotaExceeded => StatusCode.ResourceExhausted,
 
         ErrorCode.ChecksumMismatch or ErrorCode.StorageCorrupt or ErrorCode.BlockMissing

@@ -44,6 +44,7 @@ public sealed class ErrorCodeStatusTests
         [ErrorCode.Unavailable] = StatusCode.Unavailable,
         [ErrorCode.DeadlineExceeded] = StatusCode.DeadlineExceeded,
         [ErrorCode.Cancelled] = StatusCode.Cancelled,
+        [ErrorCode.TlsMismatch] = StatusCode.Unavailable,
         [ErrorCode.Internal] = StatusCode.Internal,
     };
 

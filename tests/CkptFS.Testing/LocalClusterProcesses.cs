@@ -12,33 +12,45 @@ public sealed partial class LocalClusterProcesses : IDisposable
 {
     private readonly TempDirectory _directory;
 
-    private LocalClusterProcesses(TempDirectory directory, string address)
+    private LocalClusterProcesses(TempDirectory directory, string address, bool tls)
     {
         _directory = directory;
         Address = address;
-        Environment = new Dictionary<string, string> { ["CKPTFS_NAMENODE"] = address };
+        var environment = new Dictionary<string, string> { ["CKPTFS_NAMENODE"] = address };
+        if (tls)
+        {
+            TlsCaFile = System.IO.Path.Combine(directory.Path, "tls", "ca.pem");
+            environment["CKPTFS_TLS_CA"] = TlsCaFile;
+        }
+        Environment = environment;
     }
 
     public string Address { get; }
 
     public string Directory => _directory.Path;
 
-    /// <summary>Environment for CLI runs against this cluster.</summary>
+    /// <summary>The CA bundle of a cluster started with TLS (DIR/tls/ca.pem); null for cleartext.</summary>
+    public string? TlsCaFile { get; }
+
+    /// <summary>Environment for CLI runs against this cluster (CKPTFS_NAMENODE, and CKPTFS_TLS_CA with TLS).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; }
 
-    /// <summary>Starts the cluster; <paramref name="settings"/> (CKPTFS_* variables) reach every process it starts.</summary>
-    public static async Task<LocalClusterProcesses> StartAsync(int dataNodes = 3, IDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts the cluster; <paramref name="settings"/> (CKPTFS_* variables) reach every process it starts.
+    /// With <paramref name="tls"/>, `cluster start --tls`: certificates in DIR/tls, TLS on the NameNode's gRPC port.
+    /// </summary>
+    public static async Task<LocalClusterProcesses> StartAsync(int dataNodes = 3, IDictionary<string, string>? settings = null, bool tls = false)
     {
         var directory = new TempDirectory("ckptfs-cluster");
         try
         {
-            var result = await CliRun.RunAsync(["cluster", "start", "--dir", directory.Path, "--datanodes", dataNodes.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-                settings, timeout: TimeSpan.FromSeconds(240));
+            string[] arguments = ["cluster", "start", "--dir", directory.Path, "--datanodes", dataNodes.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            var result = await CliRun.RunAsync(tls ? [.. arguments, "--tls"] : arguments, settings, timeout: TimeSpan.FromSeconds(240));
             if (result.ExitCode != 0)
             {
                 throw new InvalidOperationException($"cluster start failed ({result.ExitCode}):\n{result.Stdout}\n{result.Stderr}\n{Logs(directory.Path)}");
             }
-            return new LocalClusterProcesses(directory, NameNodeLine().Match(result.Stdout).Groups["address"].Value);
+            return new LocalClusterProcesses(directory, NameNodeLine().Match(result.Stdout).Groups["address"].Value, tls);
         }
         catch
         {

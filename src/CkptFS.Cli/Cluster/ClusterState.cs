@@ -3,8 +3,14 @@ using System.Text.Json.Serialization;
 
 namespace CkptFS.Cli.Cluster;
 
-/// <summary>What `cluster start` left running, kept in DIR/cluster.json for `status` and `stop`.</summary>
-public sealed record ClusterState(ClusterProcess NameNode, IReadOnlyList<ClusterProcess> DataNodes)
+/// <summary>
+/// What `cluster start` left running, kept in DIR/cluster.json for `status` and `stop`;
+/// <see cref="TlsCaFile"/> is the CA bundle its clients need when it was started with --tls.
+/// </summary>
+public sealed record ClusterState(
+    ClusterProcess NameNode,
+    IReadOnlyList<ClusterProcess> DataNodes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TlsCaFile = null)
 {
     public const string FileName = "cluster.json";
 
@@ -21,10 +27,10 @@ public sealed record ClusterState(ClusterProcess NameNode, IReadOnlyList<Cluster
     /// <summary>The superuser token the NameNode wrote when it authenticates (Authentication:Mode=token); null when it does not.</summary>
     public string? AdminTokenFile() => File.Exists(Path.Combine(NameNode.DataDirectory, "admin.token")) ? Path.Combine(NameNode.DataDirectory, "admin.token") : null;
 
-    /// <summary>Client options for the cluster's own calls (start's wait, status): its NameNode, with the admin token when there is one.</summary>
+    /// <summary>Client options for the cluster's own calls (start's wait, status): its NameNode, its CA when TLS, the admin token when there is one.</summary>
     public Client.CkptFsClientOptions ClientOptions(TimeSpan? nameNodeWait = null)
     {
-        var options = new Client.CkptFsClientOptions { NameNodeAddress = NameNode.Address };
+        var options = new Client.CkptFsClientOptions { NameNodeAddress = NameNode.Address, TlsCaFile = TlsCaFile };
         if (nameNodeWait is { } wait)
         {
             options.NameNodeWait = wait;

@@ -14,7 +14,13 @@ public static partial class LocalCluster
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
-    public static async Task<ClusterState> StartAsync(string directory, int dataNodes, int nameNodePort, IReadOnlyList<string> nameNodeArguments, CancellationToken cancellationToken)
+    /// <param name="tls">
+    /// TLS on the NameNode's gRPC port and HTTPS on every HTTP port, with the certificates of
+    /// <see cref="ClusterCertificates"/>; the DataNodes and every client of the cluster verify the
+    /// NameNode against DIR/tls/ca.pem. The data transfer ports stay cleartext.
+    /// </param>
+    public static async Task<ClusterState> StartAsync(string directory, int dataNodes, int nameNodePort, IReadOnlyList<string> nameNodeArguments, CancellationToken cancellationToken,
+        bool tls = false)
     {
         directory = Path.GetFullPath(directory);
         if (ClusterState.Load(directory) is { } existing && ClusterProcessFinder.FindPid(existing.NameNode) is not null)
@@ -23,8 +29,11 @@ public static partial class LocalCluster
                 $"A cluster already runs from {directory} (NameNode pid {existing.NameNode.Pid}); stop it first: ckptfs cluster stop --dir {directory}");
         }
         var logs = Directory.CreateDirectory(Path.Combine(directory, "logs")).FullName;
-        var nameNode = await StartNameNodeAsync(directory, logs, nameNodePort, nameNodeArguments, cancellationToken);
-        var state = new ClusterState(nameNode, []);
+        var certificates = tls ? await ClusterCertificates.EnsureAsync(directory, cancellationToken) : null;
+        string[] nameNodeTls = certificates is null ? [] : ["--tls-cert", certificates.CertificateFile, "--tls-key", certificates.KeyFile];
+        string[] dataNodeTls = certificates is null ? [] : ["--tls-ca", certificates.CaFile, .. nameNodeTls];
+        var nameNode = await StartNameNodeAsync(directory, logs, nameNodePort, [.. nameNodeTls, .. nameNodeArguments], cancellationToken);
+        var state = new ClusterState(nameNode, [], certificates?.CaFile);
         state.Save(directory);
         try
         {
@@ -32,7 +41,7 @@ public static partial class LocalCluster
             var logStarts = new List<long>();
             for (var i = 0; i < dataNodes; i++)
             {
-                var (node, logStart) = StartDataNode(directory, logs, nameNode.Address, i);
+                var (node, logStart) = StartDataNode(directory, logs, nameNode.Address, i, dataNodeTls);
                 nodes.Add(node);
                 logStarts.Add(logStart);
             }
@@ -82,14 +91,14 @@ public static partial class LocalCluster
     }
 
     /// <summary>Starts DataNode <paramref name="index"/>; also returns where its lines begin in its log.</summary>
-    private static (ClusterProcess Node, long LogStart) StartDataNode(string directory, string logs, string nameNodeAddress, int index)
+    private static (ClusterProcess Node, long LogStart) StartDataNode(string directory, string logs, string nameNodeAddress, int index, IReadOnlyList<string> tls)
     {
         var name = $"dn{index}";
         var data = Path.Combine(directory, name);
         var log = Path.Combine(logs, name + ".log");
         var logStart = DetachedProcess.LogLength(log);
         var pid = DetachedProcess.Start(
-            ["datanode", "--namenode", nameNodeAddress, "--data", data, "--port", "0", "--http-port", "0", "--id", name], log);
+            ["datanode", "--namenode", nameNodeAddress, "--data", data, "--port", "0", "--http-port", "0", "--id", name, .. tls], log);
         return (new ClusterProcess(name, pid, string.Empty, string.Empty, data, log), logStart);
     }
 

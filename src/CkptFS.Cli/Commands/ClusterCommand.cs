@@ -18,16 +18,19 @@ internal static class ClusterCommand
         var port = new Option<int>("--port") { Description = "NameNode RPC port (0 picks a free one).", DefaultValueFactory = _ => 0 }.Within(0, 65535);
         start.Add(startDir);
         start.Add(dataNodes);
+        var tls = new Option<bool>("--tls") { Description = "TLS on the NameNode's gRPC port, with a CA and certificate made in DIR/tls (scripts/make-certs.sh, openssl); prints the CA to export as CKPTFS_TLS_CA." };
         start.Add(port);
+        start.Add(tls);
         start.SetAction(async (result, cancellationToken) =>
         {
             var count = result.GetValue(dataNodes);
-            var state = await LocalCluster.StartAsync(result.GetRequiredValue(startDir), count, result.GetValue(port), [], cancellationToken);
-            Console.WriteLine($"NameNode {state.NameNode.Address} (http {state.NameNode.HttpAddress}, pid {state.NameNode.Pid}), {state.DataNodes.Count} DataNodes live; logs and data in {Path.GetFullPath(result.GetRequiredValue(startDir))}");
-            Console.WriteLine($"export {CkptFsClientOptions.NameNodeEnvironmentVariable}={state.NameNode.Address}");
-            if (state.AdminTokenFile() is { } adminToken)
+            var directory = Path.GetFullPath(result.GetRequiredValue(startDir));
+            var state = await LocalCluster.StartAsync(directory, count, result.GetValue(port), [], cancellationToken, result.GetValue(tls));
+            Console.WriteLine($"NameNode {state.NameNode.Address}{(state.TlsCaFile is null ? "" : " (TLS)")} (http {state.NameNode.HttpAddress}, pid {state.NameNode.Pid}), {state.DataNodes.Count} DataNodes live; logs and data in {directory}");
+            var environment = ClusterEnvironment.Write(directory, state);
+            foreach (var line in environment)
             {
-                Console.WriteLine($"export {CkptFsClientOptions.TokenFileEnvironmentVariable}={adminToken}");
+                Console.WriteLine(line);
             }
             return 0;
         });

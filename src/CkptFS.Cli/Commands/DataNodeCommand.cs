@@ -24,11 +24,13 @@ internal static class DataNodeCommand
         var advertise = new Option<string?>("--advertise-host") { Description = "Host name clients use to reach this node (default: the bind address, or the host name)." };
         var id = new Option<string?>("--id") { Description = "Node id for a new data folder (default: a random UUID; kept in the folder)." };
         var location = new Option<string?>("--location") { Description = "Topology label /zone/rack that replica placement spreads over." };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate: serve the HTTP port over HTTPS (with --tls-key); re-read when the file changes (Tls:CertificateFile)." };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert (Tls:KeyFile)." };
         var config = new Option<string?>("--config") { Description = "JSON config file with a \"DataNode\" section." };
         var logFormat = new Option<LogFormat>("--log-format") { Description = "Log lines as text or json (default: text, or $CKPTFS_LOG_FORMAT)." };
         var command = new Command("datanode", "Run a DataNode: stores checksummed block replicas and streams them.")
         {
-            data, port, httpPort, bind, advertise, id, location, config, logFormat,
+            data, port, httpPort, bind, advertise, id, location, tlsCert, tlsKey, config, logFormat,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -43,9 +45,14 @@ internal static class DataNodeCommand
             options.AdvertisedHost = result.GetValue(advertise) ?? options.AdvertisedHost;
             options.NodeId = result.GetValue(id) ?? options.NodeId;
             options.Location = result.GetValue(location) ?? options.Location;
+            options.Tls.CertificateFile = result.GetValue(tlsCert) ?? options.Tls.CertificateFile;
+            options.Tls.KeyFile = result.GetValue(tlsKey) ?? options.Tls.KeyFile;
             options.NameNode.NameNodeAddress = result.GetValue(CliOptions.NameNode) is { Length: > 0 } address ? address
                 : options.NameNode.NameNodeAddress.Length > 0 ? options.NameNode.NameNodeAddress
                 : new CkptFsClientOptions().NameNodeAddress;
+            options.NameNode.TlsCaFile = result.GetValue(CliOptions.TlsCa) is { Length: > 0 } caFile ? caFile
+                : options.NameNode.TlsCaFile is { Length: > 0 } configured ? configured
+                : new CkptFsClientOptions().TlsCaFile;
             if (options.Storage.DataFolders.Count == 0)
             {
                 throw new ArgumentException("Give the DataNode at least one data folder (--data DIR[,DIR2...]).");

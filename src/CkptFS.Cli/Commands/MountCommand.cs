@@ -138,6 +138,11 @@ internal static class MountCommand
             arguments.Add("--namenode");
             arguments.Add(address);
         }
+        if (result.GetValue(CliOptions.TlsCa) is { Length: > 0 } caFile && !arguments.Contains("--tls-ca"))
+        {
+            arguments.Add("--tls-ca");
+            arguments.Add(Path.GetFullPath(caFile));
+        }
         var pid = DetachedProcess.Start(arguments, state.LogFile);
         state.WritePid(pid);
         var stopwatch = Stopwatch.StartNew();

@@ -19,9 +19,11 @@ internal static class NameNodeCommand
         var port = new Option<int?>("--port") { Description = "gRPC port (default 8020; 0 picks a free one)." };
         var httpPort = new Option<int?>("--http-port") { Description = "HTTP port for /healthz, /metrics, status (default 9870; 0 picks a free one; -1 off)." };
         var bind = new Option<string?>("--bind") { Description = "Address to listen on (default 127.0.0.1; 0.0.0.0 for all interfaces)." };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate: serve gRPC over TLS (with --tls-key); re-read when the file changes (Tls:CertificateFile)." };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert (Tls:KeyFile)." };
         var config = new Option<string?>("--config") { Description = "JSON config file with a \"NameNode\" section." };
         var logFormat = new Option<LogFormat>("--log-format") { Description = "Log lines as text or json (default: text, or $CKPTFS_LOG_FORMAT)." };
-        var command = new Command("namenode", "Run a NameNode: the namespace and leases, served over gRPC.") { data, port, httpPort, bind, config, logFormat };
+        var command = new Command("namenode", "Run a NameNode: the namespace and leases, served over gRPC.") { data, port, httpPort, bind, tlsCert, tlsKey, config, logFormat };
         command.SetAction(async (result, cancellationToken) =>
         {
             var options = LoadOptions(result.GetValue(config));
@@ -29,6 +31,8 @@ internal static class NameNodeCommand
             options.RpcPort = result.GetValue(port) ?? options.RpcPort;
             options.HttpPort = result.GetValue(httpPort) ?? options.HttpPort;
             options.BindAddress = result.GetValue(bind) ?? options.BindAddress;
+            options.Tls.CertificateFile = result.GetValue(tlsCert) ?? options.Tls.CertificateFile;
+            options.Tls.KeyFile = result.GetValue(tlsKey) ?? options.Tls.KeyFile;
             using var loggerFactory = LogSetup.CreateFactory(result.GetValue(logFormat));
             await RunAsync(options, loggerFactory, cancellationToken);
             return 0;

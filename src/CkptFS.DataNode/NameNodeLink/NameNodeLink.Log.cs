@@ -10,6 +10,9 @@ public sealed partial class NameNodeLink
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered with the NameNode at {Address}; {KeyCount} block keys")]
     private partial void LogRegistered(string address, int keyCount);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Registration failed (attempt {Attempt}): {Reason}; retrying in {Backoff}")]
+    private partial void LogRegistrationTlsMismatch(string reason, int attempt, TimeSpan backoff);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registration with the NameNode at {Address} failed (attempt {Attempt}); retrying in {Backoff}")]
     private partial void LogRegistrationFailed(Exception exception, string address, int attempt, TimeSpan backoff);
 

@@ -5,6 +5,7 @@ using CkptFS.DataNode.Replication;
 using CkptFS.DataNode.Security;
 using CkptFS.Protocol;
 using CkptFS.Protocol.Rpc;
+using CkptFS.Protocol.Tls;
 using Grpc.Core;
 using Grpc.Net.Client;
 using CkptFS.Protocol.V1;
@@ -75,7 +76,7 @@ public sealed partial class NameNodeLink : IAsyncDisposable
         _logger = logger;
         _transfers = transfers;
         _recoveries = recoveries;
-        _channel = RpcChannel.ForAddress(options.NameNodeAddress);
+        _channel = RpcChannel.ForAddress(options.NameNodeAddress, options.TlsCaFile);
         _namenode = new DatanodeProtocol.DatanodeProtocolClient(RpcChannel.Invoker(_channel));
     }
 
@@ -153,6 +154,11 @@ public sealed partial class NameNodeLink : IAsyncDisposable
                 await RegisterAndReportAsync(stopping);
                 return;
             }
+            catch (RpcException exception) when (TlsMismatch(exception) is { } mismatch)
+            {
+                // A configuration error, not an outage: one clear line, no stack trace; it may be fixed on the NameNode's side.
+                LogRegistrationTlsMismatch(mismatch, attempt, backoff);
+            }
             catch (Exception exception) when (!stopping.IsCancellationRequested && exception is not OutOfMemoryException)
             {
                 LogRegistrationFailed(exception, _options.NameNodeAddress, attempt, backoff);
@@ -161,6 +167,9 @@ public sealed partial class NameNodeLink : IAsyncDisposable
             backoff = NextBackoff(backoff);
         }
     }
+
+    private string? TlsMismatch(RpcException exception) =>
+        TlsFailure.Describe(exception, "NameNode", _options.NameNodeAddress, _options.TlsCaFile, "DataNode:NameNode:TlsCaFile, CKPTFS_DATANODE__NAMENODE__TLSCAFILE or --tls-ca");
 
     private async Task RegisterAndReportAsync(CancellationToken stopping)
     {

@@ -6,6 +6,13 @@ public sealed class NameNodeLinkOptions
     /// <summary>The NameNode's gRPC address, host:port. Required.</summary>
     public string NameNodeAddress { get; set; } = string.Empty;
 
+    /// <summary>
+    /// A PEM CA bundle: the link speaks TLS and trusts only a NameNode whose certificate chains to it
+    /// and names the host of <see cref="NameNodeAddress"/>. Empty (default): cleartext, unless the
+    /// address starts with https://. Bound as DataNode:NameNode:TlsCaFile; the CLI falls back to --tls-ca and CKPTFS_TLS_CA.
+    /// </summary>
+    public string? TlsCaFile { get; set; }
+
     /// <summary>Between heartbeats (which carry the NameNode's commands back): 3 s.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(3);
 
@@ -33,6 +40,10 @@ public sealed class NameNodeLinkOptions
         if (string.IsNullOrWhiteSpace(NameNodeAddress))
         {
             throw new ArgumentException("Invalid setting NameNodeLink:NameNodeAddress: it is empty; give the NameNode's host:port (--namenode HOST:PORT).");
+        }
+        if (!string.IsNullOrWhiteSpace(TlsCaFile) && !File.Exists(TlsCaFile))
+        {
+            throw new ArgumentException($"Invalid setting NameNodeLink:TlsCaFile = {TlsCaFile}: no such file.");
         }
         RequirePositive(nameof(HeartbeatInterval), HeartbeatInterval);
         RequirePositive(nameof(FullBlockReportInterval), FullBlockReportInterval);

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Security;
+using CkptFS.Protocol.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
@@ -11,6 +13,7 @@ namespace CkptFS.Protocol.Http;
 /// <summary>
 /// A plain HTTP/1.1 endpoint for /healthz, /metrics and status pages, for processes that serve no
 /// gRPC (the DataNode). Minimal Kestrel: no middleware but routing; logs through the process's factory.
+/// HTTPS instead when given certificates (the same reloaded ones as the process's other ports).
 /// </summary>
 public sealed class StatusHttpServer : IAsyncDisposable
 {
@@ -25,7 +28,9 @@ public sealed class StatusHttpServer : IAsyncDisposable
     /// <summary>The bound port (the real one when 0 was asked for).</summary>
     public int Port { get; }
 
-    public static async Task<StatusHttpServer> StartAsync(string bindAddress, int port, ILoggerFactory loggerFactory, Action<IEndpointRouteBuilder> mapRoutes, CancellationToken cancellationToken)
+    /// <param name="certificates">Serve HTTPS with these; null: cleartext HTTP.</param>
+    public static async Task<StatusHttpServer> StartAsync(string bindAddress, int port, ILoggerFactory loggerFactory, Action<IEndpointRouteBuilder> mapRoutes, CancellationToken cancellationToken,
+        CertificateReloader? certificates = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggerFactory);
@@ -36,6 +41,10 @@ public sealed class StatusHttpServer : IAsyncDisposable
             kestrel.Listen(IPAddress.Parse(bindAddress), port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
+                if (certificates is not null)
+                {
+                    listen.UseHttps(TlsHandshake.ServerOptions(certificates, [SslApplicationProtocol.Http11]));
+                }
                 endpoint = listen;
             }));
         var app = builder.Build();

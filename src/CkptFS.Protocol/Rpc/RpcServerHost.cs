@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using System.Net;
+using System.Net.Security;
 using CkptFS.Protocol.Http;
+using CkptFS.Protocol.Tls;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -13,7 +15,8 @@ using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 namespace CkptFS.Protocol.Rpc;
 
 /// <summary>
-/// A gRPC server on grpc-dotnet: Kestrel with one HTTP/2 cleartext port, the services given, the
+/// A gRPC server on grpc-dotnet: Kestrel with one HTTP/2 port (cleartext, or TLS with a certificate
+/// reloaded from disk when <see cref="RpcServerOptions.Tls"/> is set), the services given, the
 /// error interceptor, <c>grpc.health.v1.Health</c> and server reflection. Health answers for the
 /// whole server (<c>""</c>) and for every service by its full name: SERVING once the port is open,
 /// NOT_SERVING from the moment the server starts stopping. Callers may set other names through
@@ -27,9 +30,10 @@ public sealed partial class RpcServerHost : IAsyncDisposable
     private int _stopped;
     private string[] _healthNames = [];
 
-    private RpcServerHost(WebApplication app, RpcServerOptions options, HealthServiceImpl health, int port, ILogger logger)
+    private RpcServerHost(WebApplication app, RpcServerOptions options, HealthServiceImpl health, int port, CertificateReloader? certificates, ILogger logger)
     {
         _app = app;
+        Certificates = certificates;
         _options = options;
         Health = health;
         Port = port;
@@ -42,6 +46,9 @@ public sealed partial class RpcServerHost : IAsyncDisposable
     /// <summary><c>host:port</c> of the endpoint, as <see cref="RpcChannel.ForAddress"/> takes it.</summary>
     public string Address => new IPEndPoint(_options.ParsedBindAddress, Port).ToString();
 
+    /// <summary>The served certificate when the port speaks TLS; null for cleartext.</summary>
+    public CertificateReloader? Certificates { get; }
+
     /// <summary>The health service: set further names' status here.</summary>
     public HealthServiceImpl Health { get; }
 
@@ -51,6 +58,9 @@ public sealed partial class RpcServerHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         options.Validate();
+        var certificates = options.Tls.Enabled
+            ? CertificateReloader.Load(options.Tls, TimeProvider.System, loggerFactory.CreateLogger<CertificateReloader>())
+            : null;
         var health = new HealthServiceImpl();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton<ILoggerFactory>(new RpcHostLoggerFactory(loggerFactory));
@@ -74,7 +84,7 @@ public sealed partial class RpcServerHost : IAsyncDisposable
         builder.Services.AddSingleton(health);
         services.Register(builder.Services);
         ListenOptions? endpoint = null;
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => endpoint = ConfigureKestrel(kestrel, options));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => endpoint = ConfigureKestrel(kestrel, options, certificates));
 
         var app = builder.Build();
 
@@ -108,12 +118,12 @@ public sealed partial class RpcServerHost : IAsyncDisposable
 
         // Kestrel writes the bound endpoint back into the ListenOptions (the real port for 0).
         var port = ((IPEndPoint)endpoint!.EndPoint).Port;
-        var host = new RpcServerHost(app, options, health, port, loggerFactory.CreateLogger<RpcServerHost>());
+        var host = new RpcServerHost(app, options, health, port, certificates, loggerFactory.CreateLogger<RpcServerHost>());
         string[] names = [string.Empty, .. services.Names];
         host._healthNames = names;
         app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => SetAll(health, names, ServingStatus.NotServing));
         SetAll(health, names, ServingStatus.Serving);
-        LogStarted(host._logger, options.BindAddress, port, string.Join(", ", services.Names), options.MaxReceiveMessageBytes,
+        LogStarted(host._logger, certificates is null ? "cleartext" : "TLS", options.BindAddress, port, string.Join(", ", services.Names), options.MaxReceiveMessageBytes,
             options.MaxConnections, options.IdleConnectionTimeout);
         return host;
     }
@@ -153,7 +163,7 @@ public sealed partial class RpcServerHost : IAsyncDisposable
         }
     }
 
-    private static ListenOptions ConfigureKestrel(KestrelServerOptions kestrel, RpcServerOptions options)
+    private static ListenOptions ConfigureKestrel(KestrelServerOptions kestrel, RpcServerOptions options, CertificateReloader? certificates)
     {
         kestrel.AddServerHeader = false;
         var limits = kestrel.Limits;
@@ -177,14 +187,18 @@ public sealed partial class RpcServerHost : IAsyncDisposable
         {
             endpoint = listen;
             listen.Protocols = HttpProtocols.Http2;
+            if (certificates is not null)
+            {
+                listen.UseHttps(TlsHandshake.ServerOptions(certificates, [SslApplicationProtocol.Http2]));
+            }
             options.ConfigureEndpoint?.Invoke(listen);
         });
         return endpoint!;
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "gRPC serving on {BindAddress}:{Port}: {Services}; max message {MaxMessageBytes} bytes, at most {MaxConnections} connections, idle ones closed after {IdleTimeout}")]
-    private static partial void LogStarted(ILogger logger, string bindAddress, int port, string services, int maxMessageBytes, long maxConnections, TimeSpan idleTimeout);
+        Message = "gRPC ({Transport}) serving on {BindAddress}:{Port}: {Services}; max message {MaxMessageBytes} bytes, at most {MaxConnections} connections, idle ones closed after {IdleTimeout}")]
+    private static partial void LogStarted(ILogger logger, string transport, string bindAddress, int port, string services, int maxMessageBytes, long maxConnections, TimeSpan idleTimeout);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "gRPC server on port {Port} stopping")]
     private static partial void LogStopping(ILogger logger, int port);

@@ -1,4 +1,5 @@
 using System.Net;
+using CkptFS.Protocol.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CkptFS.Protocol.Rpc;
@@ -15,7 +16,7 @@ public sealed class RpcServerOptions
     /// <summary>The address to listen on: an IP literal; "0.0.0.0" or "::" for all interfaces. Default 127.0.0.1.</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>The gRPC port (HTTP/2 cleartext). 0 picks a free port; <see cref="RpcServerHost.Port"/> tells which.</summary>
+    /// <summary>The gRPC port (HTTP/2: cleartext, or TLS when <see cref="Tls"/> is set). 0 picks a free port; <see cref="RpcServerHost.Port"/> tells which.</summary>
     public int Port { get; set; }
 
     /// <summary>Largest request message accepted, in bytes (default 4 MiB, gRPC's default). Larger: RESOURCE_EXHAUSTED.</summary>
@@ -65,8 +66,11 @@ public sealed class RpcServerOptions
     /// </summary>
     public bool EnableDetailedErrors { get; set; }
 
+    /// <summary>TLS on the port: a PEM certificate and key, reloaded when they change on disk. Off by default.</summary>
+    public TlsServerOptions Tls { get; set; } = new();
+
     /// <summary>
-    /// The seam for TLS and other transport settings: called with the gRPC endpoint's listen
+    /// The seam for other transport settings: called with the gRPC endpoint's listen
     /// options after the defaults are set (e.g. <c>listen =&gt; listen.UseHttps(certificate)</c>).
     /// </summary>
     public Action<ListenOptions>? ConfigureEndpoint { get; set; }
@@ -108,6 +112,8 @@ public sealed class RpcServerOptions
         {
             throw Invalid(nameof(ShutdownTimeout), ShutdownTimeout, "zero or a positive duration");
         }
+
+        Tls.Validate("Rpc");
     }
 
     internal IPAddress ParsedBindAddress => IPAddress.Parse(BindAddress);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Makes a private CA and one server certificate for a local or test CkptFS cluster, with openssl:
+#   scripts/make-certs.sh DIR [HOSTNAME...]
+# DIR/ca.pem    the CA certificate: the bundle clients and DataNodes trust (CKPTFS_TLS_CA, --tls-ca)
+# DIR/ca.key    the CA's key (kept to issue more node certificates; never given to a server)
+# DIR/node.crt  a server certificate for the NameNode (and any server), signed by the CA; its names
+#               (SAN): localhost, 127.0.0.1, ::1 and every HOSTNAME given (a name or an IP address)
+# DIR/node.key  its key (PKCS#8 PEM, unencrypted, mode 600)
+# An existing CA in DIR is reused, so running it again issues a new node certificate (a new serial)
+# that clients already trust: the way to rehearse a rotation. ECDSA P-256; CA 10 years, node 1 year.
+# For production use cert-manager or your PKI instead (README: Security, TLS).
+set -euo pipefail
+if [[ $# -lt 1 || "$1" == -* ]]; then
+  echo "usage: $0 DIR [HOSTNAME...]" >&2
+  exit 2
+fi
+command -v openssl >/dev/null 2>&1 || { echo "make-certs: openssl is not installed (apt-get install openssl, or scripts/setup.sh)" >&2; exit 1; }
+dir="$1"
+shift
+mkdir -p "$dir"
+umask 077
+
+if [[ ! -f "$dir/ca.pem" || ! -f "$dir/ca.key" ]]; then
+  openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 -days 3650 \
+    -subj "/CN=CkptFS local CA" \
+    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+fi
+
+san="DNS:localhost,IP:127.0.0.1,IP:::1"
+for name in "$@"; do
+  if [[ "$name" =~ ^[0-9.]+$ || "$name" == *:* ]]; then
+    san+=",IP:$name"
+  else
+    san+=",DNS:$name"
+  fi
+done
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 \
+  -subj "/CN=${1:-localhost}" -keyout "$work/node.key" -out "$work/node.csr" 2>/dev/null
+cat >"$work/ext.cnf" <<EXT
+basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth,clientAuth
+subjectAltName=$san
+EXT
+# A random 128-bit serial (leading 1: positive): every run's certificate differs from the last.
+openssl x509 -req -in "$work/node.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -sha256 -days 365 \
+  -set_serial "0x1$(openssl rand -hex 15)" -extfile "$work/ext.cnf" -out "$work/node.crt" 2>/dev/null
+chmod 644 "$work/node.crt" "$dir/ca.pem"
+# Each file replaced in one rename: a server reading them meanwhile sees the old or the new one.
+mv -f "$work/node.key" "$dir/node.key"
+mv -f "$work/node.crt" "$dir/node.crt"
+echo "make-certs: CA $dir/ca.pem; node certificate $dir/node.crt (key $dir/node.key) for $san"
