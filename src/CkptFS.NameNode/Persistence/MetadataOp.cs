@@ -1,6 +1,7 @@
 using CkptFS.Common;
 using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.Namespace;
+using CkptFS.NameNode.Security;
 
 namespace CkptFS.NameNode.Persistence;
 
@@ -32,4 +33,7 @@ public abstract record MetadataOp
     public sealed record PutCheckpoint(CommittedCheckpoint Checkpoint) : MetadataOp;
 
     public sealed record DeleteCheckpoint(FsPath Job, ulong Step) : MetadataOp;
+
+    /// <summary>The block token keys after a roll (the whole set: it is small, a few keys).</summary>
+    public sealed record PutBlockKeys(BlockKeySet Keys) : MetadataOp;
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using CkptFS.Common;
 using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.Namespace;
+using CkptFS.NameNode.Security;
 using CkptFS.Protocol.V1;
 using CkptFS.Storage.RocksDb;
 using Google.Protobuf;
@@ -14,6 +15,7 @@ namespace CkptFS.NameNode.Persistence;
 ///   "m/next-inode-id"      → u64
 ///   "m/layout-version"     → u32
 ///   "m/counters"           → CountersRecord (absent until the first block: then the initial values)
+///   "m/block-keys"        → BlockKeysRecord (absent until the first start that made keys)
 ///   "cj" / "cc"            → checkpoint jobs and committed checkpoints (<see cref="CheckpointRecords"/>)
 /// Every <see cref="Commit"/> is one write batch with a synced WAL.
 /// </summary>
@@ -25,6 +27,7 @@ public sealed class RocksMetadataStore : IMetadataStore
     private static readonly byte[] NextInodeIdKey = "m/next-inode-id"u8.ToArray();
     private static readonly byte[] LayoutVersionKey = "m/layout-version"u8.ToArray();
     private static readonly byte[] CountersKey = "m/counters"u8.ToArray();
+    private static readonly byte[] BlockKeysKey = "m/block-keys"u8.ToArray();
 
     private readonly RocksDatabase _db;
 
@@ -57,9 +60,10 @@ public sealed class RocksMetadataStore : IMetadataStore
         }
         var nextId = _db.Get(NextInodeIdKey) ?? throw new CkptFsException(ErrorCode.StorageCorrupt, $"The metadata in {Directory} has no inode id counter.");
         var counters = _db.Get(CountersKey) is { } bytes ? CountersRecord.Parser.ParseFrom(bytes) : null;
+        var blockKeys = _db.Get(BlockKeysKey) is { } keyBytes ? BlockKeySet.FromRecord(BlockKeysRecord.Parser.ParseFrom(keyBytes)) : null;
         return new MetadataImage(loader.Build(), BinaryPrimitives.ReadUInt64BigEndian(nextId),
             counters is null ? IdCounters.Initial : new IdCounters(counters.NextBlockId, counters.NextGenerationStamp),
-            CheckpointRecords.Load(_db), loader.Files);
+            CheckpointRecords.Load(_db), loader.Files, blockKeys);
     }
 
     public void Commit(IReadOnlyList<MetadataOp> ops)
@@ -89,6 +93,9 @@ public sealed class RocksMetadataStore : IMetadataStore
                         NextBlockId = counters.Counters.NextBlockId,
                         NextGenerationStamp = counters.Counters.NextGenerationStamp,
                     }.ToByteArray());
+                    break;
+                case MetadataOp.PutBlockKeys keys:
+                    batch.Put(BlockKeysKey, keys.Keys.ToRecord().ToByteArray());
                     break;
                 case MetadataOp.PutCheckpointJob or MetadataOp.DeleteCheckpointJob or MetadataOp.PutCheckpoint or MetadataOp.DeleteCheckpoint:
                     CheckpointRecords.Write(batch, op);
