@@ -10,6 +10,7 @@ using CkptFS.NameNode.Persistence;
 using CkptFS.NameNode.Rpc;
 using CkptFS.NameNode.Security;
 using CkptFS.Protocol.Http;
+using CkptFS.Protocol.Security;
 using CkptFS.Protocol.Rpc;
 using CkptFS.Protocol.V1;
 using Microsoft.Extensions.Logging;
@@ -125,6 +126,13 @@ public sealed partial class NameNodeServer : IAsyncDisposable
                 .Add(new ClientProtocolService(fs, new RetryCache(time, options.RetryCacheExpiry), blocks, datanodes, tokens, leases), ClientProtocol.Descriptor.FullName)
                 .Add(new DatanodeProtocolService(datanodes, blocks, replication, tokens, fs, recoveries, stopping.Token), DatanodeProtocol.Descriptor.FullName)
                 .Add(new CheckpointProtocolService(checkpoints, new RetryCache(time, options.RetryCacheExpiry)), CheckpointProtocol.Descriptor.FullName);
+            if (options.Security.ClusterSecretFile is { } secretFile)
+            {
+                var secret = ClusterSecret.Load(secretFile, "Security:ClusterSecretFile");
+                services.Intercept<DatanodeProtocolService, DataNodeAuthInterceptor>(
+                    new DataNodeAuthInterceptor(secret, options.Security.ClusterProofSkew, time, loggerFactory.CreateLogger<DataNodeAuthInterceptor>()));
+                LogDataNodeAuth(logger, secret.Path, options.Security.ClusterProofSkew);
+            }
             if (options.Audit.Enabled)
             {
                 audit = new AuditLog(options.Audit.PathIn(options.DataDirectory), options.Audit.QueueCapacity, loggerFactory.CreateLogger<AuditLog>());
@@ -249,6 +257,9 @@ public sealed partial class NameNodeServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Block keys ({Source}, durable): key {CurrentKeyId} signs, key {NextKeyId} is next, next roll at {RollDueAt:u}")]
     private static partial void LogBlockKeys(ILogger logger, uint currentKeyId, uint nextKeyId, string source, DateTimeOffset rollDueAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DataNodes must prove the cluster secret of {SecretFile} on every call (clock skew {Skew} accepted)")]
+    private static partial void LogDataNodeAuth(ILogger logger, string secretFile, TimeSpan skew);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "NameNode stopped in {Elapsed}")]
     private static partial void LogStopped(ILogger logger, TimeSpan elapsed);

@@ -38,6 +38,7 @@ public static class ErrorCodeStatus
             => StatusCode.DataLoss,
 
         ErrorCode.InvalidAccessToken => StatusCode.PermissionDenied,
+        ErrorCode.DataNodeNotAuthenticated => StatusCode.Unauthenticated,
         ErrorCode.DeadlineExceeded => StatusCode.DeadlineExceeded,
         ErrorCode.Cancelled => StatusCode.Cancelled,
 

@@ -43,7 +43,7 @@ public sealed class CrashPointTests : IDisposable
             original.Kill();
             await original.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
-        var faults = new Dictionary<string, string> { ["CKPTFS_FAULTS"] = "DataNodeBeforeFinalize=crash" };
+        var faults = cluster.DataNodeSettings(new Dictionary<string, string> { ["CKPTFS_FAULTS"] = "DataNodeBeforeFinalize=crash" });
         using var faulty = ChildProcess.Start(RepoPaths.Launcher,
             ["datanode", "--namenode", cluster.Address, "--data", nodeDirectory, "--port", "0", "--http-port", "0", "--id", "dn0"], faults);
         await faulty.WaitForLineAsync(new Regex("DataNode listening"), TimeSpan.FromSeconds(120));
@@ -57,7 +57,7 @@ public sealed class CrashPointTests : IDisposable
 
         // Restarted without the fault, the node serves again; the half-written replica is never served as finalized.
         using var healthy = ChildProcess.Start(RepoPaths.Launcher,
-            ["datanode", "--namenode", cluster.Address, "--data", nodeDirectory, "--port", "0", "--http-port", "0", "--id", "dn0"]);
+            ["datanode", "--namenode", cluster.Address, "--data", nodeDirectory, "--port", "0", "--http-port", "0", "--id", "dn0"], cluster.DataNodeSettings());
         await healthy.WaitForLineAsync(new Regex("DataNode listening"), TimeSpan.FromSeconds(120));
         (await cluster.CliAsync("put", "-r", "1", source, "/crash/shard2")).EnsureSuccess();
         var back = _work.Combine("back");

@@ -2,16 +2,27 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using CkptFS.Client;
 using CkptFS.Common;
+using CkptFS.Protocol.Security;
 using CkptFS.Protocol.V1;
 
 namespace CkptFS.Cli.Cluster;
 
 /// <summary>
 /// A NameNode and N DataNodes as background processes on this machine, logs and data under one
-/// folder: the embedded cluster behind the quickstart, the tests and the benchmarks.
+/// folder: the embedded cluster behind the quickstart, the tests and the benchmarks. The DataNodes
+/// authenticate to the NameNode with a cluster secret generated into the folder (<see cref="SecretFileName"/>,
+/// kept across restarts of the cluster), passed to every process by environment variable.
 /// </summary>
 public static partial class LocalCluster
 {
+    /// <summary>The cluster secret's file in the cluster folder (32 random bytes, owner-only).</summary>
+    public const string SecretFileName = "cluster-secret";
+
+    /// <summary>The settings that point the NameNode and the DataNodes at the secret file.</summary>
+    public const string NameNodeSecretVariable = "CKPTFS_NAMENODE__SECURITY__CLUSTERSECRETFILE";
+
+    public const string DataNodeSecretVariable = "CKPTFS_DATANODE__SECURITY__CLUSTERSECRETFILE";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     public static async Task<ClusterState> StartAsync(string directory, int dataNodes, int nameNodePort, IReadOnlyList<string> nameNodeArguments, CancellationToken cancellationToken)
@@ -23,7 +34,8 @@ public static partial class LocalCluster
                 $"A cluster already runs from {directory} (NameNode pid {existing.NameNode.Pid}); stop it first: ckptfs cluster stop --dir {directory}");
         }
         var logs = Directory.CreateDirectory(Path.Combine(directory, "logs")).FullName;
-        var nameNode = await StartNameNodeAsync(directory, logs, nameNodePort, nameNodeArguments, cancellationToken);
+        var secret = EnsureSecret(directory);
+        var nameNode = await StartNameNodeAsync(directory, logs, nameNodePort, nameNodeArguments, secret, cancellationToken);
         var state = new ClusterState(nameNode, []);
         state.Save(directory);
         try
@@ -32,7 +44,7 @@ public static partial class LocalCluster
             var logStarts = new List<long>();
             for (var i = 0; i < dataNodes; i++)
             {
-                var (node, logStart) = StartDataNode(directory, logs, nameNode.Address, i);
+                var (node, logStart) = StartDataNode(directory, logs, nameNode.Address, i, secret);
                 nodes.Add(node);
                 logStarts.Add(logStart);
             }
@@ -70,26 +82,40 @@ public static partial class LocalCluster
     private static Task StopMemberAsync(ClusterProcess member) =>
         ClusterProcessFinder.FindPid(member) is { } pid ? DetachedProcess.StopAsync(pid, TimeSpan.FromSeconds(10)) : Task.CompletedTask;
 
-    private static async Task<ClusterProcess> StartNameNodeAsync(string directory, string logs, int port, IReadOnlyList<string> extra, CancellationToken cancellationToken)
+    /// <summary>The cluster's secret file, made on the first start in <paramref name="directory"/>.</summary>
+    private static string EnsureSecret(string directory)
+    {
+        var path = Path.Combine(directory, SecretFileName);
+        if (!File.Exists(path))
+        {
+            ClusterSecret.Generate(path);
+        }
+        return path;
+    }
+
+    private static async Task<ClusterProcess> StartNameNodeAsync(string directory, string logs, int port, IReadOnlyList<string> extra, string secret,
+        CancellationToken cancellationToken)
     {
         var data = Path.Combine(directory, "namenode");
         var log = Path.Combine(logs, "namenode.log");
         var logStart = DetachedProcess.LogLength(log);
         var pid = DetachedProcess.Start(
-            ["namenode", "--data", data, "--port", port.ToString(CultureInfo.InvariantCulture), "--http-port", "0", .. extra], log);
+            ["namenode", "--data", data, "--port", port.ToString(CultureInfo.InvariantCulture), "--http-port", "0", .. extra], log,
+            new Dictionary<string, string> { [NameNodeSecretVariable] = secret });
         var ready = await DetachedProcess.WaitForLineAsync(pid, log, logStart, NameNodeReady(), StartTimeout, cancellationToken);
         return new ClusterProcess("namenode", pid, ready.Groups["rpc"].Value, ready.Groups["http"].Value, data, log);
     }
 
     /// <summary>Starts DataNode <paramref name="index"/>; also returns where its lines begin in its log.</summary>
-    private static (ClusterProcess Node, long LogStart) StartDataNode(string directory, string logs, string nameNodeAddress, int index)
+    private static (ClusterProcess Node, long LogStart) StartDataNode(string directory, string logs, string nameNodeAddress, int index, string secret)
     {
         var name = $"dn{index}";
         var data = Path.Combine(directory, name);
         var log = Path.Combine(logs, name + ".log");
         var logStart = DetachedProcess.LogLength(log);
         var pid = DetachedProcess.Start(
-            ["datanode", "--namenode", nameNodeAddress, "--data", data, "--port", "0", "--http-port", "0", "--id", name], log);
+            ["datanode", "--namenode", nameNodeAddress, "--data", data, "--port", "0", "--http-port", "0", "--id", name], log,
+            new Dictionary<string, string> { [DataNodeSecretVariable] = secret });
         return (new ClusterProcess(name, pid, string.Empty, string.Empty, data, log), logStart);
     }
 
