@@ -14,7 +14,8 @@ public sealed class CrashPointTests : IDisposable
     [Fact]
     public async Task ANameNodeKilledAfterItsDurableWriteButBeforeReplyingKeepsTheChange()
     {
-        var faults = new Dictionary<string, string> { ["CKPTFS_FAULTS"] = "NameNodeAfterCommitBeforeReply=crash:skip=2" };
+        // skip=3: the first durable commit of a new NameNode is its block keys (Security/BlockKeySet), then /a and /b.
+        var faults = new Dictionary<string, string> { ["CKPTFS_FAULTS"] = "NameNodeAfterCommitBeforeReply=crash:skip=3" };
         using (var nameNode = await NameNodeProcess.StartAsync(_work.Path, faults))
         {
             // No waiting for the NameNode: the crash is the end of this one (the restart is on another port).
