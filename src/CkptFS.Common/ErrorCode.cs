@@ -44,6 +44,8 @@ public enum ErrorCode
     InvalidAccessToken = 4003,
     StorageCorrupt = 4004,
     StorageFailure = 4005,
+    /// <summary>A DataNodeProtocol call without a valid cluster proof (Security:ClusterSecretFile); the message says what is missing. Not transient.</summary>
+    DataNodeNotAuthenticated = 4006,
 
     // 5xxx: checkpoints
     CheckpointNotFound = 5001,

@@ -1,6 +1,7 @@
 using CkptFS.DataNode.NameNodeLink;
 using CkptFS.DataNode.Recovery;
 using CkptFS.DataNode.Replication;
+using CkptFS.DataNode.Security;
 
 namespace CkptFS.DataNode;
 
@@ -53,6 +54,9 @@ public sealed class DataNodeOptions
     /// <summary>Block recoveries this node leads as primary: 4 at once, 256 queued, 2 min per replica call, 10 min each.</summary>
     public BlockRecoveryOptions Recovery { get; set; } = new();
 
+    /// <summary>DataNode authentication: the cluster secret file to prove membership with (unset: none).</summary>
+    public DataNodeSecurityOptions Security { get; set; } = new();
+
     public void Validate()
     {
         if (HttpPort < -1 || HttpPort > 65535)
@@ -73,6 +77,7 @@ public sealed class DataNodeOptions
         Scanner.Validate();
         Transfers.Validate();
         Recovery.Validate();
+        Security.Validate();
     }
 
     /// <summary>The host this node advertises (see <see cref="AdvertisedHost"/>).</summary>

@@ -5,6 +5,7 @@ using CkptFS.DataNode.Security;
 using CkptFS.DataNode.Transfer;
 using CkptFS.Protocol.Http;
 using CkptFS.Protocol.Tls;
+using CkptFS.Protocol.Security;
 using CkptFS.Protocol.V1;
 using Microsoft.Extensions.Logging;
 using Link = CkptFS.DataNode.NameNodeLink.NameNodeLink;
@@ -96,7 +97,8 @@ public sealed partial class DataNodeServer : IAsyncDisposable
                     routes => DataNodeHttpRoutes.Map(routes, metrics, readiness, status), cancellationToken, certificates);
                 id.HttpPort = (uint)http.Port;
             }
-            link = new Link(options.NameNode, id, store, keys, time, loggerFactory.CreateLogger<Link>(), copies, recoveries);
+            var secret = options.Security.ClusterSecretFile is { } secretFile ? ClusterSecret.Load(secretFile, "Security:ClusterSecretFile") : null;
+            link = new Link(options.NameNode, id, store, keys, time, loggerFactory.CreateLogger<Link>(), copies, recoveries, secret);
             readiness.Link = link;
             var scanner = new BlockScanner(options.Scanner, store, link.ReportBadBlockAsync, time, loggerFactory.CreateLogger<BlockScanner>());
             if (status is not null)

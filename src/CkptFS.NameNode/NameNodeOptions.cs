@@ -48,6 +48,9 @@ public sealed class NameNodeOptions
     /// <summary>Block key update interval (10 h) and token lifetime (10 h).</summary>
     public BlockTokenOptions BlockTokens { get; set; } = new();
 
+    /// <summary>DataNode authentication: the cluster secret file (unset: off) and the proof's clock skew (5 min).</summary>
+    public NameNodeSecurityOptions Security { get; set; } = new();
+
     /// <summary>Checkpoint housekeeping: abandoned pending steps collected after 1 h idle, scanned every minute.</summary>
     public CheckpointOptions Checkpoints { get; set; } = new();
 
@@ -99,6 +102,7 @@ public sealed class NameNodeOptions
         Replication.Validate();
         Datanodes.Validate();
         BlockTokens.Validate();
+        Security.Validate();
         Checkpoints.Validate();
         Audit.Validate();
         Authentication.Validate();

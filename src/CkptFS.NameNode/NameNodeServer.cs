@@ -10,6 +10,7 @@ using CkptFS.NameNode.Persistence;
 using CkptFS.NameNode.Rpc;
 using CkptFS.NameNode.Security;
 using CkptFS.Protocol.Http;
+using CkptFS.Protocol.Security;
 using CkptFS.Protocol.Rpc;
 using CkptFS.Protocol.V1;
 using Microsoft.Extensions.Logging;
@@ -43,9 +44,10 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     private readonly TaskCompletionSource _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping;
     private readonly Task _leaseMonitor;
+    private readonly Task _keyRoller;
 
     private NameNodeServer(RocksMetadataStore store, GroupCommitter committer, FsNamespace fs, BlockManager blocks, DatanodeManager datanodes,
-        ReplicationMonitor replication, BlockTokenSecretManager tokens, LeaseMonitor leaseMonitor, RpcServerHost host, StatusHttpServer? http, NameNodeMetrics metrics, TimeProvider time, TimeSpan replicationInterval,
+        ReplicationMonitor replication, BlockTokenSecretManager tokens, BlockKeyRoller keyRoller, LeaseMonitor leaseMonitor, RpcServerHost host, StatusHttpServer? http, NameNodeMetrics metrics, TimeProvider time, TimeSpan replicationInterval,
         ILogger logger, CancellationTokenSource stopping)
     {
         _stopping = stopping;
@@ -64,6 +66,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         _host.Health.SetStatus(WritesHealthService, blocks.InSafeMode ? ServingStatus.NotServing : ServingStatus.Serving);
         _replicationTimer = time.CreateTimer(_ => RunReplicationScan(), null, replicationInterval, replicationInterval);
         _leaseMonitor = Task.Run(() => leaseMonitor.RunAsync(time, stopping.Token), CancellationToken.None);
+        _keyRoller = Task.Run(() => keyRoller.RunAsync(stopping.Token), CancellationToken.None);
     }
 
     public FsNamespace Namespace { get; }
@@ -110,7 +113,8 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             blocks.LoadFiles(loaded.WithBlocks);
             var events = new NameNodeEventLog(time);
             var datanodes = new DatanodeManager(time, options.Datanodes, blocks, new Random(), loggerFactory.CreateLogger<DatanodeManager>()) { Events = events };
-            var tokens = new BlockTokenSecretManager(time, options.BlockTokens);
+            var tokens = await BlockTokenSecretManager.StartAsync(time, options.BlockTokens, new CommittedBlockKeyStore(committer), image.BlockKeys, cancellationToken);
+            LogBlockKeys(logger, tokens.Keys.CurrentKeyId, tokens.Keys.NextKeyId, image.BlockKeys is null ? "new" : "loaded", tokens.Keys.RollDueAt(options.BlockTokens));
             var replication = new ReplicationMonitor(blocks, datanodes, options.Replication, time, loggerFactory.CreateLogger<ReplicationMonitor>()) { Events = events };
             var leases = new LeaseManager(time, options.Leases);
             leases.Load(loaded.UnderConstruction);
@@ -124,6 +128,13 @@ public sealed partial class NameNodeServer : IAsyncDisposable
                 .Add(new DatanodeProtocolService(datanodes, blocks, replication, tokens, fs, recoveries, stopping.Token), DatanodeProtocol.Descriptor.FullName)
                 .Add(new CheckpointProtocolService(checkpoints, new RetryCache(time, options.RetryCacheExpiry)), CheckpointProtocol.Descriptor.FullName)
                 .Add(new TokenProtocolService(clientTokens), TokenProtocol.Descriptor.FullName);
+            if (options.Security.ClusterSecretFile is { } secretFile)
+            {
+                var secret = ClusterSecret.Load(secretFile, "Security:ClusterSecretFile");
+                services.Intercept<DatanodeProtocolService, DataNodeAuthInterceptor>(
+                    new DataNodeAuthInterceptor(secret, options.Security.ClusterProofSkew, time, loggerFactory.CreateLogger<DataNodeAuthInterceptor>()));
+                LogDataNodeAuth(logger, secret.Path, options.Security.ClusterProofSkew);
+            }
             if (options.Audit.Enabled)
             {
                 audit = new AuditLog(options.Audit.PathIn(options.DataDirectory), options.Audit.QueueCapacity, loggerFactory.CreateLogger<AuditLog>());
@@ -157,7 +168,8 @@ public sealed partial class NameNodeServer : IAsyncDisposable
                 : await StatusHttpServer.StartAsync(options.BindAddress, options.HttpPort, loggerFactory,
                     routes => NameNodeHttpRoutes.Map(routes, fs, committer, datanodes, metrics, api, rpcAddress, startedAt), cancellationToken,
                     certificates: host.Certificates);
-            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, leaseMonitor, host, http, metrics, time, options.Replication.RecheckInterval,
+            var keyRoller = new BlockKeyRoller(tokens, time, loggerFactory.CreateLogger<BlockKeyRoller>());
+            var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, keyRoller, leaseMonitor, host, http, metrics, time, options.Replication.RecheckInterval,
                 logger, stopping)
             {
                 Checkpoints = checkpoints,
@@ -212,6 +224,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
         await _replicationTimer.DisposeAsync();
         await CheckpointJanitor.DisposeAsync();
         await _leaseMonitor;
+        await _keyRoller;   // before the committer: a roll in flight finishes durable or not at all
         await _host.DisposeAsync();
         if (_http is not null)
         {
@@ -264,6 +277,12 @@ public sealed partial class NameNodeServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Leases: {Holders} holders of {OpenFiles} open files, renewed now; soft limit {SoftLimit}, hard limit {HardLimit}")]
     private static partial void LogLeases(ILogger logger, int holders, int openFiles, TimeSpan softLimit, TimeSpan hardLimit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Block keys ({Source}, durable): key {CurrentKeyId} signs, key {NextKeyId} is next, next roll at {RollDueAt:u}")]
+    private static partial void LogBlockKeys(ILogger logger, uint currentKeyId, uint nextKeyId, string source, DateTimeOffset rollDueAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DataNodes must prove the cluster secret of {SecretFile} on every call (clock skew {Skew} accepted)")]
+    private static partial void LogDataNodeAuth(ILogger logger, string secretFile, TimeSpan skew);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "NameNode stopped in {Elapsed}")]
     private static partial void LogStopped(ILogger logger, TimeSpan elapsed);

@@ -41,7 +41,7 @@ public static class ErrorCodeStatus
             => StatusCode.DataLoss,
 
         ErrorCode.InvalidAccessToken or ErrorCode.PermissionDenied => StatusCode.PermissionDenied,
-        ErrorCode.Unauthenticated => StatusCode.Unauthenticated,
+        ErrorCode.Unauthenticated or ErrorCode.DataNodeNotAuthenticated => StatusCode.Unauthenticated,
         ErrorCode.DeadlineExceeded => StatusCode.DeadlineExceeded,
         ErrorCode.Cancelled => StatusCode.Cancelled,
 

@@ -14,7 +14,8 @@ public sealed class CrashPointTests : IDisposable
     [Fact]
     public async Task ANameNodeKilledAfterItsDurableWriteButBeforeReplyingKeepsTheChange()
     {
-        var faults = new Dictionary<string, string> { ["CKPTFS_FAULTS"] = "NameNodeAfterCommitBeforeReply=crash:skip=2" };
+        // skip=3: the first durable commit of a new NameNode is its block keys (Security/BlockKeySet), then /a and /b.
+        var faults = new Dictionary<string, string> { ["CKPTFS_FAULTS"] = "NameNodeAfterCommitBeforeReply=crash:skip=3" };
         using (var nameNode = await NameNodeProcess.StartAsync(_work.Path, faults))
         {
             // No waiting for the NameNode: the crash is the end of this one (the restart is on another port).
@@ -43,7 +44,7 @@ public sealed class CrashPointTests : IDisposable
             original.Kill();
             await original.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
-        var faults = new Dictionary<string, string> { ["CKPTFS_FAULTS"] = "DataNodeBeforeFinalize=crash" };
+        var faults = cluster.DataNodeSettings(new Dictionary<string, string> { ["CKPTFS_FAULTS"] = "DataNodeBeforeFinalize=crash" });
         using var faulty = ChildProcess.Start(RepoPaths.Launcher,
             ["datanode", "--namenode", cluster.Address, "--data", nodeDirectory, "--port", "0", "--http-port", "0", "--id", "dn0"], faults);
         await faulty.WaitForLineAsync(new Regex("DataNode listening"), TimeSpan.FromSeconds(120));
@@ -57,7 +58,7 @@ public sealed class CrashPointTests : IDisposable
 
         // Restarted without the fault, the node serves again; the half-written replica is never served as finalized.
         using var healthy = ChildProcess.Start(RepoPaths.Launcher,
-            ["datanode", "--namenode", cluster.Address, "--data", nodeDirectory, "--port", "0", "--http-port", "0", "--id", "dn0"]);
+            ["datanode", "--namenode", cluster.Address, "--data", nodeDirectory, "--port", "0", "--http-port", "0", "--id", "dn0"], cluster.DataNodeSettings());
         await healthy.WaitForLineAsync(new Regex("DataNode listening"), TimeSpan.FromSeconds(120));
         (await cluster.CliAsync("put", "-r", "1", source, "/crash/shard2")).EnsureSuccess();
         var back = _work.Combine("back");

@@ -127,7 +127,7 @@ public sealed partial class DiskFullTests(ITestOutputHelper output) : IDisposabl
         using var mount = TmpfsMount.Create(DiskKiB);
         using var cluster = await LocalClusterProcesses.StartAsync(2);
         using (var full = ChildProcess.Start(RepoPaths.Launcher,
-            ["datanode", "--namenode", cluster.Address, "--data", mount.Path, "--port", "0", "--http-port", "0", "--id", "dnfull"]))
+            ["datanode", "--namenode", cluster.Address, "--data", mount.Path, "--port", "0", "--http-port", "0", "--id", "dnfull"], cluster.DataNodeSettings()))
         {
             await full.WaitForLineAsync(new Regex("DataNode listening"), Timeout);
             mount.Fill();

@@ -39,7 +39,7 @@ public sealed class PipelineRecoveryTests : IDisposable
         using var mount = TmpfsMount.Create(sizeKiB: 64 * 1024);
         using var cluster = await LocalClusterProcesses.StartAsync(2);
         using var full = ChildProcess.Start(RepoPaths.Launcher,
-            ["datanode", "--namenode", cluster.Address, "--data", mount.Path, "--port", "0", "--http-port", "0", "--id", "dnfull"]);
+            ["datanode", "--namenode", cluster.Address, "--data", mount.Path, "--port", "0", "--http-port", "0", "--id", "dnfull"], cluster.DataNodeSettings());
         await full.WaitForLineAsync(new Regex("DataNode listening"), Timeout);
         await WaitUntilAsync(cluster, async () => await LiveDataNodesAsync(cluster) == 3, "3 live DataNodes");
         var data = TestFiles.RandomBytes(FileBytes, seed: 203);

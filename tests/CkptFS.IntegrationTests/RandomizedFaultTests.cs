@@ -172,7 +172,7 @@ public sealed class RandomizedFaultTests(ITestOutputHelper output) : IDisposable
         private async Task RestartAsync(string name, TimeSpan now)
         {
             var process = ChildProcess.Start(RepoPaths.Launcher,
-                ["datanode", "--namenode", cluster.Address, "--data", _folders[name], "--port", "0", "--http-port", "0", "--id", name], settings);
+                ["datanode", "--namenode", cluster.Address, "--data", _folders[name], "--port", "0", "--http-port", "0", "--id", name], cluster.DataNodeSettings(settings));
             _restarted.Add(process);
             await process.WaitForLineAsync(new Regex("DataNode listening"), TimeSpan.FromSeconds(120));
             _pids[name] = process.Pid;

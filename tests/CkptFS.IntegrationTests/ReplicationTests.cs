@@ -44,7 +44,7 @@ public sealed class ReplicationTests : IDisposable
         // The node returns with its old replicas: each block now has one too many, and the extras are deleted.
         using var returned = ChildProcess.Start(RepoPaths.Launcher,
             ["datanode", "--namenode", cluster.Address, "--data", node.GetProperty("dataDirectory").GetString()!, "--port", "0", "--http-port", "0", "--id", victim],
-            FastLiveness);
+            cluster.DataNodeSettings(FastLiveness));
         await returned.WaitForLineAsync(new Regex("DataNode listening"), TimeSpan.FromSeconds(120));
         var blockIds = (await BlocksAsync(cluster)).Select(b => b.Id).ToList();
         int ReplicaFiles() => blockIds.Sum(id => Directory.EnumerateFiles(cluster.Directory, $"blk_{id}", SearchOption.AllDirectories).Count(f => f.Contains("finalized", StringComparison.Ordinal)));

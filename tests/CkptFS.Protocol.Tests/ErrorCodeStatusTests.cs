@@ -40,6 +40,7 @@ public sealed class ErrorCodeStatusTests
         [ErrorCode.StorageFailure] = StatusCode.Internal,
         [ErrorCode.CheckpointNotFound] = StatusCode.NotFound,
         [ErrorCode.CheckpointIncomplete] = StatusCode.FailedPrecondition,
+        [ErrorCode.DataNodeNotAuthenticated] = StatusCode.Unauthenticated,
         [ErrorCode.SafeMode] = StatusCode.Unavailable,
         [ErrorCode.Unavailable] = StatusCode.Unavailable,
         [ErrorCode.DeadlineExceeded] = StatusCode.DeadlineExceeded,

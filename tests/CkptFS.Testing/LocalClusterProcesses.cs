@@ -60,6 +60,22 @@ public sealed partial class LocalClusterProcesses : IDisposable
         }
     }
 
+    /// <summary>The cluster secret `cluster start` generated (its DataNodes prove it to the NameNode).</summary>
+    public string SecretFile => System.IO.Path.Combine(Directory, "cluster-secret");
+
+    /// <summary>
+    /// Settings for a DataNode a test starts by hand against this cluster: the cluster secret (without
+    /// it the NameNode refuses the node) plus <paramref name="extra"/>.
+    /// </summary>
+    public Dictionary<string, string> DataNodeSettings(IDictionary<string, string>? extra = null)
+    {
+        var settings = new Dictionary<string, string>(extra ?? new Dictionary<string, string>())
+        {
+            ["CKPTFS_DATANODE__SECURITY__CLUSTERSECRETFILE"] = SecretFile,
+        };
+        return settings;
+    }
+
     public Task<CliResult> CliAsync(params string[] arguments) => CliRun.RunAsync(arguments, new Dictionary<string, string>(Environment));
 
     /// <summary>The PIDs and folders `cluster start` recorded.</summary>

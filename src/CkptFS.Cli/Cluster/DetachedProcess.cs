@@ -12,7 +12,8 @@ namespace CkptFS.Cli.Cluster;
 /// </summary>
 public static partial class DetachedProcess
 {
-    public static int Start(IReadOnlyList<string> ckptfsArguments, string logFile)
+    /// <param name="environment">Variables set for the process on top of this one's (e.g. CKPTFS_* settings).</param>
+    public static int Start(IReadOnlyList<string> ckptfsArguments, string logFile, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("setsid") { UseShellExecute = false };
         info.ArgumentList.Add("sh");
@@ -23,6 +24,10 @@ public static partial class DetachedProcess
         foreach (var argument in ckptfsArguments)
         {
             info.ArgumentList.Add(argument);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
         info.Environment["CKPTFS_LOG_FILE"] = logFile;
         using var process = Process.Start(info) ?? throw new CkptFsException(ErrorCode.Internal, $"Could not start ckptfs {ckptfsArguments[0]}.");

@@ -2,16 +2,27 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using CkptFS.Client;
 using CkptFS.Common;
+using CkptFS.Protocol.Security;
 using CkptFS.Protocol.V1;
 
 namespace CkptFS.Cli.Cluster;
 
 /// <summary>
 /// A NameNode and N DataNodes as background processes on this machine, logs and data under one
-/// folder: the embedded cluster behind the quickstart, the tests and the benchmarks.
+/// folder: the embedded cluster behind the quickstart, the tests and the benchmarks. The DataNodes
+/// authenticate to the NameNode with a cluster secret generated into the folder (<see cref="SecretFileName"/>,
+/// kept across restarts of the cluster), passed to every process by environment variable.
 /// </summary>
 public static partial class LocalCluster
 {
+    /// <summary>The cluster secret's file in the cluster folder (32 random bytes, owner-only).</summary>
+    public const string SecretFileName = "cluster-secret";
+
+    /// <summary>The settings that point the NameNode and the DataNodes at the secret file.</summary>
+    public const string NameNodeSecretVariable = "CKPTFS_NAMENODE__SECURITY__CLUSTERSECRETFILE";
+
+    public const string DataNodeSecretVariable = "CKPTFS_DATANODE__SECURITY__CLUSTERSECRETFILE";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     /// <param name="tls">
@@ -32,7 +43,8 @@ public static partial class LocalCluster
         var certificates = tls ? await ClusterCertificates.EnsureAsync(directory, cancellationToken) : null;
         string[] nameNodeTls = certificates is null ? [] : ["--tls-cert", certificates.CertificateFile, "--tls-key", certificates.KeyFile];
         string[] dataNodeTls = certificates is null ? [] : ["--tls-ca", certificates.CaFile, .. nameNodeTls];
-        var nameNode = await StartNameNodeAsync(directory, logs, nameNodePort, [.. nameNodeTls, .. nameNodeArguments], cancellationToken);
+        var secret = EnsureSecret(directory);
+        var nameNode = await StartNameNodeAsync(directory, logs, nameNodePort, [.. nameNodeTls, .. nameNodeArguments], secret, cancellationToken);
         var state = new ClusterState(nameNode, [], certificates?.CaFile);
         state.Save(directory);
         try
@@ -41,7 +53,7 @@ public static partial class LocalCluster
             var logStarts = new List<long>();
             for (var i = 0; i < dataNodes; i++)
             {
-                var (node, logStart) = StartDataNode(directory, logs, nameNode.Address, i, dataNodeTls);
+                var (node, logStart) = StartDataNode(directory, logs, nameNode.Address, i, dataNodeTls, secret);
                 nodes.Add(node);
                 logStarts.Add(logStart);
             }
@@ -79,26 +91,40 @@ public static partial class LocalCluster
     private static Task StopMemberAsync(ClusterProcess member) =>
         ClusterProcessFinder.FindPid(member) is { } pid ? DetachedProcess.StopAsync(pid, TimeSpan.FromSeconds(10)) : Task.CompletedTask;
 
-    private static async Task<ClusterProcess> StartNameNodeAsync(string directory, string logs, int port, IReadOnlyList<string> extra, CancellationToken cancellationToken)
+    /// <summary>The cluster's secret file, made on the first start in <paramref name="directory"/>.</summary>
+    private static string EnsureSecret(string directory)
+    {
+        var path = Path.Combine(directory, SecretFileName);
+        if (!File.Exists(path))
+        {
+            ClusterSecret.Generate(path);
+        }
+        return path;
+    }
+
+    private static async Task<ClusterProcess> StartNameNodeAsync(string directory, string logs, int port, IReadOnlyList<string> extra, string secret,
+        CancellationToken cancellationToken)
     {
         var data = Path.Combine(directory, "namenode");
         var log = Path.Combine(logs, "namenode.log");
         var logStart = DetachedProcess.LogLength(log);
         var pid = DetachedProcess.Start(
-            ["namenode", "--data", data, "--port", port.ToString(CultureInfo.InvariantCulture), "--http-port", "0", .. extra], log);
+            ["namenode", "--data", data, "--port", port.ToString(CultureInfo.InvariantCulture), "--http-port", "0", .. extra], log,
+            new Dictionary<string, string> { [NameNodeSecretVariable] = secret });
         var ready = await DetachedProcess.WaitForLineAsync(pid, log, logStart, NameNodeReady(), StartTimeout, cancellationToken);
         return new ClusterProcess("namenode", pid, ready.Groups["rpc"].Value, ready.Groups["http"].Value, data, log);
     }
 
     /// <summary>Starts DataNode <paramref name="index"/>; also returns where its lines begin in its log.</summary>
-    private static (ClusterProcess Node, long LogStart) StartDataNode(string directory, string logs, string nameNodeAddress, int index, IReadOnlyList<string> tls)
+    private static (ClusterProcess Node, long LogStart) StartDataNode(string directory, string logs, string nameNodeAddress, int index, IReadOnlyList<string> tls, string secret)
     {
         var name = $"dn{index}";
         var data = Path.Combine(directory, name);
         var log = Path.Combine(logs, name + ".log");
         var logStart = DetachedProcess.LogLength(log);
         var pid = DetachedProcess.Start(
-            ["datanode", "--namenode", nameNodeAddress, "--data", data, "--port", "0", "--http-port", "0", "--id", name, .. tls], log);
+            ["datanode", "--namenode", nameNodeAddress, "--data", data, "--port", "0", "--http-port", "0", "--id", name, .. tls], log,
+            new Dictionary<string, string> { [DataNodeSecretVariable] = secret });
         return (new ClusterProcess(name, pid, string.Empty, string.Empty, data, log), logStart);
     }
 

@@ -6,7 +6,9 @@ using CkptFS.DataNode.Security;
 using CkptFS.Protocol;
 using CkptFS.Protocol.Rpc;
 using CkptFS.Protocol.Tls;
+using CkptFS.Protocol.Security;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using CkptFS.Protocol.V1;
 using Microsoft.Extensions.Logging;
@@ -60,8 +62,9 @@ public sealed partial class NameNodeLink : IAsyncDisposable
     /// <param name="self">This DataNode's identity: its stable uuid, the host and ports peers use, its location label.</param>
     /// <param name="transfers">Runs replicate commands; without one (tests of the link alone) they are logged and ignored.</param>
     /// <param name="recoveries">Runs recover commands; without one they are logged and ignored.</param>
+    /// <param name="clusterSecret">Proves this node belongs to the cluster on every call (Security:ClusterSecretFile); null sends no proof.</param>
     public NameNodeLink(NameNodeLinkOptions options, DatanodeId self, IReplicaCatalog catalog, BlockKeyRing keys, TimeProvider time, ILogger<NameNodeLink> logger,
-        BlockTransferWorker? transfers = null, BlockRecoveryWorker? recoveries = null)
+        BlockTransferWorker? transfers = null, BlockRecoveryWorker? recoveries = null, ClusterSecret? clusterSecret = null)
     {
         options.Validate();
         if (string.IsNullOrWhiteSpace(self.DatanodeUuid))
@@ -77,7 +80,8 @@ public sealed partial class NameNodeLink : IAsyncDisposable
         _transfers = transfers;
         _recoveries = recoveries;
         _channel = RpcChannel.ForAddress(options.NameNodeAddress, options.TlsCaFile);
-        _namenode = new DatanodeProtocol.DatanodeProtocolClient(RpcChannel.Invoker(_channel));
+        var invoker = RpcChannel.Invoker(_channel);
+        _namenode = new DatanodeProtocol.DatanodeProtocolClient(clusterSecret is null ? invoker : invoker.Intercept(new ClusterProofInterceptor(clusterSecret, _self.DatanodeUuid, time)));
     }
 
     /// <summary>Completes when the first registration (and its full block report) succeeded.</summary>

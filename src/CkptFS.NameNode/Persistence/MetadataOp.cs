@@ -1,6 +1,7 @@
 using CkptFS.Common;
 using CkptFS.NameNode.Checkpoints;
 using CkptFS.NameNode.Namespace;
+using CkptFS.NameNode.Security;
 
 namespace CkptFS.NameNode.Persistence;
 
@@ -41,4 +42,7 @@ public abstract record MetadataOp
 
     /// <summary>A revoked or expired client token.</summary>
     public sealed record DeleteToken(ulong Id) : MetadataOp;
+
+    /// <summary>The block token keys after a roll (the whole set: it is small, a few keys).</summary>
+    public sealed record PutBlockKeys(BlockKeySet Keys) : MetadataOp;
 }

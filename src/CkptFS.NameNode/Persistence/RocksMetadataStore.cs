@@ -15,6 +15,7 @@ namespace CkptFS.NameNode.Persistence;
 ///   "m/next-inode-id"      → u64
 ///   "m/layout-version"     → u32
 ///   "m/counters"           → CountersRecord (absent until the first block: then the initial values)
+///   "m/block-keys"        → BlockKeysRecord (absent until the first start that made keys)
 ///   "cj" / "cc"            → checkpoint jobs and committed checkpoints (<see cref="CheckpointRecords"/>)
 ///   "m/token-key", "t" + id(8) → client tokens' signing key and the live tokens (<see cref="TokenRecords"/>)
 /// Every <see cref="Commit"/> is one write batch with a synced WAL.
@@ -27,6 +28,7 @@ public sealed class RocksMetadataStore : IMetadataStore
     private static readonly byte[] NextInodeIdKey = "m/next-inode-id"u8.ToArray();
     private static readonly byte[] LayoutVersionKey = "m/layout-version"u8.ToArray();
     private static readonly byte[] CountersKey = "m/counters"u8.ToArray();
+    private static readonly byte[] BlockKeysKey = "m/block-keys"u8.ToArray();
 
     private readonly RocksDatabase _db;
 
@@ -59,9 +61,10 @@ public sealed class RocksMetadataStore : IMetadataStore
         }
         var nextId = _db.Get(NextInodeIdKey) ?? throw new CkptFsException(ErrorCode.StorageCorrupt, $"The metadata in {Directory} has no inode id counter.");
         var counters = _db.Get(CountersKey) is { } bytes ? CountersRecord.Parser.ParseFrom(bytes) : null;
+        var blockKeys = _db.Get(BlockKeysKey) is { } keyBytes ? BlockKeySet.FromRecord(BlockKeysRecord.Parser.ParseFrom(keyBytes)) : null;
         return new MetadataImage(loader.Build(), BinaryPrimitives.ReadUInt64BigEndian(nextId),
             counters is null ? IdCounters.Initial : new IdCounters(counters.NextBlockId, counters.NextGenerationStamp),
-            CheckpointRecords.Load(_db), loader.Files, TokenRecords.Load(_db));
+            CheckpointRecords.Load(_db), loader.Files, TokenRecords.Load(_db), blockKeys);
     }
 
     public void Commit(IReadOnlyList<MetadataOp> ops)
@@ -91,6 +94,9 @@ public sealed class RocksMetadataStore : IMetadataStore
                         NextBlockId = counters.Counters.NextBlockId,
                         NextGenerationStamp = counters.Counters.NextGenerationStamp,
                     }.ToByteArray());
+                    break;
+                case MetadataOp.PutBlockKeys keys:
+                    batch.Put(BlockKeysKey, keys.Keys.ToRecord().ToByteArray());
                     break;
                 case MetadataOp.PutCheckpointJob or MetadataOp.DeleteCheckpointJob or MetadataOp.PutCheckpoint or MetadataOp.DeleteCheckpoint:
                     CheckpointRecords.Write(batch, op);
