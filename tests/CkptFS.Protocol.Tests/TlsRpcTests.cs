@@ -49,6 +49,23 @@ public sealed class TlsRpcTests : IClassFixture<PythonFixture>
     }
 
     [Fact]
+    public async Task ProbeTellsATlsPortFromACleartextOneAndAClosedOne()
+    {
+        using var files = new TlsFiles();
+        await using var tls = await TestServer.StartAsync(files.ServerOptions());
+        await using var cleartext = await TestServer.StartAsync();
+        var probeTimeout = TimeSpan.FromSeconds(5);
+        Assert.True(await Task.Run(() => TlsProbe.ServesTls(tls.Host.Address, probeTimeout)).WaitAsync(s_timeout));
+        Assert.False(await Task.Run(() => TlsProbe.ServesTls(cleartext.Host.Address, probeTimeout)).WaitAsync(s_timeout));
+        // A port nobody listens on (a NameNode killed mid-call) is not taken for TLS.
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        Assert.False(await Task.Run(() => TlsProbe.ServesTls($"127.0.0.1:{closedPort}", probeTimeout)).WaitAsync(s_timeout));
+    }
+
+    [Fact]
     public async Task ClientWithAnotherCaIsRefused()
     {
         using var files = new TlsFiles();

@@ -13,6 +13,8 @@ namespace CkptFS.Protocol.Tls;
 /// </summary>
 public static class TlsFailure
 {
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>The one-line explanation, or null when <paramref name="exception"/> is not a TLS mismatch.</summary>
     /// <param name="server">Who was called, for the message ("NameNode").</param>
     /// <param name="address">The address dialled, as configured.</param>
@@ -31,7 +33,8 @@ public static class TlsFailure
             // Kestrel's TLS port reads the HTTP/2 preface as a bad ClientHello and closes the socket:
             // the client's HTTP/2 set-up fails (InvalidResponse or ResponseEnded, or Unknown with the
             // set-up's own message, depending on when the close is seen).
-            return IsHttp2SetupFailure(request)
+            // The same failure when the server was killed mid-call: only a probe that meets TLS says it is TLS.
+            return IsHttp2SetupFailure(request) && TlsProbe.ServesTls(address, ProbeTimeout)
                 ? $"The {server} at {address} closed the connection before HTTP/2 started: it probably serves TLS. Give the cluster's CA bundle ({caSetting}) or an https:// address."
                 : null;
         }

@@ -86,7 +86,8 @@ public sealed class BlockTokenRestartTests(ITestOutputHelper output)
         var flushedAtRestart = writer.Flushed;
         Assert.True(flushedAtRestart < total, $"the writer had flushed all {total} bytes before the restart ended: the test proves nothing");
 
-        Assert.Equal(0, await writer.Process.WaitForExitAsync(Timeout));
+        var exit = await writer.Process.WaitForExitAsync(Timeout);
+        Assert.True(exit == 0, $"the writer exited {exit}:\n{writer.Process.Stdout}\n{writer.Process.Stderr}");
         Assert.Contains($"closed {total}", writer.Process.Stdout, StringComparison.Ordinal);
         var after = FixedPortCluster.BlockKeysLogged(cluster.NameNode);
         output.WriteLine($"flushed {flushedAtRestart} bytes when the restarted NameNode listened; block key before {before}, after {after}");
