@@ -21,7 +21,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # openssl: scripts/make-certs.sh makes the CA and node certificates of `cluster start --tls`.
 # chromium and fonts-dejavu-core: the headless browser the web UI's tests drive with Playwright for
 # .NET (Playwright's own browser download needs the internet; Debian's chromium does not).
-packages=(python3-grpcio python3-grpc-tools python3-protobuf fuse3 rsync python3-torch python3-numpy podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname clang zlib1g-dev chromium fonts-dejavu-core openssl)
+packages=(python3-grpcio python3-grpc-tools python3-protobuf fuse3 rsync python3-torch python3-numpy podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname clang zlib1g-dev chromium fonts-dejavu-core openssl zsh)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 if ! command -v kubectl >/dev/null 2>&1 && apt-cache policy kubectl 2>/dev/null | grep -q 'Candidate: [0-9]'; then

@@ -4,6 +4,7 @@ using CkptFS.Client;
 using CkptFS.Client.Checkpoints;
 using CkptFS.Common;
 using CkptFS.Common.Checkpoints;
+using CkptFS.Common.Faults;
 using CkptFS.Protocol.V1;
 
 namespace CkptFS.Cli.Checkpoints;
@@ -56,6 +57,8 @@ internal sealed class ShardRestorer(CkptFsClient client, bool overwrite, int par
                         $"Shard {shard.Path} of step {checkpoint.Step}: read {checksummed.Length} bytes with CRC32C {checksummed.Crc32C:x8}, the manifest says {shard.Size} bytes with {shard.Crc32C:x8}; nothing was kept (run 'ckptfs fsck {checkpoint.Path}').");
                 }
             }
+            FaultPoints.Hit(FaultPoint.ClientBeforeShardRestored);
+            cancellationToken.ThrowIfCancellationRequested();   // interrupted: the shard is not kept
             File.Move(temporary, target, overwrite);
         }
         catch

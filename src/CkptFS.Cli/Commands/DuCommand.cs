@@ -13,7 +13,7 @@ internal static class DuCommand
         var summary = new Option<bool>("-s", "--summary") { Description = "One total for each path instead of one line per entry." };
         var human = new Option<bool>("-h", "--human-readable") { Description = "Sizes as KiB, MiB, GiB." };
         var json = CliOptions.Json();
-        var paths = RemotePath.Many("path", "Paths to measure.", ArgumentArity.ZeroOrMore, ["/"]);
+        var paths = RemotePath.Many("path", "Paths to measure (default: your home, as `hdfs dfs -du`).", ArgumentArity.ZeroOrMore, ["."]);
         var command = new Command("du", "Show bytes, raw space (bytes × replication) and counts below paths.") { summary, human, json, paths };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {

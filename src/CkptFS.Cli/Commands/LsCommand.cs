@@ -12,7 +12,7 @@ internal static class LsCommand
     {
         var recursive = new Option<bool>("-R", "--recursive") { Description = "List subdirectories too." };
         var json = CliOptions.Json();
-        var path = RemotePath.One("path", "Directory or file to list.", "/");
+        var path = RemotePath.One("path", "Directory or file to list (default: your home, as `hdfs dfs -ls`).", ".");
         var command = new Command("ls", "List a directory: mode, replication, owner, group, size, mtime, path.") { recursive, json, path };
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {

@@ -26,4 +26,7 @@ public enum FaultPoint
 
     /// <summary>A writer's last block is durable on its pipeline; it has not yet asked the NameNode to complete the file (still open, leased).</summary>
     ClientBeforeFileComplete,
+
+    /// <summary>`ckpt restore` wrote and verified a shard in its local NAME._COPYING_; it has not yet renamed it to NAME.</summary>
+    ClientBeforeShardRestored,
 }

@@ -96,10 +96,15 @@ public sealed class CliUsageTests(NameNodeFixture fixture) : IClassFixture<NameN
         (await Cli("stat", "/home/tester/rel/dir")).EnsureSuccess();
         (await Cli("touch", "rel/dir/g")).EnsureSuccess();
         Assert.Contains("/home/tester/rel/dir/g", (await Cli("ls", "rel/dir")).EnsureSuccess().Stdout, StringComparison.Ordinal);
+        // No path: the home directory, as `hdfs dfs -ls` and `-du`.
+        var home = (await Cli("ls")).EnsureSuccess().Stdout;
+        Assert.Contains("/home/tester/rel", home, StringComparison.Ordinal);
+        Assert.DoesNotContain("/norm", home, StringComparison.Ordinal);
+        Assert.Contains("/home/tester", (await Cli("du", "-s")).EnsureSuccess().Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task BashCompletionOffersSubcommandsAndOptions()
+    public async Task BashAndZshCompletionOfferSubcommandsAndOptions()
     {
         using var local = new TempDirectory("ckptfs-cli-completion");
         var script = local.Combine("ckptfs.bash");
@@ -110,6 +115,18 @@ public sealed class CliUsageTests(NameNodeFixture fixture) : IClassFixture<NameN
         Assert.Equal(["tensor", "--replication"], probe.EnsureSuccess().Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         var zsh = (await Cli("completion", "zsh")).EnsureSuccess().Stdout;
         Assert.StartsWith("#compdef ckptfs", zsh, StringComparison.Ordinal);
-        Assert.Contains("'ckpt tensor'", zsh, StringComparison.Ordinal);
+        var zshScript = local.Combine("_ckptfs");
+        await File.WriteAllTextAsync(zshScript, zsh);
+        // compadd and _files only work inside a completion widget: stand-ins print what the function offers.
+        var zshProbe = await CliRun.RunAsync(["zsh", "-c",
+            $"compdef() {{ : }}; source '{zshScript}'; compadd() {{ print -r -- \"$*\" }}; _files() {{ print FILES }}; " +
+            "words=(ckptfs ckpt te); CURRENT=3; PREFIX=te; _ckptfs; words=(ckptfs put --re); CURRENT=3; PREFIX=--re; _ckptfs"], useShell: true);
+        var offered = zshProbe.EnsureSuccess().Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, offered.Length);
+        Assert.Contains(" tensor ", offered[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(" put ", offered[0], StringComparison.Ordinal);
+        Assert.Equal("FILES", offered[1]);
+        Assert.Contains(" --replication ", offered[2], StringComparison.Ordinal);
+        Assert.DoesNotContain("tensor", offered[2], StringComparison.Ordinal);
     }
 }
