@@ -29,6 +29,9 @@ public sealed partial class CkptFsClient : IDisposable
     {
         Options = options ?? new CkptFsClientOptions();
         _channel = RpcChannel.ForAddress(Options.NameNodeAddress, Options.TlsCaFile);
+        // DataNodes' transfer ports are checked against the same CA as the NameNode unless told otherwise.
+        Options.BlockWriter.TlsCaFile ??= Options.TlsCaFile;
+        Options.BlockReader.TlsCaFile ??= Options.TlsCaFile;
         var invoker = RpcChannel.Invoker(_channel);
         _namenode = new ClientProtocol.ClientProtocolClient(invoker);
         _checkpoints = new CheckpointProtocol.CheckpointProtocolClient(invoker);

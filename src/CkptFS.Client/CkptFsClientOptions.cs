@@ -18,7 +18,8 @@ public sealed class CkptFsClientOptions
 
     /// <summary>
     /// A PEM CA bundle: the client speaks TLS to the NameNode and trusts only servers whose
-    /// certificate chains to it and names the host dialled. Default: <c>$CKPTFS_TLS_CA</c>; null or
+    /// certificate chains to it and names the host dialled; DataNodes whose transfer port serves TLS
+    /// are checked against it too. Default: <c>$CKPTFS_TLS_CA</c>; null or
     /// empty: cleartext, unless the address starts with <c>https://</c> (then the system's trust store).
     /// </summary>
     public string? TlsCaFile { get; set; } = Environment.GetEnvironmentVariable(CkptFS.Protocol.Tls.TlsClientTrust.CaFileEnvironmentVariable) is { Length: > 0 } caFile

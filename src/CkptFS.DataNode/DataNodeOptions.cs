@@ -36,11 +36,23 @@ public sealed class DataNodeOptions
     public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
-    /// HTTPS on the HTTP port: Tls:CertificateFile and Tls:KeyFile (PEM), re-read when they change on
-    /// disk (CKPTFS_DATANODE__TLS__CERTIFICATEFILE, ..._KEYFILE). Off by default. The data transfer
-    /// port stays cleartext (its TLS is not built yet); the link to the NameNode has its own CA setting (NameNode:TlsCaFile).
+    /// TLS with Tls:CertificateFile and Tls:KeyFile (PEM), re-read when they change on disk
+    /// (CKPTFS_DATANODE__TLS__CERTIFICATEFILE, ..._KEYFILE): HTTPS on the HTTP port, and TLS on the
+    /// transfer port unless <see cref="TransferTls"/> is false. Off by default. Clients and peers
+    /// check the certificate against their CA bundle; this node checks its peers and the NameNode
+    /// against NameNode:TlsCaFile.
     /// </summary>
     public CkptFS.Protocol.Tls.TlsServerOptions Tls { get; set; } = new();
+
+    /// <summary>
+    /// With <see cref="Tls"/> set, the transfer port serves TLS too (true, the default). False keeps
+    /// block data in cleartext on a network trusted for it (TLS costs CPU on every hop: see the
+    /// README's figures); block tokens still guard every op.
+    /// </summary>
+    public bool TransferTls { get; set; } = true;
+
+    /// <summary>The transfer port serves TLS.</summary>
+    public bool ServesTransferTls => Tls.Enabled && TransferTls;
 
     public DataNodeStorageOptions Storage { get; set; } = new();
 
@@ -72,6 +84,11 @@ public sealed class DataNodeOptions
             throw new ArgumentException($"Invalid setting ShutdownDrainTimeout = {ShutdownDrainTimeout}: expected a duration of 0 or more.");
         }
         Tls.Validate("DataNode");
+        if (ServesTransferTls && string.IsNullOrWhiteSpace(NameNode.TlsCaFile))
+        {
+            throw new ArgumentException("Invalid settings: the transfer port serves TLS (Tls is set), so the peers' ports do too, and this node needs the cluster's CA bundle " +
+                "to check them: set NameNode:TlsCaFile (CKPTFS_DATANODE__NAMENODE__TLSCAFILE or --tls-ca), or TransferTls=false.");
+        }
         Storage.Validate();
         NameNode.Validate();
         Scanner.Validate();

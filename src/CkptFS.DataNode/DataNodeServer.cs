@@ -3,6 +3,7 @@ using CkptFS.DataNode.Replication;
 using CkptFS.DataNode.Scanner;
 using CkptFS.DataNode.Security;
 using CkptFS.DataNode.Transfer;
+using CkptFS.Protocol.DataTransfer;
 using CkptFS.Protocol.Http;
 using CkptFS.Protocol.Tls;
 using CkptFS.Protocol.Security;
@@ -65,17 +66,20 @@ public sealed partial class DataNodeServer : IAsyncDisposable
         var nodeId = DataNodeIdentity.LoadOrCreate(options.Storage.DataFolders[0], options.NodeId);
         var store = new BlockStore.BlockStore(options.Storage, loggerFactory.CreateLogger<BlockStore.BlockStore>());
         var keys = new BlockKeyRing(time);
-        var transfer = new DataTransferServer(options.Storage, store, keys, loggerFactory, time);
+        // One certificate for the HTTPS and transfer ports, re-read when it changes on disk.
+        var certificates = options.Tls.Enabled ? CertificateReloader.Load(options.Tls, time, loggerFactory.CreateLogger<CertificateReloader>()) : null;
+        var dialer = DataTransferDialer.For(options.NameNode.TlsCaFile);
+        var transfer = new DataTransferServer(options.Storage, store, keys, loggerFactory, time, options.ServesTransferTls ? certificates : null, dialer);
         await transfer.StartAsync(cancellationToken);
         StatusHttpServer? http = null;
         DataNodeMetrics? metrics = null;
         DataNodeStatus? status = null;
         Link? link = null;
         var readiness = new DataNodeReadiness(options.NameNode.NameNodeAddress);
-        var copies = new BlockTransferWorker(store, options.Transfers, loggerFactory.CreateLogger<BlockTransferWorker>());
+        var copies = new BlockTransferWorker(store, options.Transfers, loggerFactory.CreateLogger<BlockTransferWorker>(), dialer.CaFile);
         // The worker commits through the link, created below; it runs nothing before the link hands it a command.
         var recoveries = new BlockRecoveryWorker(options.Recovery, nodeId, (request, ct) => link!.CommitBlockSynchronizationAsync(request, ct),
-            loggerFactory.CreateLogger<BlockRecoveryWorker>());
+            loggerFactory.CreateLogger<BlockRecoveryWorker>(), dialer);
         try
         {
             var id = new DatanodeId
@@ -84,15 +88,13 @@ public sealed partial class DataNodeServer : IAsyncDisposable
                 Host = options.ResolveAdvertisedHost(),
                 TransferPort = (uint)transfer.Port,
                 Location = options.Location,
+                TransferTls = transfer.ServesTls,
             };
             // HTTP first: its port is part of the identity the link registers (the link keeps a copy).
             if (options.HttpPort >= 0)
             {
                 metrics = new DataNodeMetrics(nodeId, store, () => link?.IsRegistered == true);
                 status = new DataNodeStatus(nodeId, store, options, () => link?.IsRegistered == true, time);
-                var certificates = options.Tls.Enabled
-                    ? CertificateReloader.Load(options.Tls, time, loggerFactory.CreateLogger<CertificateReloader>())
-                    : null;
                 http = await StatusHttpServer.StartAsync(options.Storage.BindAddress, options.HttpPort, loggerFactory,
                     routes => DataNodeHttpRoutes.Map(routes, metrics, readiness, status), cancellationToken, certificates);
                 id.HttpPort = (uint)http.Port;

@@ -1,6 +1,7 @@
 using CkptFS.Client.BlockIO;
 using CkptFS.Common;
 using CkptFS.DataNode.Recovery;
+using CkptFS.Protocol.DataTransfer;
 using CkptFS.Protocol.V1;
 using Kind = CkptFS.Protocol.V1.IncrementalBlockReportRequest.Types.Kind;
 
@@ -60,10 +61,10 @@ public sealed class ReplicaRecoveryTests
         Assert.Contains("newer block recovery 12", preempted.Message, StringComparison.Ordinal);
 
         var readOnly = await Assert.ThrowsAsync<CkptFsException>(() => ReplicaRecoveryClient.InitAsync(cluster.Nodes[0], finished, cluster.Token(finished, AccessMode.Read),
-            13, CallTimeout, CancellationToken.None).WaitAsync(TestCluster.Timeout));
+            13, CallTimeout, DataTransferDialer.Cleartext, CancellationToken.None).WaitAsync(TestCluster.Timeout));
         Assert.Equal(ErrorCode.InvalidAccessToken, readOnly.Code);
         var unreachable = await Assert.ThrowsAsync<CkptFsException>(() => ReplicaRecoveryClient.InitAsync(new DatanodeId { Host = "127.0.0.1", TransferPort = 1 }, finished,
-            cluster.Token(finished, AccessMode.Recover), 13, CallTimeout, CancellationToken.None).WaitAsync(TestCluster.Timeout));
+            cluster.Token(finished, AccessMode.Recover), 13, CallTimeout, DataTransferDialer.Cleartext, CancellationToken.None).WaitAsync(TestCluster.Timeout));
         Assert.Equal(ErrorCode.Unavailable, unreachable.Code);
     }
 
@@ -212,11 +213,11 @@ public sealed class ReplicaRecoveryTests
     }
 
     private static Task<ReplicaRecoveryInfo> InitAsync(TestCluster cluster, ExtendedBlock block, ulong recoveryId) =>
-        ReplicaRecoveryClient.InitAsync(cluster.Nodes[0], block, cluster.Token(block, AccessMode.Recover), recoveryId, CallTimeout, CancellationToken.None)
+        ReplicaRecoveryClient.InitAsync(cluster.Nodes[0], block, cluster.Token(block, AccessMode.Recover), recoveryId, CallTimeout, DataTransferDialer.For(cluster.CaFile), CancellationToken.None)
             .WaitAsync(TestCluster.Timeout);
 
     private static Task<long> UpdateAsync(TestCluster cluster, ExtendedBlock block, ulong recoveryId, long newLength) =>
-        ReplicaRecoveryClient.UpdateAsync(cluster.Nodes[0], block, cluster.Token(block, AccessMode.Recover), recoveryId, newLength, CallTimeout, CancellationToken.None)
+        ReplicaRecoveryClient.UpdateAsync(cluster.Nodes[0], block, cluster.Token(block, AccessMode.Recover), recoveryId, newLength, CallTimeout, DataTransferDialer.For(cluster.CaFile), CancellationToken.None)
             .WaitAsync(TestCluster.Timeout);
 
     private static async Task AssertInitRefusedAsync(TestCluster cluster, ExtendedBlock block, ulong recoveryId, ErrorCode code, string message)

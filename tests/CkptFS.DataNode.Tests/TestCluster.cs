@@ -3,14 +3,19 @@ using CkptFS.Client.BlockIO;
 using CkptFS.Common;
 using CkptFS.DataNode.Security;
 using CkptFS.DataNode.Transfer;
+using CkptFS.Protocol.DataTransfer;
 using CkptFS.Protocol.Security;
+using CkptFS.Protocol.Tls;
 using CkptFS.Protocol.V1;
+using CkptFS.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CkptFS.DataNode.Tests;
 
 /// <summary>
 /// In-process DataNodes on 127.0.0.1: each a BlockStore over its own temp folder and a
-/// DataTransferServer on a free port, all sharing one key ring with a test block key.
+/// DataTransferServer on a free port, all sharing one key ring with a test block key. With TLS, every
+/// transfer port serves one certificate of a test CA, and the nodes dial their mirrors with that CA.
 /// </summary>
 internal sealed class TestCluster : IAsyncDisposable
 {
@@ -19,8 +24,12 @@ internal sealed class TestCluster : IAsyncDisposable
 
     private readonly List<StoreFixture> _stores = [];
     private readonly List<DataTransferServer> _servers = [];
+    private TempDirectory? _tlsFolder;
 
     private TestCluster(BlockKey key) => Key = key;
+
+    /// <summary>The CA bundle of the transfer ports' certificate (null: cleartext).</summary>
+    public string? CaFile { get; private set; }
 
     public BlockKey Key { get; }
 
@@ -28,15 +37,26 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public IReadOnlyList<StoreFixture> Stores => _stores;
 
-    public IReadOnlyList<DatanodeId> Nodes => [.. _servers.Select((server, i) => new DatanodeId { DatanodeUuid = $"dn{i}", Host = "127.0.0.1", TransferPort = (uint)server.Port })];
+    public IReadOnlyList<DatanodeId> Nodes => [.. _servers.Select((server, i) =>
+        new DatanodeId { DatanodeUuid = $"dn{i}", Host = "127.0.0.1", TransferPort = (uint)server.Port, TransferTls = server.ServesTls })];
 
     /// <param name="folders">Data folders per node (null: a fresh temp folder), e.g. a tmpfs for one node.</param>
-    public static async Task<TestCluster> StartAsync(int dataNodes, TimeSpan? socketTimeout = null, Func<int, string?>? folders = null)
+    /// <param name="tls">Serve TLS on every transfer port with a certificate of this CA.</param>
+    public static async Task<TestCluster> StartAsync(int dataNodes, TimeSpan? socketTimeout = null, Func<int, string?>? folders = null, TestCertificates? tls = null)
     {
         var key = new BlockKey { KeyId = 7, Key = Google.Protobuf.ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)), ExpiryMs = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() };
         var cluster = new TestCluster(key);
         var keys = new BlockKeyRing(TimeProvider.System);
         keys.Update([key]);
+        CertificateReloader? certificates = null;
+        if (tls is not null)
+        {
+            cluster._tlsFolder = new TempDirectory("ckptfs-dn-tls");
+            var options = new TlsServerOptions { CertificateFile = cluster._tlsFolder.Combine("node.pem"), KeyFile = cluster._tlsFolder.Combine("node-key.pem") };
+            tls.WriteServerPair(options.CertificateFile, options.KeyFile);
+            cluster.CaFile = tls.WriteCa(cluster._tlsFolder.Combine("ca.pem"));
+            certificates = CertificateReloader.Load(options, TimeProvider.System, NullLogger.Instance);
+        }
         for (var i = 0; i < dataNodes; i++)
         {
             var store = folders?.Invoke(i) is { } folder ? new StoreFixture(folders: [folder]) : new StoreFixture();
@@ -44,7 +64,7 @@ internal sealed class TestCluster : IAsyncDisposable
             store.Options.TransferPort = 0;
             store.Options.SocketTimeout = socketTimeout ?? TimeSpan.FromSeconds(20);
             cluster._stores.Add(store);
-            var server = new DataTransferServer(store.Options, store.Store, keys, cluster.Log, TimeProvider.System);
+            var server = new DataTransferServer(store.Options, store.Store, keys, cluster.Log, TimeProvider.System, certificates, DataTransferDialer.For(cluster.CaFile));
             cluster._servers.Add(server);
             await server.StartAsync(CancellationToken.None).WaitAsync(Timeout);
         }
@@ -96,9 +116,9 @@ internal sealed class TestCluster : IAsyncDisposable
         return writer;
     }
 
-    public static async Task<byte[]> ReadAsync(LocatedBlock block, int replica, long offset, long length, int bufferBytes = 100_000)
+    public static async Task<byte[]> ReadAsync(LocatedBlock block, int replica, long offset, long length, int bufferBytes = 100_000, BlockReaderOptions? options = null)
     {
-        await using var reader = await BlockReader.OpenAsync(block, replica, offset, length, "test-client", new BlockReaderOptions(), CancellationToken.None).WaitAsync(Timeout);
+        await using var reader = await BlockReader.OpenAsync(block, replica, offset, length, "test-client", options ?? new BlockReaderOptions(), CancellationToken.None).WaitAsync(Timeout);
         var result = new byte[length];
         var buffer = new byte[bufferBytes];
         var at = 0;
@@ -129,5 +149,6 @@ internal sealed class TestCluster : IAsyncDisposable
         {
             store.Dispose();
         }
+        _tlsFolder?.Dispose();
     }
 }

@@ -206,7 +206,7 @@ public sealed class TransferBlockTests
         new() { BlockId = block.Block.BlockId, GenerationStamp = generationStamp, NumBytes = (ulong)bytes };
 
     private static Task TransferAsync(TestCluster cluster, int source, ExtendedBlock block, AccessToken token, params DatanodeId[] targets) =>
-        TransferBlockClient.TransferRbwAsync(cluster.Nodes[source], block, token, "test-client", targets, 512, TestCluster.Timeout, None).WaitAsync(TestCluster.Timeout);
+        TransferBlockClient.TransferRbwAsync(cluster.Nodes[source], block, token, "test-client", targets, 512, TestCluster.Timeout, DataTransferDialer.For(cluster.CaFile), None).WaitAsync(TestCluster.Timeout);
 
     private static async Task<TransferBlockException> AssertTransferFailsAsync(TestCluster cluster, ExtendedBlock block, AccessToken token, DatanodeId[] targets,
         ErrorCode code, string message)

@@ -26,9 +26,9 @@ public static partial class LocalCluster
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     /// <param name="tls">
-    /// TLS on the NameNode's gRPC port and HTTPS on every HTTP port, with the certificates of
-    /// <see cref="ClusterCertificates"/>; the DataNodes and every client of the cluster verify the
-    /// NameNode against DIR/tls/ca.pem. The data transfer ports stay cleartext.
+    /// TLS on the NameNode's gRPC port, the DataNodes' transfer ports and HTTPS on every HTTP port,
+    /// with the certificates of <see cref="ClusterCertificates"/>; the DataNodes and every client of
+    /// the cluster verify the NameNode and the DataNodes against DIR/tls/ca.pem.
     /// </param>
     public static async Task<ClusterState> StartAsync(string directory, int dataNodes, int nameNodePort, IReadOnlyList<string> nameNodeArguments, CancellationToken cancellationToken,
         bool tls = false)

@@ -18,7 +18,7 @@ internal static class ClusterCommand
         var port = new Option<int>("--port") { Description = "NameNode RPC port (0 picks a free one).", DefaultValueFactory = _ => 0 }.Within(0, 65535);
         start.Add(startDir);
         start.Add(dataNodes);
-        var tls = new Option<bool>("--tls") { Description = "TLS on the NameNode's gRPC port, with a CA and certificate made in DIR/tls (scripts/make-certs.sh, openssl); prints the CA to export as CKPTFS_TLS_CA." };
+        var tls = new Option<bool>("--tls") { Description = "TLS on the NameNode's gRPC port and the DataNodes' transfer ports, HTTPS on every HTTP port, with a CA and certificate made in DIR/tls (scripts/make-certs.sh, openssl); prints the CA to export as CKPTFS_TLS_CA." };
         start.Add(port);
         start.Add(tls);
         start.SetAction(async (result, cancellationToken) =>

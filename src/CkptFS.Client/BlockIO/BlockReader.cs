@@ -54,7 +54,7 @@ public sealed class BlockReader : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(offsetInBlock);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(replicaIndex, block.Locations.Count);
-        var connection = await DataNodeConnection.ConnectAsync(block.Locations[replicaIndex], options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        var connection = await DataNodeConnection.ConnectAsync(block.Locations[replicaIndex], options.ConnectTimeout, DataTransferDialer.For(options.TlsCaFile), cancellationToken).ConfigureAwait(false);
         try
         {
             var header = new OpReadBlockHeader

@@ -20,6 +20,12 @@ public sealed class BlockReaderOptions
     /// <summary>The back-off step between asks for fresh locations (dfs.client.retry.window.base, 3 s there): 2 s.</summary>
     public TimeSpan BlockAcquireBackoff { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The CA bundle (PEM) DataNodes whose transfer port serves TLS are checked against; null: such
+    /// DataNodes are refused (TlsMismatch). A CkptFsClient fills it from its own TlsCaFile when unset.
+    /// </summary>
+    public string? TlsCaFile { get; set; }
+
     public void Validate()
     {
         if (ConnectTimeout <= TimeSpan.Zero)

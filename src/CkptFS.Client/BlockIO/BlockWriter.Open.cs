@@ -43,9 +43,9 @@ public sealed partial class BlockWriter
         DataNodeConnection connection;
         try
         {
-            connection = await DataNodeConnection.ConnectAsync(first, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            connection = await DataNodeConnection.ConnectAsync(first, options.ConnectTimeout, DataTransferDialer.For(options.TlsCaFile), cancellationToken).ConfigureAwait(false);
         }
-        catch (CkptFsException exception)
+        catch (CkptFsException exception) when (exception.Code != ErrorCode.TlsMismatch)
         {
             throw new BlockPipelineException(exception.Code, 0, first, "", TransferStatus.Error, exception.Message, exception);
         }

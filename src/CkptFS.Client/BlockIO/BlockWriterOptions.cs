@@ -24,6 +24,12 @@ public sealed class BlockWriterOptions
     /// <summary>Longest wait for the setup response, or for the oldest packet's ack once the writer waits for it: 60 s.</summary>
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The CA bundle (PEM) DataNodes whose transfer port serves TLS are checked against; null: such
+    /// DataNodes are refused (TlsMismatch). A CkptFsClient fills it from its own TlsCaFile when unset.
+    /// </summary>
+    public string? TlsCaFile { get; set; }
+
     public void Validate()
     {
         Require(BytesPerChecksum > 0 && BytesPerChecksum <= DataTransferProtocol.MaxBytesPerChecksum, nameof(BytesPerChecksum), BytesPerChecksum, $"1..{DataTransferProtocol.MaxBytesPerChecksum}");

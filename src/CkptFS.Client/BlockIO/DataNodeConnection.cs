@@ -1,56 +1,53 @@
 using System.Net.Sockets;
 using CkptFS.Common;
+using CkptFS.Protocol.DataTransfer;
 using CkptFS.Protocol.V1;
 
 namespace CkptFS.Client.BlockIO;
 
 /// <summary>
-/// A client's TCP connection to one DataNode's transfer port: whole frames are written to the socket
-/// directly; reads go through a small buffer because varint lengths are read byte by byte (packet
-/// bodies larger than the buffer bypass it).
+/// A client's TCP connection to one DataNode's transfer port (TLS when the port serves it): whole
+/// frames are written to the stream directly; reads go through a small buffer because varint lengths
+/// are read byte by byte (packet bodies larger than the buffer bypass it).
 /// </summary>
 internal sealed class DataNodeConnection : IAsyncDisposable
 {
-    private readonly Socket _socket;
+    private readonly DataTransferSocket _connection;
 
-    private DataNodeConnection(string address, Socket socket)
+    private DataNodeConnection(string address, DataTransferSocket connection)
     {
         Address = address;
-        _socket = socket;
-        Output = new NetworkStream(socket, ownsSocket: true);
+        _connection = connection;
+        Output = connection.Stream;
         Input = new BufferedStream(Output, 8 * 1024);
     }
 
     public string Address { get; }
 
-    public NetworkStream Output { get; }
+    public Stream Output { get; }
 
     public BufferedStream Input { get; }
 
     public static string AddressOf(DatanodeId node) => $"{node.Host}:{node.TransferPort}";
 
-    /// <summary>Connects within <paramref name="timeout"/>; failure is <see cref="ErrorCode.Unavailable"/> naming the DataNode.</summary>
-    public static async Task<DataNodeConnection> ConnectAsync(DatanodeId node, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects (and completes TLS) within <paramref name="timeout"/>; failure is
+    /// <see cref="ErrorCode.Unavailable"/> naming the DataNode, or TlsMismatch (a configuration error,
+    /// never taken for a dead node).
+    /// </summary>
+    public static async Task<DataNodeConnection> ConnectAsync(DatanodeId node, TimeSpan timeout, DataTransferDialer dialer, CancellationToken cancellationToken)
     {
         var address = AddressOf(node);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
-            await socket.ConnectAsync(node.Host, (int)node.TransferPort, deadline.Token).ConfigureAwait(false);
-            return new DataNodeConnection(address, socket);
+            return new DataNodeConnection(address, await dialer.ConnectAsync(node, deadline.Token).ConfigureAwait(false));
         }
-        catch (Exception exception) when (exception is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            socket.Dispose();
             var reason = exception is OperationCanceledException ? $"no connection in {timeout.TotalSeconds:0.###} s" : exception.Message;
             throw new CkptFsException(ErrorCode.Unavailable, $"Cannot connect to DataNode {address}: {reason}", exception);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
         }
     }
 
@@ -69,11 +66,11 @@ internal sealed class DataNodeConnection : IAsyncDisposable
     };
 
     /// <summary>Cuts the connection now (pending reads and writes fail).</summary>
-    public void Abort() => _socket.Dispose();
+    public void Abort() => _connection.Socket.Dispose();
 
     public async ValueTask DisposeAsync()
     {
         await Input.DisposeAsync().ConfigureAwait(false);
-        await Output.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
     }
 }

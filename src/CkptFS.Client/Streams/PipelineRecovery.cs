@@ -137,7 +137,7 @@ internal sealed class PipelineRecovery(IPipelineCoordinator nameNode, string pat
             var added = located.Locations.Skip(survivors.Count).ToList();
             var copied = new ExtendedBlock { BlockId = block.BlockId, GenerationStamp = block.GenerationStamp, NumBytes = (ulong)acknowledged };
             await TransferBlockClient.TransferRbwAsync(survivors[^1], copied, located.Token, writer.ClientName, added, writer.Options.BytesPerChecksum,
-                writer.Options.ReadTimeout, cancellationToken).ConfigureAwait(false);
+                writer.Options.ReadTimeout, DataTransferDialer.For(writer.Options.TlsCaFile), cancellationToken).ConfigureAwait(false);
             PipelineRecoveryLog.Replaced(logger, id, path, Describe(added), Describe(survivors[^1]), acknowledged);
             return [.. survivors, .. added];
         }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using CkptFS.Common;
 using CkptFS.DataNode.Transfer;
+using CkptFS.Protocol.DataTransfer;
 using CkptFS.Protocol.V1;
 using Microsoft.Extensions.Logging;
 using RecoveryCommand = CkptFS.Protocol.V1.RecoverBlocksCommand.Types.Recovery;
@@ -33,13 +34,16 @@ public sealed class BlockRecoveryWorker : IAsyncDisposable
     private readonly ConcurrentDictionary<(ulong Block, ulong RecoveryId), bool> _active = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _workers;
+    private readonly DataTransferDialer _dialer;
 
     /// <param name="selfUuid">This DataNode's uuid: the primary named in the commit.</param>
     /// <param name="commit">Sends CommitBlockSynchronization to the NameNode (NameNodeLink.CommitBlockSynchronizationAsync).</param>
+    /// <param name="dialer">How the replicas' transfer ports are dialled (null: cleartext only).</param>
     public BlockRecoveryWorker(BlockRecoveryOptions options, string selfUuid, Func<CommitBlockSynchronizationRequest, CancellationToken, Task> commit,
-        ILogger<BlockRecoveryWorker> logger)
+        ILogger<BlockRecoveryWorker> logger, DataTransferDialer? dialer = null)
     {
         options.Validate();
+        _dialer = dialer ?? DataTransferDialer.Cleartext;
         _options = options;
         _selfUuid = selfUuid;
         _commit = commit;
@@ -85,7 +89,7 @@ public sealed class BlockRecoveryWorker : IAsyncDisposable
         var id = new BlockId(block.BlockId);
         var recoveryId = recovery.NewGenerationStamp;
         var answers = await CallEachAsync(recovery, recovery.Replicas, "INIT_REPLICA_RECOVERY",
-            node => ReplicaRecoveryClient.InitAsync(node, block, recovery.Token, recoveryId, _options.ReplicaCallTimeout, cancellationToken)).ConfigureAwait(false);
+            node => ReplicaRecoveryClient.InitAsync(node, block, recovery.Token, recoveryId, _options.ReplicaCallTimeout, _dialer, cancellationToken)).ConfigureAwait(false);
         var plan = RecoveryPlan.Choose(answers, out var reason);
         if (plan is null)
         {
@@ -105,7 +109,7 @@ public sealed class BlockRecoveryWorker : IAsyncDisposable
         if (!plan.DeleteBlock)
         {
             var updated = await CallEachAsync(recovery, plan.Keep, "UPDATE_REPLICA_UNDER_RECOVERY",
-                node => ReplicaRecoveryClient.UpdateAsync(node, block, recovery.Token, recoveryId, plan.NewLength, _options.ReplicaCallTimeout, cancellationToken))
+                node => ReplicaRecoveryClient.UpdateAsync(node, block, recovery.Token, recoveryId, plan.NewLength, _options.ReplicaCallTimeout, _dialer, cancellationToken))
                 .ConfigureAwait(false);
             if (updated.Count == 0)
             {

@@ -19,37 +19,35 @@ public static class ReplicaRecoveryClient
 {
     /// <summary>INIT_REPLICA_RECOVERY: marks the replica on <paramref name="node"/> under recovery <paramref name="recoveryId"/> and says what it holds.</summary>
     public static async Task<ReplicaRecoveryInfo> InitAsync(DatanodeId node, ExtendedBlock block, AccessToken token, ulong recoveryId, TimeSpan timeout,
-        CancellationToken cancellationToken)
+        DataTransferDialer dialer, CancellationToken cancellationToken)
     {
         var header = new OpInitReplicaRecoveryHeader { Block = block, Token = token, RecoveryId = recoveryId };
-        var response = await CallAsync(node, DataTransferOp.InitReplicaRecovery, block, header, timeout, cancellationToken).ConfigureAwait(false);
+        var response = await CallAsync(node, DataTransferOp.InitReplicaRecovery, block, header, timeout, dialer, cancellationToken).ConfigureAwait(false);
         return response.Recovery
             ?? throw new CkptFsException(ErrorCode.Unavailable, $"DataNode {TransferStatuses.Address(node)} accepted INIT_REPLICA_RECOVERY of {new BlockId(block.BlockId)} without saying what it holds.");
     }
 
     /// <summary>UPDATE_REPLICA_UNDER_RECOVERY: the replica on <paramref name="node"/> ends finalized with <paramref name="newLength"/> bytes at genstamp <paramref name="recoveryId"/>; returns its length.</summary>
     public static async Task<long> UpdateAsync(DatanodeId node, ExtendedBlock block, AccessToken token, ulong recoveryId, long newLength, TimeSpan timeout,
-        CancellationToken cancellationToken)
+        DataTransferDialer dialer, CancellationToken cancellationToken)
     {
         var header = new OpUpdateReplicaUnderRecoveryHeader { Block = block, Token = token, RecoveryId = recoveryId, NewLength = (ulong)newLength };
-        var response = await CallAsync(node, DataTransferOp.UpdateReplicaUnderRecovery, block, header, timeout, cancellationToken).ConfigureAwait(false);
+        var response = await CallAsync(node, DataTransferOp.UpdateReplicaUnderRecovery, block, header, timeout, dialer, cancellationToken).ConfigureAwait(false);
         return (long)response.ReplicaLength;
     }
 
     private static async Task<BlockOpResponse> CallAsync(DatanodeId node, DataTransferOp op, ExtendedBlock block, IMessage header, TimeSpan timeout,
-        CancellationToken cancellationToken)
+        DataTransferDialer dialer, CancellationToken cancellationToken)
     {
         var address = TransferStatuses.Address(node);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         BlockOpResponse response;
         try
         {
-            await socket.ConnectAsync(node.Host, (int)node.TransferPort, deadline.Token).ConfigureAwait(false);
-            await using var network = new NetworkStream(socket, ownsSocket: false);
-            await using var input = new BufferedStream(network, 1024);
-            await DataTransferCodec.WriteRequestAsync(network, op, header, deadline.Token).ConfigureAwait(false);
+            await using var connection = await dialer.ConnectAsync(node, deadline.Token).ConfigureAwait(false);
+            await using var input = new BufferedStream(connection.Stream, 1024);
+            await DataTransferCodec.WriteRequestAsync(connection.Stream, op, header, deadline.Token).ConfigureAwait(false);
             response = await DataTransferCodec.ReadMessageAsync(input, BlockOpResponse.Parser, deadline.Token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is IOException or SocketException or DataTransferProtocolException

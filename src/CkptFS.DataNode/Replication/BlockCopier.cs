@@ -57,6 +57,7 @@ internal static class BlockCopier
             WindowPackets = writerOptions.WindowPackets,
             ConnectTimeout = writerOptions.ConnectTimeout,
             ReadTimeout = writerOptions.ReadTimeout,
+            TlsCaFile = writerOptions.TlsCaFile,
         };
         // Bytes whose chunks have a stored checksum of their own: a partial last chunk has one only when it is the finalized replica's end.
         var verifiedEnd = replica.IsFinalized && length == replica.Length ? length : length / replica.BytesPerChecksum * replica.BytesPerChecksum;

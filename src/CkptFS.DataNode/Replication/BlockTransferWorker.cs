@@ -18,15 +18,17 @@ public sealed class BlockTransferWorker : IAsyncDisposable
 {
     private readonly BlockStore.BlockStore _store;
     private readonly BlockTransferOptions _options;
-    private readonly BlockWriterOptions _writerOptions = new();
+    private readonly BlockWriterOptions _writerOptions;
     private readonly ILogger _logger;
     private readonly Channel<ReplicateBlocksCommand.Types.Transfer> _queue;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _workers;
 
-    public BlockTransferWorker(BlockStore.BlockStore store, BlockTransferOptions options, ILogger<BlockTransferWorker> logger)
+    /// <param name="tlsCaFile">The CA bundle targets whose transfer port serves TLS are checked against.</param>
+    public BlockTransferWorker(BlockStore.BlockStore store, BlockTransferOptions options, ILogger<BlockTransferWorker> logger, string? tlsCaFile = null)
     {
         options.Validate();
+        _writerOptions = new BlockWriterOptions { TlsCaFile = tlsCaFile };
         _store = store;
         _options = options;
         _logger = logger;

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Authentication;
 using CkptFS.Common;
 using CkptFS.Protocol.DataTransfer;
 using CkptFS.Protocol.V1;
@@ -9,7 +10,8 @@ namespace CkptFS.DataNode.Transfer;
 /// One accepted connection: reads the op request (within SocketTimeout), runs the op, and turns every
 /// way a peer can fail (garbage, lies, silence, a cut) into a closed connection and a warning.
 /// Reads go through a small buffered stream (the varint lengths are read byte by byte); large packet
-/// reads bypass its buffer, and writes go to the socket directly in whole frames.
+/// reads bypass its buffer, and writes go to the socket directly in whole frames. With TLS on the
+/// port, the handshake comes first, within the same deadline as the request.
 /// </summary>
 internal sealed class DataTransferConnection(TransferContext context, Socket socket)
 {
@@ -24,7 +26,9 @@ internal sealed class DataTransferConnection(TransferContext context, Socket soc
         try
         {
             socket.NoDelay = true;
-            await using var network = new NetworkStream(socket, ownsSocket: false);
+            await using var network = context.Certificates is { } certificates
+                ? (Stream)await DataTransferTls.AcceptAsync(new NetworkStream(socket, ownsSocket: false), certificates, deadline.Arm()).ConfigureAwait(false)
+                : new NetworkStream(socket, ownsSocket: false);
             await using var input = new BufferedStream(network, ReadBufferBytes);
             var request = await DataTransferCodec.ReadRequestAsync(input, deadline.Arm()).ConfigureAwait(false);
             if (request is null)
@@ -62,7 +66,7 @@ internal sealed class DataTransferConnection(TransferContext context, Socket soc
         {
             TransferLog.ConnectionClosed(context.Logger, _peer, $"no data for {deadline.Timeout.TotalSeconds:0.###} s");
         }
-        catch (Exception exception) when (exception is CkptFsException or IOException or SocketException or ObjectDisposedException)
+        catch (Exception exception) when (exception is CkptFsException or IOException or SocketException or ObjectDisposedException or AuthenticationException)
         {
             TransferLog.ConnectionClosed(context.Logger, _peer, $"{exception.GetType().Name}: {exception.Message}");
         }

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using CkptFS.DataNode.Security;
+using CkptFS.Protocol.DataTransfer;
+using CkptFS.Protocol.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace CkptFS.DataNode.Transfer;
@@ -26,17 +28,24 @@ public sealed class DataTransferServer : IAsyncDisposable
     private Task _acceptLoop = Task.CompletedTask;
     private long _nextConnection;
 
-    public DataTransferServer(DataNodeStorageOptions options, BlockStore.BlockStore store, BlockKeyRing keys, ILoggerFactory loggerFactory, TimeProvider time)
+    /// <param name="certificates">Serve TLS with these (null: cleartext).</param>
+    /// <param name="dialer">How mirrors are dialled (null: cleartext only).</param>
+    public DataTransferServer(DataNodeStorageOptions options, BlockStore.BlockStore store, BlockKeyRing keys, ILoggerFactory loggerFactory, TimeProvider time,
+        CertificateReloader? certificates = null, DataTransferDialer? dialer = null)
     {
         options.Validate();
         _options = options;
         _logger = loggerFactory.CreateLogger<DataTransferServer>();
-        _context = new TransferContext(options, store, keys, loggerFactory.CreateLogger<DataTransferConnection>(), time, _stopping.Token);
+        _context = new TransferContext(options, store, keys, loggerFactory.CreateLogger<DataTransferConnection>(), time, certificates,
+            dialer ?? DataTransferDialer.Cleartext, _stopping.Token);
         _slots = new SemaphoreSlim(options.MaxConcurrentTransfers, options.MaxConcurrentTransfers);
     }
 
     /// <summary>The bound port (the free port chosen when TransferPort is 0); valid after <see cref="StartAsync"/>.</summary>
     public int Port { get; private set; }
+
+    /// <summary>The port serves TLS.</summary>
+    public bool ServesTls => _context.Certificates is not null;
 
     /// <summary>Connections being served now.</summary>
     public int ActiveConnections => _connections.Count;
@@ -49,7 +58,7 @@ public sealed class DataTransferServer : IAsyncDisposable
         _listener.Start(backlog: 512);
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
-        TransferLog.Started(_logger, _options.BindAddress, Port, _options.MaxConcurrentTransfers, _options.SocketTimeout);
+        TransferLog.Started(_logger, _options.BindAddress, Port, ServesTls ? "TLS" : "cleartext", _options.MaxConcurrentTransfers, _options.SocketTimeout);
         return Task.CompletedTask;
     }
 

@@ -13,19 +13,19 @@ namespace CkptFS.DataNode.Transfer;
 /// </summary>
 internal sealed class MirrorLink : IDisposable
 {
-    private readonly Socket _socket;
-    private readonly NetworkStream _network;
+    private readonly DataTransferSocket _connection;
+    private readonly Stream _network;
     private readonly BufferedStream _input;
     private readonly ReadDeadline _deadline;
     private readonly ReadDeadline _ackDeadline;
 
-    private MirrorLink(string address, Socket socket, ReadDeadline deadline, TimeProvider time, CancellationToken stopping)
+    private MirrorLink(string address, DataTransferSocket connection, ReadDeadline deadline, TimeProvider time, CancellationToken stopping)
     {
         Address = address;
-        _socket = socket;
+        _connection = connection;
         _deadline = deadline;
         _ackDeadline = new ReadDeadline(deadline.Timeout, time, stopping);
-        _network = new NetworkStream(socket, ownsSocket: true);
+        _network = connection.Stream;
         _input = new BufferedStream(_network, 4096);
     }
 
@@ -46,13 +46,12 @@ internal sealed class MirrorLink : IDisposable
         var forwarded = header.Clone();
         forwarded.Targets.Clear();
         forwarded.Targets.Add(header.Targets.Skip(1));
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         var deadline = new ReadDeadline(context.Options.SocketTimeout, context.Time, context.Stopping);
         MirrorLink? link = null;
         try
         {
-            await socket.ConnectAsync(target.Host, (int)target.TransferPort, deadline.Arm()).ConfigureAwait(false);
-            link = new MirrorLink(address, socket, deadline, context.Time, context.Stopping);
+            var connection = await context.Dialer.ConnectAsync(target, deadline.Arm()).ConfigureAwait(false);
+            link = new MirrorLink(address, connection, deadline, context.Time, context.Stopping);
             await DataTransferCodec.WriteRequestAsync(link._network, DataTransferOp.WriteBlock, forwarded, deadline.Arm()).ConfigureAwait(false);
             var response = await DataTransferCodec.ReadMessageAsync(link._input, BlockOpResponse.Parser, deadline.Arm()).ConfigureAwait(false);
             if (response.Status == TransferStatus.Success)
@@ -69,7 +68,6 @@ internal sealed class MirrorLink : IDisposable
         {
             if (link is null)
             {
-                socket.Dispose();
                 deadline.Dispose();
             }
             else
@@ -132,8 +130,7 @@ internal sealed class MirrorLink : IDisposable
     public void Dispose()
     {
         _input.Dispose();
-        _network.Dispose();
-        _socket.Dispose();
+        _connection.Dispose();
         _deadline.Dispose();
         _ackDeadline.Dispose();
     }

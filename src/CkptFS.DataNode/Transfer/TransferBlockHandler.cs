@@ -101,5 +101,6 @@ internal sealed class TransferBlockHandler(TransferContext context, string peer,
     {
         ConnectTimeout = context.Options.SocketTimeout,
         ReadTimeout = context.Options.SocketTimeout,
+        TlsCaFile = context.Dialer.CaFile,
     };
 }

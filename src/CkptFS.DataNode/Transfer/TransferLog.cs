@@ -7,8 +7,8 @@ namespace CkptFS.DataNode.Transfer;
 /// <summary>Log messages of the data transfer server (event ids 42xx).</summary>
 internal static partial class TransferLog
 {
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Data transfer server listening on {BindAddress}:{Port}, max {MaxTransfers} transfers, socket timeout {SocketTimeout}")]
-    public static partial void Started(ILogger logger, string bindAddress, int port, int maxTransfers, TimeSpan socketTimeout);
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Data transfer server listening on {BindAddress}:{Port} ({Security}), max {MaxTransfers} transfers, socket timeout {SocketTimeout}")]
+    public static partial void Started(ILogger logger, string bindAddress, int port, string security, int maxTransfers, TimeSpan socketTimeout);
 
     [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Connection from {Peer} refused: all {MaxTransfers} transfer slots are busy")]
     public static partial void TooManyTransfers(ILogger logger, string peer, int maxTransfers);

@@ -64,11 +64,12 @@ internal static class ProtoMapping
         HttpPort = (uint)address.HttpPort,
         RpcPort = (uint)address.RpcPort,
         Location = address.Location,
+        TransferTls = address.TransferTls,
     };
 
     public static DatanodeAddress ToAddress(this DatanodeId id) => new(
         id.DatanodeUuid, id.Host, (int)id.TransferPort, (int)id.HttpPort, (int)id.RpcPort,
-        string.IsNullOrEmpty(id.Location) ? DatanodeAddress.DefaultLocation : id.Location);
+        string.IsNullOrEmpty(id.Location) ? DatanodeAddress.DefaultLocation : id.Location, id.TransferTls);
 
     public static DatanodeInfo ToProto(this DatanodeSnapshot node, int blockCount) => new()
     {

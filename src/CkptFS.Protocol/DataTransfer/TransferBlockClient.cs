@@ -23,7 +23,7 @@ public static class TransferBlockClient
     /// or no answer within <paramref name="timeout"/>, which bounds the whole copy).
     /// </summary>
     public static async Task TransferRbwAsync(DatanodeId source, ExtendedBlock block, AccessToken token, string clientName, IReadOnlyList<DatanodeId> targets,
-        int bytesPerChecksum, TimeSpan timeout, CancellationToken cancellationToken)
+        int bytesPerChecksum, TimeSpan timeout, DataTransferDialer dialer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(block);
         ArgumentOutOfRangeException.ThrowIfZero(targets.Count, nameof(targets));
@@ -32,24 +32,23 @@ public static class TransferBlockClient
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         var header = new OpTransferBlockHeader { Block = block, Token = token, ClientName = clientName, BytesPerChecksum = (uint)bytesPerChecksum };
         header.Targets.Add(targets);
-        var response = await ExchangeAsync(source, header, timeout, cancellationToken).ConfigureAwait(false);
+        var response = await ExchangeAsync(source, header, timeout, dialer, cancellationToken).ConfigureAwait(false);
         if (response.Status != TransferStatus.Success)
         {
             throw Failure(source, header, response);
         }
     }
 
-    private static async Task<BlockOpResponse> ExchangeAsync(DatanodeId source, OpTransferBlockHeader header, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<BlockOpResponse> ExchangeAsync(DatanodeId source, OpTransferBlockHeader header, TimeSpan timeout, DataTransferDialer dialer,
+        CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(source.Host, (int)source.TransferPort, deadline.Token).ConfigureAwait(false);
-            await using var network = new NetworkStream(socket, ownsSocket: false);
-            await using var input = new BufferedStream(network, 1024);
-            await DataTransferCodec.WriteRequestAsync(network, DataTransferOp.TransferBlock, header, deadline.Token).ConfigureAwait(false);
+            await using var connection = await dialer.ConnectAsync(source, deadline.Token).ConfigureAwait(false);
+            await using var input = new BufferedStream(connection.Stream, 1024);
+            await DataTransferCodec.WriteRequestAsync(connection.Stream, DataTransferOp.TransferBlock, header, deadline.Token).ConfigureAwait(false);
             return await DataTransferCodec.ReadMessageAsync(input, BlockOpResponse.Parser, deadline.Token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException or DataTransferProtocolException

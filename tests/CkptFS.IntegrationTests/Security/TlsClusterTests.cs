@@ -61,6 +61,38 @@ public sealed class TlsClusterTests : IClassFixture<TlsClusterFixture>, IDisposa
     }
 
     [Fact]
+    public async Task BlockDataTravelsOverTlsAndAClientWithoutTheCaForDataNodesIsRefused()
+    {
+        var options = new CkptFsClientOptions { NameNodeAddress = _cluster.Address, TlsCaFile = _cluster.TlsCaFile, NameNodeWait = TimeSpan.Zero };
+        using var client = new CkptFsClient(options);
+        var report = await client.GetDatanodeReportAsync().WaitAsync(s_timeout);
+        Assert.NotEmpty(report.Datanodes);
+        Assert.All(report.Datanodes, d => Assert.True(d.Id.TransferTls, $"{d.Id.DatanodeUuid} does not say its transfer port serves TLS"));
+        foreach (var log in Directory.EnumerateFiles(Path.Combine(_cluster.Directory, "logs"), "dn*.log"))
+        {
+            Assert.Matches(@"Data transfer server listening on \S+:\d+ \(TLS\)", await File.ReadAllTextAsync(log));
+        }
+
+        var data = PatternData.Bytes(13, 0, 1024 * 1024);
+        await using (var output = await client.CreateAsync("/tls-data.bin", new CreateFileOptions { Replication = 3 }).WaitAsync(s_timeout))
+        {
+            await output.WriteAsync(data).AsTask().WaitAsync(s_timeout);
+        }
+        // The NameNode trusted, the DataNodes dialled in cleartext: refused at the first block, with what to set.
+        using var cleartextData = new CkptFsClient(new CkptFsClientOptions
+        {
+            NameNodeAddress = _cluster.Address, TlsCaFile = _cluster.TlsCaFile, NameNodeWait = TimeSpan.Zero, BlockReader = new() { TlsCaFile = "" },
+        });
+        var error = await Assert.ThrowsAsync<CkptFsException>(async () =>
+        {
+            await using var input = await cleartextData.OpenAsync("/tls-data.bin").WaitAsync(s_timeout);
+            await input.ReadAsync(new byte[4096]).AsTask().WaitAsync(s_timeout);
+        });
+        Assert.Equal(ErrorCode.TlsMismatch, error.Code);
+        Assert.Contains("serves TLS on its transfer port", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CleartextCliIsRefusedAtOnceWithOneClearLine()
     {
         var stopwatch = Stopwatch.StartNew();
