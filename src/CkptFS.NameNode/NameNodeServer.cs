@@ -166,7 +166,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             http = options.HttpPort < 0
                 ? null
                 : await StatusHttpServer.StartAsync(options.BindAddress, options.HttpPort, loggerFactory,
-                    routes => NameNodeHttpRoutes.Map(routes, fs, committer, datanodes, metrics, api, rpcAddress, startedAt), cancellationToken,
+                    routes => NameNodeHttpRoutes.Map(routes, fs, committer, datanodes, metrics, api, rpcAddress, startedAt, stopping.Token), cancellationToken,
                     certificates: host.Certificates);
             var keyRoller = new BlockKeyRoller(tokens, time, loggerFactory.CreateLogger<BlockKeyRoller>());
             var server = new NameNodeServer(store, committer, fs, blocks, datanodes, replication, tokens, keyRoller, leaseMonitor, host, http, metrics, time, options.Replication.RecheckInterval,
@@ -209,8 +209,8 @@ public sealed partial class NameNodeServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// A graceful stop (SIGTERM), bounded: health NOT_SERVING first (every name: the readiness probe
-    /// fails at once); background work stops; the RPC port stops taking calls and gives those in
+    /// A graceful stop (SIGTERM), bounded: health NOT_SERVING first (every name, and HTTP /readyz
+    /// 503: the readiness probe fails at once); background work stops; the RPC port stops taking calls and gives those in
     /// flight up to Rpc:ShutdownTimeout (5 s) to finish; the group committer commits what they queued
     /// before the store closes. Well within Kubernetes' 30 s default grace.
     /// </summary>

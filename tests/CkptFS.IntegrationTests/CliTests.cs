@@ -116,6 +116,7 @@ public sealed class CliTests : IAsyncLifetime
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         Assert.Equal("ok", (await http.GetStringAsync($"http://{_nameNode.HttpAddress}/healthz")).Trim());
+        Assert.Equal("ready", (await http.GetStringAsync($"http://{_nameNode.HttpAddress}/readyz")).Trim());
         var metrics = await http.GetStringAsync($"http://{_nameNode.HttpAddress}/metrics");
         Assert.Contains("ckptfs_namenode_inodes", metrics, StringComparison.Ordinal);
     }

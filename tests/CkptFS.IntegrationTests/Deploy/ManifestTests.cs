@@ -7,7 +7,7 @@ namespace CkptFS.IntegrationTests.Deploy;
 /// object validates against the Kubernetes schemas offline, and what a working cluster needs holds
 /// in the rendered YAML (probes, volumes, placement, security, settings the processes read).
 /// </summary>
-public sealed class ManifestTests
+public sealed partial class ManifestTests
 {
     public static TheoryData<string> Kustomizations => new() { "overlays/dev", "overlays/production", "examples" };
 
@@ -49,17 +49,31 @@ public sealed class ManifestTests
         var container = Assert.Single(statefulSet.Items("spec.template.spec.containers"));
         Assert.Equal("namenode", Assert.Single(container.Items("args")).GetString());
 
-        // Native gRPC readiness on the health service; liveness on the HTTP server's /healthz.
-        Assert.Equal(8020, container.Get("readinessProbe.grpc.port").GetInt32());
-        Assert.Equal("ckptfs.v1.ClientProtocol", container.Str("readinessProbe.grpc.service"));
+        // Readiness: native gRPC on the health service; where the ports speak TLS (production), which
+        // that probe cannot, GET /readyz over HTTPS, which answers as the health service does.
+        // Liveness on the HTTP server's /healthz, over HTTPS in production.
+        var production = overlay.EndsWith("production", StringComparison.Ordinal);
+        if (production)
+        {
+            Assert.Null(container.At("readinessProbe.grpc"));
+            Assert.Equal("/readyz", container.Str("readinessProbe.httpGet.path"));
+            Assert.Equal(9870, PortNumber(container, container.Get("readinessProbe.httpGet.port")));
+            Assert.Equal("HTTPS", container.Str("readinessProbe.httpGet.scheme"));
+        }
+        else
+        {
+            Assert.Equal(8020, container.Get("readinessProbe.grpc.port").GetInt32());
+            Assert.Equal("ckptfs.v1.ClientProtocol", container.Str("readinessProbe.grpc.service"));
+        }
         Assert.Equal("/healthz", container.Str("livenessProbe.httpGet.path"));
         Assert.Equal(9870, PortNumber(container, container.Get("livenessProbe.httpGet.port")));
+        Assert.Equal(production ? "HTTPS" : null, container.Str("livenessProbe.httpGet.scheme"));
         Assert.Equal("8020", settings.Str("CKPTFS_NAMENODE__RPCPORT"));
         Assert.Equal("9870", settings.Str("CKPTFS_NAMENODE__HTTPPORT"));
         Assert.Equal("0.0.0.0", settings.Str("CKPTFS_NAMENODE__BINDADDRESS"));
         // Clients authenticate in production; the dev overlay stays open like the local quickstart.
-        Assert.Equal(overlay.EndsWith("production", StringComparison.Ordinal) ? "token" : null, settings.Str("CKPTFS_NAMENODE__AUTHENTICATION__MODE"));
-        Assert.Equal(overlay.EndsWith("production", StringComparison.Ordinal) ? "true" : null, settings.Str("CKPTFS_NAMENODE__PERMISSIONS__ENABLED"));
+        Assert.Equal(production ? "token" : null, settings.Str("CKPTFS_NAMENODE__AUTHENTICATION__MODE"));
+        Assert.Equal(production ? "true" : null, settings.Str("CKPTFS_NAMENODE__PERMISSIONS__ENABLED"));
 
         // Metadata on a PVC, mounted where the NameNode's DataDirectory setting points.
         var claim = Assert.Single(statefulSet.Items("spec.volumeClaimTemplates"));

@@ -24,6 +24,7 @@ internal static class SettingNames
         ["CKPTFS_LOG_FORMAT"] = "text or json log lines (LogSetup)",
         ["CKPTFS_LOG_LEVEL"] = "the minimum log level (LogSetup)",
         ["CKPTFS_MOUNT_STATE_DIR"] = "where a mount keeps its PID and log (MountState)",
+        ["CKPTFS_TLS_CA"] = "the CA bundle of clients, the mount and DataNodes: TLS to the cluster (TlsClientTrust)",
     };
 
     private static readonly Dictionary<string, Type> s_sections = new(StringComparer.OrdinalIgnoreCase)
