@@ -32,16 +32,10 @@ seconds() { local start=$1; awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { pri
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(df -h "$work" | awk 'NR==2 {print $1}') ($(stat -f -c %T "$work")), size $size"
 
 median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
-# CPU ticks (utime + stime) of the cluster's processes, plus those of this shell's finished children
-# (the client runs as one): the difference across a phase is what the phase cost all of CkptFS.
 # The raw dd of a phase is not inside the measured window.
-ticks() {
-  local total=0 pid
-  for pid in $(grep -o '"pid": [0-9]*' "$work/cluster/cluster.json" | awk '{print $2}'); do
-    [[ -r /proc/$pid/stat ]] && total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
-  done
-  echo $((total + $(sed 's/.*) //' "/proc/$$/stat" | awk '{print $14 + $15}')))
-}
+# shellcheck source=lib/cluster-ticks.sh
+. "$root/scripts/lib/cluster-ticks.sh"
+ticks() { cluster_ticks "$work/cluster"; }
 cpu_per_gib() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v b="$bytes" 'BEGIN { printf "%.2f", t / hz / (b / 1073741824) }'; }
 raw_read_once() { drop_caches; local start=$(date +%s.%N); dd if="$work/raw" of=/dev/null bs=4M status=none; rate "$bytes" "$(seconds "$start")"; }
 

@@ -33,13 +33,9 @@ export CKPTFS_NAMENODE="$(grep -o '"address": "[^"]*"' "$work/cluster/cluster.js
 # A first put warms the DataNodes' and NameNode's code paths (JIT tiers) before anything is timed.
 ./ckptfs put -q "$work/files/f-00000.bin" /warm.bin
 
-ticks() {
-  local total=0 pid
-  for pid in $(grep -o '"pid": [0-9]*' "$work/cluster/cluster.json" | awk '{print $2}'); do
-    [[ -r /proc/$pid/stat ]] && total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
-  done
-  echo $((total + $(sed 's/.*) //' "/proc/$$/stat" | awk '{print $14 + $15}')))
-}
+# shellcheck source=lib/cluster-ticks.sh
+. "$root/scripts/lib/cluster-ticks.sh"
+ticks() { cluster_ticks "$work/cluster"; }
 # One timed command: prints "FILES_PER_SECOND CPU_SECONDS_PER_1000_FILES".
 measure() {
   local before start end after

@@ -27,14 +27,9 @@ trap cleanup EXIT
 drop_caches() { sync; [[ -w /proc/sys/vm/drop_caches ]] && echo 3 >/proc/sys/vm/drop_caches || true; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-# CPU ticks of a cluster's processes plus this shell's finished children (the client runs as one).
-ticks() {
-  local total=0 pid
-  for pid in $(grep -o '"pid": [0-9]*' "$1/cluster.json" | awk '{print $2}'); do
-    [[ -r /proc/$pid/stat ]] && total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
-  done
-  echo $((total + $(sed 's/.*) //' "/proc/$$/stat" | awk '{print $14 + $15}')))
-}
+# shellcheck source=lib/cluster-ticks.sh
+. "$root/scripts/lib/cluster-ticks.sh"
+ticks() { cluster_ticks "$1"; }
 cpu_per_gib() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v b="$bytes" 'BEGIN { printf "%.2f", t / hz / (b / 1073741824) }'; }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(df -h "$work" | awk 'NR==2 {print $1}') ($(stat -f -c %T "$work")), size $size, r=3, $rounds rounds"

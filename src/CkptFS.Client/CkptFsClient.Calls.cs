@@ -117,7 +117,7 @@ public sealed partial class CkptFsClient
 
     /// <summary>The error of a call that failed because this client and the NameNode disagree about TLS; null otherwise.</summary>
     private CkptFsException? TlsMismatch(RpcException e) =>
-        TlsFailure.Describe(e, "NameNode", Options.NameNodeAddress, Options.TlsCaFile, $"{TlsClientTrust.CaFileEnvironmentVariable}=FILE or --tls-ca FILE") is { } message
+        TlsFailure.Describe(e, "NameNode", Options.NameNodeAddress, Options.TlsCaFile, $"{TlsClientTrust.CaFileEnvironmentVariable}=FILE or --tls-ca FILE", _clientCertificate) is { } message
             ? new CkptFsException(ErrorCode.TlsMismatch, message, e)
             : null;
 

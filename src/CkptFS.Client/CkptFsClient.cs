@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using CkptFS.Common;
 using CkptFS.Protocol;
 using CkptFS.Protocol.Rpc;
+using CkptFS.Protocol.Tls;
 using Grpc.Core;
 using Grpc.Net.Client;
 using CkptFS.Protocol.V1;
@@ -23,12 +24,14 @@ public sealed partial class CkptFsClient : IDisposable
     private readonly Metadata _headers;
     private readonly NameNodeWaitPolicy _waitPolicy;
     private readonly ILogger _logger;
+    private readonly System.Security.Cryptography.X509Certificates.X509Certificate2? _clientCertificate;
     private long _callId;
 
     public CkptFsClient(CkptFsClientOptions? options = null)
     {
         Options = options ?? new CkptFsClientOptions();
-        _channel = RpcChannel.ForAddress(Options.NameNodeAddress, Options.TlsCaFile);
+        _clientCertificate = TlsClientTrust.LoadClientCertificate(Options.TlsCertificateFile, Options.TlsKeyFile);
+        _channel = RpcChannel.ForAddress(Options.NameNodeAddress, Options.TlsCaFile, _clientCertificate);
         // DataNodes' transfer ports are checked against the same CA as the NameNode unless told otherwise.
         Options.BlockWriter.TlsCaFile ??= Options.TlsCaFile;
         Options.BlockReader.TlsCaFile ??= Options.TlsCaFile;
@@ -119,6 +122,7 @@ public sealed partial class CkptFsClient : IDisposable
     {
         _leases?.Dispose();
         _channel.Dispose();
+        _clientCertificate?.Dispose();
     }
 
     private RequestId NextRequestId() => new() { ClientId = ClientName, CallId = (ulong)Interlocked.Increment(ref _callId) };

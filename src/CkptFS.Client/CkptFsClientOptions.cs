@@ -27,6 +27,16 @@ public sealed class CkptFsClientOptions
         : null;
 
     /// <summary>
+    /// Mutual TLS: a PEM client certificate (and <see cref="TlsKeyFile"/>, its key) presented to a
+    /// NameNode that asks for one; it then acts for the certificate's CN without a token. Default:
+    /// <c>$CKPTFS_TLS_CERT</c> and <c>$CKPTFS_TLS_KEY</c>; null: none.
+    /// </summary>
+    public string? TlsCertificateFile { get; set; } = Environment.GetEnvironmentVariable(CkptFS.Protocol.Tls.TlsClientTrust.CertificateEnvironmentVariable) is { Length: > 0 } file ? file : null;
+
+    /// <summary>The PEM private key of <see cref="TlsCertificateFile"/> (unencrypted).</summary>
+    public string? TlsKeyFile { get; set; } = Environment.GetEnvironmentVariable(CkptFS.Protocol.Tls.TlsClientTrust.KeyEnvironmentVariable) is { Length: > 0 } file ? file : null;
+
+    /// <summary>
     /// The client's unique name: the lease holder of files it writes and the client id of its
     /// request ids. Unique per client instance, as HDFS's DFSClient_&lt;random&gt;.
     /// </summary>

@@ -145,7 +145,7 @@ public sealed partial class NameNodeServer : IAsyncDisposable
             if (options.Authentication.Mode == AuthenticationMode.Token)
             {
                 // Inside the audit interceptor (added after it): refused calls get their audit line.
-                var authenticator = new AuthenticationInterceptor(clientTokens);
+                var authenticator = new AuthenticationInterceptor(clientTokens, !string.IsNullOrWhiteSpace(options.Tls.ClientCaFile));
                 services.Intercept<ClientProtocolService, AuthenticationInterceptor>(authenticator)
                     .Intercept<CheckpointProtocolService, AuthenticationInterceptor>(authenticator)
                     .Intercept<TokenProtocolService, AuthenticationInterceptor>(authenticator);

@@ -116,7 +116,7 @@ internal static class TokenCommand
         ClientAction.Set(command, async (result, client, cancellationToken) =>
         {
             var me = await client.WhoAmIAsync(cancellationToken);
-            Console.WriteLine($"{me.User} ({(me.Authenticated ? "authenticated by token" : "not authenticated: the NameNode trusts the user the client names")}{(me.Superuser ? ", superuser" : "")})");
+            Console.WriteLine($"{me.User} ({(me.Authenticated ? $"authenticated by {me.AuthenticatedBy}" : "not authenticated: the NameNode trusts the user the client names")}{(me.Superuser ? ", superuser" : "")})");
             return 0;
         });
         return command;

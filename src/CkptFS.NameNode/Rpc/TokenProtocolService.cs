@@ -40,6 +40,7 @@ public sealed class TokenProtocolService(TokenManager tokens) : TokenProtocol.To
             User = user,
             Authenticated = CallerIdentity.IsAuthenticated(context),
             Superuser = tokens.Options.IsSuperuser(user),
+            AuthenticatedBy = CallerIdentity.MethodOf(context) ?? string.Empty,
         });
     }
 

@@ -13,6 +13,7 @@ public static class CallerIdentity
 
     private const string AuthenticatedUserKey = "ckptfs.authenticated-user";
     private const string RequiredKey = "ckptfs.authentication-required";
+    private const string MethodKey = "ckptfs.authenticated-by";
 
     /// <summary>The user the call acts for; null when authentication is required and failed (the header claims nothing then).</summary>
     public static string? UserOf(ServerCallContext context) =>
@@ -24,5 +25,12 @@ public static class CallerIdentity
 
     internal static void SetRequired(ServerCallContext context) => context.UserState[RequiredKey] = true;
 
-    internal static void SetAuthenticated(ServerCallContext context, string user) => context.UserState[AuthenticatedUserKey] = user;
+    /// <summary>How the call proved its user: "token" or "certificate"; null when it did not.</summary>
+    public static string? MethodOf(ServerCallContext context) => context.UserState.TryGetValue(MethodKey, out var method) ? (string)method : null;
+
+    internal static void SetAuthenticated(ServerCallContext context, string user, string method)
+    {
+        context.UserState[AuthenticatedUserKey] = user;
+        context.UserState[MethodKey] = method;
+    }
 }

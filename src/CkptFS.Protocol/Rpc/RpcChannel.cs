@@ -36,8 +36,9 @@ public static class RpcChannel
     /// and names the host dialled. Null: TLS only for an <c>https://</c> address (checked against the
     /// system's trust store), cleartext otherwise.
     /// </param>
+    /// <param name="clientCertificate">Presented when the server asks (mutual TLS): the client is then authenticated as its CN.</param>
     /// <exception cref="ArgumentException">The address is not <c>host:port</c>, or the CA bundle does not load.</exception>
-    public static GrpcChannel ForAddress(string hostPort, string? caFile = null)
+    public static GrpcChannel ForAddress(string hostPort, string? caFile = null, System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(hostPort);
         var tls = UsesTls(hostPort, caFile);
@@ -67,6 +68,10 @@ public static class RpcChannel
         if (tls)
         {
             handler.SslOptions = TlsClientTrust.ClientOptions(string.IsNullOrWhiteSpace(caFile) ? null : caFile);
+            if (clientCertificate is not null)
+            {
+                handler.SslOptions.ClientCertificates = [clientCertificate];
+            }
         }
         return GrpcChannel.ForAddress(uri, new GrpcChannelOptions
         {

@@ -123,7 +123,7 @@ public sealed partial class RpcServerHost : IAsyncDisposable
         host._healthNames = names;
         app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => SetAll(health, names, ServingStatus.NotServing));
         SetAll(health, names, ServingStatus.Serving);
-        LogStarted(host._logger, certificates is null ? "cleartext" : "TLS", options.BindAddress, port, string.Join(", ", services.Names), options.MaxReceiveMessageBytes,
+        LogStarted(host._logger, certificates is null ? "cleartext" : string.IsNullOrWhiteSpace(options.Tls.ClientCaFile) ? "TLS" : "TLS, client certificates", options.BindAddress, port, string.Join(", ", services.Names), options.MaxReceiveMessageBytes,
             options.MaxConnections, options.IdleConnectionTimeout);
         return host;
     }
@@ -189,7 +189,8 @@ public sealed partial class RpcServerHost : IAsyncDisposable
             listen.Protocols = HttpProtocols.Http2;
             if (certificates is not null)
             {
-                listen.UseHttps(TlsHandshake.ServerOptions(certificates, [SslApplicationProtocol.Http2]));
+                var clientCa = string.IsNullOrWhiteSpace(options.Tls.ClientCaFile) ? null : TlsClientTrust.LoadBundle(options.Tls.ClientCaFile);
+                listen.UseHttps(TlsHandshake.ServerOptions(certificates, [SslApplicationProtocol.Http2], clientCa));
             }
             options.ConfigureEndpoint?.Invoke(listen);
         });

@@ -15,6 +15,41 @@ public static class TlsClientTrust
     /// <summary>The environment variable the CLI and SDK read the CA bundle's path from.</summary>
     public const string CaFileEnvironmentVariable = "CKPTFS_TLS_CA";
 
+    /// <summary>The environment variables of a client certificate and its key (mutual TLS).</summary>
+    public const string CertificateEnvironmentVariable = "CKPTFS_TLS_CERT";
+
+    /// <inheritdoc cref="CertificateEnvironmentVariable"/>
+    public const string KeyEnvironmentVariable = "CKPTFS_TLS_KEY";
+
+    /// <summary>A client certificate with its key from PEM files (mutual TLS); null when neither is set.</summary>
+    /// <exception cref="ArgumentException">Only one is set, a file is missing, or they do not load as a pair.</exception>
+    public static X509Certificate2? LoadClientCertificate(string? certificateFile, string? keyFile)
+    {
+        if (string.IsNullOrWhiteSpace(certificateFile) && string.IsNullOrWhiteSpace(keyFile))
+        {
+            return null;
+        }
+        if (string.IsNullOrWhiteSpace(certificateFile) || string.IsNullOrWhiteSpace(keyFile))
+        {
+            throw new ArgumentException($"A client certificate needs both files: {CertificateEnvironmentVariable} (PEM certificate) and {KeyEnvironmentVariable} (its PEM key).");
+        }
+        foreach (var file in new[] { certificateFile, keyFile })
+        {
+            if (!File.Exists(file))
+            {
+                throw new ArgumentException($"TLS client certificate: {file}: no such file (set by {CertificateEnvironmentVariable}/{KeyEnvironmentVariable} or TlsCertificateFile/TlsKeyFile).");
+            }
+        }
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
+        }
+        catch (CryptographicException exception)
+        {
+            throw new ArgumentException($"TLS client certificate {certificateFile} with key {keyFile} does not load: {exception.Message.TrimEnd('.')}.", exception);
+        }
+    }
+
     /// <summary>The client TLS options that trust only <paramref name="caFile"/>'s certificates; the system's trust store when null.</summary>
     /// <exception cref="ArgumentException">The file is missing or holds no PEM certificate.</exception>
     public static SslClientAuthenticationOptions ClientOptions(string? caFile)

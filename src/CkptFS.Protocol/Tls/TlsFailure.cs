@@ -1,4 +1,5 @@
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using CkptFS.Protocol.Rpc;
 using Grpc.Core;
 
@@ -20,7 +21,9 @@ public static class TlsFailure
     /// <param name="address">The address dialled, as configured.</param>
     /// <param name="caFile">The CA bundle configured, if any.</param>
     /// <param name="caSetting">Where the user sets the CA bundle, e.g. "CKPTFS_TLS_CA or --tls-ca".</param>
-    public static string? Describe(RpcException exception, string server, string address, string? caFile, string caSetting)
+    /// <param name="clientCertificate">The client certificate the channel presents (mutual TLS), if any.</param>
+    public static string? Describe(RpcException exception, string server, string address, string? caFile, string caSetting,
+        X509Certificate2? clientCertificate = null)
     {
         ArgumentNullException.ThrowIfNull(exception);
         var request = Find<HttpRequestException>(exception.Status.DebugException);
@@ -40,7 +43,11 @@ public static class TlsFailure
         }
         if (request.HttpRequestError != HttpRequestError.SecureConnectionError)
         {
-            return null;
+            // TLS 1.3: a server that refuses the client certificate closes the connection just after the handshake.
+            return clientCertificate is not null && IsHttp2SetupFailure(request) && TlsProbe.RefusesClientCertificate(address, clientCertificate, ProbeTimeout)
+                ? $"The {server} at {address} refused the client certificate {clientCertificate.Subject} ({TlsClientTrust.CertificateEnvironmentVariable}): " +
+                  "it is not signed by the CA the server trusts for clients (Tls:ClientCaFile). Present one of that CA, or none and a bearer token."
+                : null;
         }
         var reason = (Find<AuthenticationException>(request)?.Message ?? Innermost(request).Message).TrimEnd('.');
         var trust = string.IsNullOrWhiteSpace(caFile) ? "the system's trust store" : $"the CA bundle {caFile}";

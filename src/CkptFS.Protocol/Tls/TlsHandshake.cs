@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace CkptFS.Protocol.Tls;
@@ -14,9 +15,12 @@ public static class TlsHandshake
     /// current certificate, so a certificate replaced on disk is served from the next connection on.
     /// </summary>
     /// <param name="protocols">ALPN protocols offered: h2 for gRPC; h2 and http/1.1 for an HTTP port.</param>
-    public static TlsHandshakeCallbackOptions ServerOptions(CertificateReloader certificates, List<SslApplicationProtocol> protocols)
+    /// <param name="clientCa">Ask clients for a certificate, checked against this bundle (<see cref="ClientCertificates"/>); null: none asked for.</param>
+    public static TlsHandshakeCallbackOptions ServerOptions(CertificateReloader certificates, List<SslApplicationProtocol> protocols,
+        X509Certificate2Collection? clientCa = null)
     {
         ArgumentNullException.ThrowIfNull(certificates);
+        var validator = clientCa is null ? null : ClientCertificates.Validator(clientCa);
         return new TlsHandshakeCallbackOptions
         {
             HandshakeTimeout = HandshakeTimeout,
@@ -24,7 +28,8 @@ public static class TlsHandshake
             {
                 ServerCertificateContext = certificates.Current(),
                 ApplicationProtocols = protocols,
-                ClientCertificateRequired = false,
+                ClientCertificateRequired = validator is not null,
+                RemoteCertificateValidationCallback = validator,
             }),
         };
     }

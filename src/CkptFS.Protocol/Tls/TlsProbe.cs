@@ -1,4 +1,7 @@
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 
 namespace CkptFS.Protocol.Tls;
 
@@ -16,8 +19,7 @@ public static class TlsProbe
 
     public static bool ServesTls(string address, TimeSpan timeout)
     {
-        var text = address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? address["http://".Length..].TrimEnd('/') : address;
-        if (!Uri.TryCreate("http://" + text, UriKind.Absolute, out var uri))
+        if (Endpoint(address) is not { } uri)
         {
             return false;
         }
@@ -37,5 +39,59 @@ public static class TlsProbe
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Whether the TLS server at <paramref name="address"/> refuses <paramref name="certificate"/> as a
+    /// client certificate: a call that presented it failed while HTTP/2 was being set up, which a
+    /// server killed mid-call also causes. With TLS 1.3 the server checks the client's certificate
+    /// after the client's side of the handshake is done, so a refusal arrives as an alert on the first
+    /// read; an accepting HTTP/2 server sends its SETTINGS or waits for ours (the read times out).
+    /// Only the client certificate is in question here: the server's own is checked by every real call.
+    /// </summary>
+    public static bool RefusesClientCertificate(string address, X509Certificate2 certificate, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (Endpoint(address) is not { } uri)
+        {
+            return false;
+        }
+        try
+        {
+            using var client = new TcpClient();
+            using var cancel = new CancellationTokenSource(timeout);
+            client.ConnectAsync(uri.IdnHost, uri.Port, cancel.Token).AsTask().GetAwaiter().GetResult();
+            using var tls = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
+            tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = uri.IdnHost,
+                ClientCertificates = [certificate],
+                ApplicationProtocols = [SslApplicationProtocol.Http2],
+                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+            }, cancel.Token).GetAwaiter().GetResult();
+            return tls.ReadAsync(new byte[9], cancel.Token).AsTask().GetAwaiter().GetResult() == 0;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The host and port of a configured address (host:port, or http(s)://host:port).</summary>
+    private static Uri? Endpoint(string address)
+    {
+        var text = address;
+        foreach (var scheme in new[] { "http://", "https://" })
+        {
+            if (text.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            {
+                text = text[scheme.Length..].TrimEnd('/');
+            }
+        }
+        return Uri.TryCreate("http://" + text, UriKind.Absolute, out var uri) ? uri : null;
     }
 }

@@ -15,6 +15,14 @@ public sealed class TlsServerOptions
     public string? KeyFile { get; set; }
 
     /// <summary>
+    /// Mutual TLS (the NameNode's gRPC port): a PEM CA bundle of client certificates. A client that
+    /// presents a certificate chaining to it is authenticated as the certificate's CN; one with a
+    /// certificate of another CA is refused at the handshake; one without may still use a bearer
+    /// token. Empty (the default): no client certificate is asked for.
+    /// </summary>
+    public string? ClientCaFile { get; set; }
+
+    /// <summary>
     /// How often at most the files are checked for a new certificate (default 1 s): on a TLS
     /// handshake, when this long has passed since the last check, both files are read and hashed.
     /// 0 checks on every handshake.
@@ -38,6 +46,10 @@ public sealed class TlsServerOptions
         }
         RequireFile(section, nameof(CertificateFile), CertificateFile);
         RequireFile(section, nameof(KeyFile), KeyFile);
+        if (!string.IsNullOrWhiteSpace(ClientCaFile))
+        {
+            RequireFile(section, nameof(ClientCaFile), ClientCaFile);
+        }
         if (ReloadCheckInterval < TimeSpan.Zero)
         {
             throw new ArgumentException($"Invalid setting {section}:Tls:{nameof(ReloadCheckInterval)} = {ReloadCheckInterval}: expected 0 (every handshake) or a positive duration.");

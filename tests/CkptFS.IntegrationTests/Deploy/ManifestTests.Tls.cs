@@ -62,11 +62,7 @@ public sealed partial class ManifestTests
             .Replace("selfSigned: {}", "selfSigned: {}\n  ca:\n    secretName: ckptfs-ca", StringComparison.Ordinal)
             .Replace("kind: Issuer\n    name: ckptfs-ca", "kind: Isuer\n    name: ckptfs-ca", StringComparison.Ordinal);
         Assert.NotEqual(rendered.Yaml, broken);
-        using var directory = new CkptFS.Testing.TempDirectory("ckptfs-manifests");
-        var file = directory.Combine("broken.yaml");
-        await File.WriteAllTextAsync(file, broken);
-        var validatorDirectory = Path.Combine(DeployTools.DeployDirectory, "test");
-        var result = await DeployTools.RunAsync("node", [Path.Combine(validatorDirectory, "validate.mjs"), file], TimeSpan.FromSeconds(60), validatorDirectory);
+        var result = await ValidateAsync(broken);
         Assert.Equal(1, result.ExitCode);
         using var answer = JsonDocument.Parse(result.Stdout);
         var errors = string.Join('\n', answer.RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetString()));

@@ -29,13 +29,19 @@ public sealed partial class ManifestTests
         // The schema check is only worth something if it fails: replicas as a string, an unknown probe port type.
         var rendered = await RenderedManifests.RenderAsync("overlays/dev");
         var broken = rendered.Yaml.Replace("replicas: 1", "replicas: \"one\"", StringComparison.Ordinal);
-        using var directory = new CkptFS.Testing.TempDirectory("ckptfs-manifests");
-        var file = directory.Combine("broken.yaml");
-        await File.WriteAllTextAsync(file, broken);
-        var validatorDirectory = Path.Combine(DeployTools.DeployDirectory, "test");
-        var result = await DeployTools.RunAsync("node", [Path.Combine(validatorDirectory, "validate.mjs"), file], TimeSpan.FromSeconds(60), validatorDirectory);
+        var result = await ValidateAsync(broken);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("spec/replicas must be integer", result.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs deploy/test/validate.mjs on <paramref name="yaml"/> as a file, as the render check does.</summary>
+    private static async Task<ToolResult> ValidateAsync(string yaml)
+    {
+        using var directory = new CkptFS.Testing.TempDirectory("ckptfs-manifests");
+        var file = directory.Combine("manifests.yaml");
+        await File.WriteAllTextAsync(file, yaml);
+        var validatorDirectory = Path.Combine(DeployTools.DeployDirectory, "test");
+        return await DeployTools.RunAsync("node", [Path.Combine(validatorDirectory, "validate.mjs"), file], TimeSpan.FromSeconds(60), validatorDirectory);
     }
 
     [KubectlTheory]
