@@ -59,10 +59,7 @@ internal static class QuotaCommand
     /// <summary>The quota fields of a JSON row (null when unset), for <c>quota --json</c> and <c>du --json</c>.</summary>
     public static void WriteJsonFields(Utf8JsonWriter writer, GetContentSummaryResponse s)
     {
-        WriteLimit(writer, "namespaceQuota", s.NamespaceQuota);
-        writer.WriteNumber("namespaceUsed", s.FileCount + s.DirectoryCount);
-        WriteLimit(writer, "spaceQuota", s.SpaceQuota);
-        writer.WriteNumber("spaceQuotaUsed", s.SpaceQuotaConsumed);
+        QuotaJson.WriteFields(writer, s.NamespaceQuota, s.FileCount + s.DirectoryCount, s.SpaceQuota, s.SpaceQuotaConsumed);
     }
 
     public static Func<ulong, string> SizeFormat(bool human) => human ? ByteSize.Format : Count;
@@ -122,18 +119,6 @@ internal static class QuotaCommand
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
-    }
-
-    private static void WriteLimit(Utf8JsonWriter writer, string name, ulong limit)
-    {
-        if (limit == 0)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteNumber(name, limit);
-        }
     }
 
     /// <summary>What is left, negative when a lowered limit is below the usage (HDFS prints it so too).</summary>

@@ -31,6 +31,13 @@ public static class FileStatusJson
         else
         {
             json.WriteNumber("childrenCount", status.ChildrenCount);
+            if (status.Quota is { } quota)
+            {
+                // As `quota --json`: null is no limit of that kind.
+                json.WriteStartObject("quota");
+                QuotaJson.WriteFields(json, quota.NamespaceQuota, quota.NamespaceUsed, quota.SpaceQuota, quota.SpaceQuotaUsed);
+                json.WriteEndObject();
+            }
         }
         json.WriteString("modificationTime", DateTimeOffset.FromUnixTimeMilliseconds(status.ModificationTimeMs).UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         json.WriteString("owner", status.Owner);

@@ -36,6 +36,17 @@ internal static class ProtoMapping
             case DirectoryInode directory:
                 status.Type = FileType.Directory;
                 status.ChildrenCount = (uint)directory.Children.Count;
+                if (directory.Quota.IsSet)
+                {
+                    var usage = directory.Usage;
+                    status.Quota = new DirectoryQuotaStatus
+                    {
+                        NamespaceQuota = (ulong)directory.Quota.NamespaceLimit,
+                        NamespaceUsed = (ulong)usage.Namespace,
+                        SpaceQuota = (ulong)directory.Quota.SpaceLimit,
+                        SpaceQuotaUsed = (ulong)usage.SpaceCharged,
+                    };
+                }
                 break;
         }
         return status;

@@ -55,6 +55,13 @@ public sealed class QuotaAuditTests : IAsyncLifetime
         Assert.Contains("        10          8       524288          434288", du, StringComparison.Ordinal);
         var shown = (await Cli("quota", "/q-put")).EnsureSuccess().Stdout;
         Assert.Contains("REM_SPACE_QUOTA", shown, StringComparison.Ordinal);
+
+        // ls shows usage against quota on the directory's line, and in its JSON as quota --json does.
+        Assert.Contains("/q-put  [quota: files 2 of 10, space ", (await Cli("ls", "/")).EnsureSuccess().Stdout, StringComparison.Ordinal);
+        using var root = JsonDocument.Parse((await Cli("ls", "--json", "/")).EnsureSuccess().Stdout);
+        var entry = root.RootElement.EnumerateArray().Single(e => e.GetProperty("path").GetString() == "/q-put").GetProperty("quota");
+        Assert.Equal((10, 2, 524288, 90000), (entry.GetProperty("namespaceQuota").GetInt64(), entry.GetProperty("namespaceUsed").GetInt64(),
+            entry.GetProperty("spaceQuota").GetInt64(), entry.GetProperty("spaceQuotaUsed").GetInt64()));
     }
 
     [Fact]
