@@ -17,21 +17,13 @@ public static class TlsProbe
 {
     private static readonly byte[] Preface = [.. "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8, 0, 0, 0, 4, 0, 0, 0, 0, 0];
 
-    public static bool ServesTls(string address, TimeSpan timeout)
+    public static bool ServesTls(string address, TimeSpan timeout) => Probe(address, timeout, static (stream, _, cancel) =>
     {
-        if (Endpoint(address) is not { } uri)
-        {
-            return false;
-        }
         try
         {
-            using var client = new TcpClient();
-            using var cancel = new CancellationTokenSource(timeout);
-            client.ConnectAsync(uri.IdnHost, uri.Port, cancel.Token).AsTask().GetAwaiter().GetResult();
-            var stream = client.GetStream();
-            stream.WriteAsync(Preface, cancel.Token).AsTask().GetAwaiter().GetResult();
+            stream.WriteAsync(Preface, cancel).AsTask().GetAwaiter().GetResult();
             var answer = new byte[9];
-            var read = stream.ReadAsync(answer, cancel.Token).AsTask().GetAwaiter().GetResult();
+            var read = stream.ReadAsync(answer, cancel).AsTask().GetAwaiter().GetResult();
             // Closed at once, or a TLS record (alert 0x15, handshake 0x16); an HTTP/2 frame header otherwise.
             return read == 0 || answer[0] is 0x15 or 0x16;
         }
@@ -39,7 +31,7 @@ public static class TlsProbe
         {
             return false;
         }
-    }
+    });
 
     /// <summary>
     /// Whether the TLS server at <paramref name="address"/> refuses <paramref name="certificate"/> as a
@@ -52,33 +44,53 @@ public static class TlsProbe
     public static bool RefusesClientCertificate(string address, X509Certificate2 certificate, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(certificate);
+        return Probe(address, timeout, (stream, host, cancel) =>
+        {
+            try
+            {
+                using var tls = new SslStream(stream, leaveInnerStreamOpen: true);
+                tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                {
+                    TargetHost = host,
+                    ClientCertificates = [certificate],
+                    ApplicationProtocols = [SslApplicationProtocol.Http2],
+                    RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+                }, cancel).GetAwaiter().GetResult();
+                return tls.ReadAsync(new byte[9], cancel).AsTask().GetAwaiter().GetResult() == 0;
+            }
+            catch (Exception e) when (e is AuthenticationException or IOException)
+            {
+                return true;
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            {
+                return false;
+            }
+        });
+    }
+
+    /// <summary>
+    /// Connects to <paramref name="address"/> within <paramref name="timeout"/> and runs
+    /// <paramref name="exchange"/> on the connection (stream, host, the same deadline); false when
+    /// nobody answers there (a server restarting is not known to be anything).
+    /// </summary>
+    private static bool Probe(string address, TimeSpan timeout, Func<NetworkStream, string, CancellationToken, bool> exchange)
+    {
         if (Endpoint(address) is not { } uri)
         {
             return false;
         }
+        using var client = new TcpClient();
+        using var cancel = new CancellationTokenSource(timeout);
         try
         {
-            using var client = new TcpClient();
-            using var cancel = new CancellationTokenSource(timeout);
             client.ConnectAsync(uri.IdnHost, uri.Port, cancel.Token).AsTask().GetAwaiter().GetResult();
-            using var tls = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
-            tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = uri.IdnHost,
-                ClientCertificates = [certificate],
-                ApplicationProtocols = [SslApplicationProtocol.Http2],
-                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
-            }, cancel.Token).GetAwaiter().GetResult();
-            return tls.ReadAsync(new byte[9], cancel.Token).AsTask().GetAwaiter().GetResult() == 0;
-        }
-        catch (Exception e) when (e is AuthenticationException or IOException)
-        {
-            return true;
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
             return false;
         }
+        return exchange(client.GetStream(), uri.IdnHost, cancel.Token);
     }
 
     /// <summary>The host and port of a configured address (host:port, or http(s)://host:port).</summary>
