@@ -43,8 +43,10 @@ public static class TlsFailure
         }
         if (request.HttpRequestError != HttpRequestError.SecureConnectionError)
         {
-            // TLS 1.3: a server that refuses the client certificate closes the connection just after the handshake.
-            return clientCertificate is not null && IsHttp2SetupFailure(request) && TlsProbe.RefusesClientCertificate(address, clientCertificate, ProbeTimeout)
+            // TLS 1.3: a server that refuses the client certificate closes the connection just after the
+            // handshake, and the client sees whatever HTTP/2 was doing then (set-up failed, response ended, a
+            // disposed stream): only the probe can tell that from a NameNode restarting.
+            return clientCertificate is not null && TlsProbe.RefusesClientCertificate(address, clientCertificate, ProbeTimeout)
                 ? $"The {server} at {address} refused the client certificate {clientCertificate.Subject} ({TlsClientTrust.CertificateEnvironmentVariable}): " +
                   "it is not signed by the CA the server trusts for clients (Tls:ClientCaFile). Present one of that CA, or none and a bearer token."
                 : null;
